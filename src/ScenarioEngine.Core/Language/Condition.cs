@@ -1,0 +1,198 @@
+using ScenarioEngine.Core.Model;
+
+namespace ScenarioEngine.Core.Language;
+
+/// <summary>A condition over a customer, an event and computed values, written as JSON by marketers.</summary>
+public abstract record Condition
+{
+    /// <summary>Evaluates the condition in a context.</summary>
+    public abstract bool Evaluate(in EvaluationContext context);
+
+    /// <summary>A human-readable rendering, used in "why" explanations.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>True when every inner condition is true (true when empty).</summary>
+public sealed record AllCondition(IReadOnlyList<Condition> Conditions) : Condition
+{
+    /// <inheritdoc />
+    public override bool Evaluate(in EvaluationContext context)
+    {
+        foreach (var c in Conditions)
+        {
+            if (!c.Evaluate(context))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override string Describe() => "(" + string.Join(" and ", Conditions.Select(c => c.Describe())) + ")";
+}
+
+/// <summary>True when at least one inner condition is true (false when empty).</summary>
+public sealed record AnyCondition(IReadOnlyList<Condition> Conditions) : Condition
+{
+    /// <inheritdoc />
+    public override bool Evaluate(in EvaluationContext context)
+    {
+        foreach (var c in Conditions)
+        {
+            if (c.Evaluate(context))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <inheritdoc />
+    public override string Describe() => "(" + string.Join(" or ", Conditions.Select(c => c.Describe())) + ")";
+}
+
+/// <summary>Negates the inner condition.</summary>
+public sealed record NotCondition(Condition Inner) : Condition
+{
+    /// <inheritdoc />
+    public override bool Evaluate(in EvaluationContext context) => !Inner.Evaluate(context);
+
+    /// <inheritdoc />
+    public override string Describe() => "not " + Inner.Describe();
+}
+
+/// <summary>The comparison operators of the condition language.</summary>
+public enum CompareOp
+{
+    /// <summary>Equal.</summary>
+    Eq,
+    /// <summary>Not equal.</summary>
+    Ne,
+    /// <summary>Greater than (numbers, or times).</summary>
+    Gt,
+    /// <summary>Greater or equal.</summary>
+    Gte,
+    /// <summary>Less than.</summary>
+    Lt,
+    /// <summary>Less or equal.</summary>
+    Lte,
+    /// <summary>The attribute's value is one of a list.</summary>
+    In,
+    /// <summary>The attribute (a list or a string) contains the operand.</summary>
+    Contains,
+    /// <summary>The attribute exists (operand true) or does not (operand false).</summary>
+    Exists,
+    /// <summary>The attribute is a time more than a duration before now.</summary>
+    OlderThan,
+    /// <summary>The attribute is a time within a duration before now.</summary>
+    WithinLast,
+}
+
+/// <summary>The right-hand side of a comparison: a literal, a reference to another path, or a duration.</summary>
+public readonly record struct Operand(Value Literal, string? Reference, IsoDuration Duration)
+{
+    /// <summary>Resolves the operand in a context.</summary>
+    public Value Resolve(in EvaluationContext context) => Reference is null ? Literal : context.Resolve(Reference);
+}
+
+/// <summary>Compares the value at a path with an operand.</summary>
+public sealed record CompareCondition(string Path, CompareOp Op, Operand Operand) : Condition
+{
+    /// <inheritdoc />
+    public override bool Evaluate(in EvaluationContext context)
+    {
+        var left = context.Resolve(Path);
+        switch (Op)
+        {
+            case CompareOp.Exists:
+                return left.IsNull != Operand.Literal.AsBool;
+            case CompareOp.OlderThan:
+            case CompareOp.WithinLast:
+                if (!left.TryGetTime(out var t))
+                {
+                    return false;
+                }
+
+                var boundary = Operand.Duration.SubtractFrom(context.Now);
+                return Op == CompareOp.OlderThan ? t < boundary : t >= boundary && t <= context.Now;
+        }
+
+        var right = Operand.Resolve(context);
+        return Op switch
+        {
+            CompareOp.Eq => ValueComparer.AreEqual(left, right),
+            CompareOp.Ne => !ValueComparer.AreEqual(left, right),
+            CompareOp.In => right.AsList.Any(item => ValueComparer.AreEqual(left, item)),
+            CompareOp.Contains => left.Kind switch
+            {
+                ValueKind.List => left.AsList.Any(item => ValueComparer.AreEqual(item, right)),
+                ValueKind.String => right.Kind == ValueKind.String && left.AsString!.Contains(right.AsString!, StringComparison.Ordinal),
+                _ => false,
+            },
+            _ => ValueComparer.TryCompare(left, right, out var c) && Op switch
+            {
+                CompareOp.Gt => c > 0,
+                CompareOp.Gte => c >= 0,
+                CompareOp.Lt => c < 0,
+                _ => c <= 0,
+            },
+        };
+    }
+
+    /// <inheritdoc />
+    public override string Describe() => Op switch
+    {
+        CompareOp.Exists => $"{Path} {(Operand.Literal.AsBool ? "exists" : "does not exist")}",
+        CompareOp.OlderThan => $"{Path} older than {Operand.Duration}",
+        CompareOp.WithinLast => $"{Path} within last {Operand.Duration}",
+        _ => $"{Path} {Op.ToString().ToLowerInvariant()} {(Operand.Reference ?? Operand.Literal.ToString())}",
+    };
+}
+
+/// <summary>Equality and ordering across value kinds: numbers compare numerically, ISO times as times, strings ordinally.</summary>
+public static class ValueComparer
+{
+    /// <summary>Equality, lenient between numbers and numeric strings.</summary>
+    public static bool AreEqual(Value left, Value right)
+    {
+        if (left.Kind == right.Kind)
+        {
+            return left.Equals(right);
+        }
+
+        return left.TryGetNumber(out var a) && right.TryGetNumber(out var b) && a.Equals(b);
+    }
+
+    /// <summary>Orders two values when they are comparable (both numbers, both times, or both strings).</summary>
+    public static bool TryCompare(Value left, Value right, out int comparison)
+    {
+        comparison = 0;
+        if (left.IsNull || right.IsNull)
+        {
+            return false;
+        }
+
+        if ((left.Kind == ValueKind.Number || right.Kind == ValueKind.Number) && left.TryGetNumber(out var a) && right.TryGetNumber(out var b))
+        {
+            comparison = a.CompareTo(b);
+            return true;
+        }
+
+        if (left.TryGetTime(out var ta) && right.TryGetTime(out var tb))
+        {
+            comparison = ta.CompareTo(tb);
+            return true;
+        }
+
+        if (left.Kind == ValueKind.String && right.Kind == ValueKind.String)
+        {
+            comparison = string.CompareOrdinal(left.AsString, right.AsString);
+            return true;
+        }
+
+        return false;
+    }
+}

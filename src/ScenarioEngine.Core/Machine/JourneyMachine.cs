@@ -1,0 +1,368 @@
+using System.Globalization;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+
+namespace ScenarioEngine.Core.Machine;
+
+/// <summary>An input to the step function.</summary>
+public abstract record StepInput;
+
+/// <summary>The customer enters the journey (optionally because of an event).</summary>
+public sealed record EnterInput(string InstanceId, CustomerEvent? Event) : StepInput;
+
+/// <summary>An event of the customer arrives.</summary>
+public sealed record EventInput(CustomerEvent Event) : StepInput;
+
+/// <summary>A timer fires for the instance's step with the given sequence.</summary>
+public sealed record WakeInput(int Seq) : StepInput;
+
+/// <summary>Settings the step function needs that are not part of a journey.</summary>
+/// <param name="DefaultTimeZone">The zone used for customers without one.</param>
+/// <param name="MaxStepsPerInput">A guard against runaway step chains (validation already rejects loops with no wait).</param>
+public sealed record MachineSettings(TimeZoneInfo DefaultTimeZone, int MaxStepsPerInput = 1000)
+{
+    /// <summary>Asia/Tokyo, the product's home market.</summary>
+    public static readonly MachineSettings Default = new(LocalTime.FindZone("Asia/Tokyo") ?? TimeZoneInfo.Utc);
+
+    /// <summary>The zone of a customer: their own, or the default.</summary>
+    public TimeZoneInfo ZoneOf(CustomerProfile profile) => LocalTime.FindZone(profile.TimeZone) ?? DefaultTimeZone;
+}
+
+/// <summary>The result of one step: the new instance state, the profile (a new object only if an update step changed it) and the effects.</summary>
+public readonly record struct StepResult(JourneyInstance Instance, CustomerProfile Profile, IReadOnlyList<Effect> Effects);
+
+/// <summary>The journey state machine: a pure, deterministic function of (journey, state, input, profile, now).</summary>
+public static class JourneyMachine
+{
+    /// <summary>Applies an input to an instance. For <see cref="EnterInput"/> the instance is created and <paramref name="instance"/> must be null.</summary>
+    public static StepResult Step(Journey journey, JourneyInstance? instance, StepInput input, CustomerProfile profile, DateTimeOffset now, MachineSettings settings)
+    {
+        var run = new Run(journey, profile, now, settings);
+        switch (input)
+        {
+            case EnterInput enter:
+                if (instance is not null)
+                {
+                    throw new ArgumentException("An instance already exists; enter creates a new one.", nameof(instance));
+                }
+
+                run.Instance = new JourneyInstance
+                {
+                    InstanceId = enter.InstanceId,
+                    JourneyId = journey.Id,
+                    Version = journey.Version,
+                    CustomerId = profile.CustomerId,
+                    EnteredAt = now,
+                    StepEnteredAt = now,
+                    Holdout = IsHoldout(journey, profile.CustomerId),
+                    GoalDeadline = journey.Goal is null ? null : journey.Goal.Within.AddTo(now),
+                    Trigger = enter.Event?.Properties ?? CustomerEvent.NoProperties,
+                };
+                if (run.Instance.Holdout)
+                {
+                    run.Effects.Add(new DecisionMade("(entry)", "holdout", $"in the {journey.HoldoutPercent.ToString(CultureInfo.InvariantCulture)}% holdout group: measured, sent nothing"));
+                }
+
+                run.Advance(journey.Start, enter.Event);
+                break;
+
+            case EventInput e:
+                run.Instance = instance ?? throw new ArgumentNullException(nameof(instance));
+                run.OnEvent(e.Event);
+                break;
+
+            case WakeInput wake:
+                run.Instance = instance ?? throw new ArgumentNullException(nameof(instance));
+                run.OnWake(wake.Seq);
+                break;
+
+            default:
+                throw new ArgumentException($"Unknown input {input.GetType().Name}.", nameof(input));
+        }
+
+        return new StepResult(run.Instance, run.Profile, run.Effects);
+    }
+
+    /// <summary>True when the customer falls in the journey's holdout group (stable per customer and journey).</summary>
+    public static bool IsHoldout(Journey journey, string customerId) =>
+        journey.HoldoutPercent > 0 && StableHash.Unit(customerId, journey.Id, "holdout") * 100 < journey.HoldoutPercent;
+
+    /// <summary>The variant of a split a customer takes (stable per customer, journey and step).</summary>
+    public static SplitVariant ChooseVariant(SplitStep split, string journeyId, string customerId)
+    {
+        var total = split.Variants.Sum(v => v.Weight);
+        var point = StableHash.Unit(customerId, journeyId, split.Id) * total;
+        foreach (var v in split.Variants)
+        {
+            if (point < v.Weight)
+            {
+                return v;
+            }
+
+            point -= v.Weight;
+        }
+
+        return split.Variants[^1];
+    }
+
+    private sealed class Run(Journey journey, CustomerProfile profile, DateTimeOffset now, MachineSettings settings)
+    {
+        private bool _profileCopied;
+
+        public JourneyInstance Instance { get; set; } = null!;
+
+        public CustomerProfile Profile { get; private set; } = profile;
+
+        public List<Effect> Effects { get; } = new(4);
+
+        private EvaluationContext Context(CustomerEvent? e) => new(Profile, e, Instance.Trigger, now);
+
+        public void OnEvent(CustomerEvent e)
+        {
+            var context = Context(e);
+            if (journey.Goal is { } goal && Instance.ConvertedAt is null && now <= Instance.GoalDeadline && goal.Match.Matches(e, context))
+            {
+                Instance = Instance with { ConvertedAt = now };
+                Effects.Add(new Converted(e.Id));
+            }
+
+            if (Instance.Status != InstanceStatus.Active)
+            {
+                if (Effects.Count == 0)
+                {
+                    Effects.Add(new Ignored("instance has exited"));
+                }
+
+                return;
+            }
+
+            foreach (var exit in journey.ExitWhen)
+            {
+                if (exit.Matches(e, context))
+                {
+                    Exit($"exitEvent:{e.Type}");
+                    return;
+                }
+            }
+
+            if (Instance.Step is { } stepId && journey.Steps[stepId] is WaitForEventStep wait && wait.Match.Matches(e, context))
+            {
+                Effects.Add(new DecisionMade(stepId, wait.OnEvent, $"event {e.Type} ({e.Id}) arrived before the timeout"));
+                Advance(wait.OnEvent, e);
+            }
+        }
+
+        public void OnWake(int seq)
+        {
+            if (Instance.Status != InstanceStatus.Active || seq != Instance.Seq || Instance.WakeAt is null)
+            {
+                Effects.Add(new Ignored("stale timer: the instance has moved on"));
+                return;
+            }
+
+            if (Instance.WakeAt > now)
+            {
+                // Woken early (a timer hop, or a sweep): keep waiting.
+                Effects.Add(new WakeScheduled(Instance.WakeAt.Value, Instance.Seq));
+                return;
+            }
+
+            switch (journey.Steps[Instance.Step!])
+            {
+                case WaitStep w:
+                    Advance(w.Next, null);
+                    break;
+                case WaitForEventStep w:
+                    Effects.Add(new DecisionMade(w.Id, w.OnTimeout, $"no {w.Match.Event} event within {w.Timeout}"));
+                    Advance(w.OnTimeout, null);
+                    break;
+                default:
+                    Effects.Add(new Ignored("timer for a step that does not wait"));
+                    break;
+            }
+        }
+
+        public void Advance(string stepId, CustomerEvent? e)
+        {
+            for (var i = 0; i < settings.MaxStepsPerInput; i++)
+            {
+                var step = journey.Steps[stepId];
+                Instance = Instance with { Step = stepId, Seq = Instance.Seq + 1, StepEnteredAt = now, WakeAt = null };
+                Effects.Add(new StepEntered(stepId, TypeName(step)));
+                if (journey.Audience is { } audience && !audience.Evaluate(Context(e)))
+                {
+                    Effects.Add(new DecisionMade(stepId, "exit", $"no longer in the audience: {audience.Describe()}"));
+                    Exit("audienceLost");
+                    return;
+                }
+
+                switch (step)
+                {
+                    case SendStep s:
+                        if (Instance.Holdout)
+                        {
+                            Effects.Add(new SendHeldOut(s.Id, s.Medium, s.Message));
+                        }
+                        else
+                        {
+                            Effects.Add(new SendRequested(s.Id, s.Medium, s.Message, s.Transactional,
+                                string.Create(CultureInfo.InvariantCulture, $"{Instance.InstanceId}/{Instance.Seq}/{s.Id}")));
+                        }
+
+                        stepId = s.Next;
+                        break;
+
+                    case WaitStep w:
+                        var due = DueTime(w, e);
+                        if (due is null || due <= now)
+                        {
+                            stepId = w.Next;
+                            break;
+                        }
+
+                        Instance = Instance with { WakeAt = due };
+                        Effects.Add(new WakeScheduled(due.Value, Instance.Seq));
+                        return;
+
+                    case WaitForEventStep w:
+                        var timeout = w.Timeout.AddTo(now);
+                        Instance = Instance with { WakeAt = timeout };
+                        Effects.Add(new WakeScheduled(timeout, Instance.Seq));
+                        return;
+
+                    case BranchStep b:
+                        stepId = Branch(b, e);
+                        break;
+
+                    case SplitStep sp:
+                        var variant = ChooseVariant(sp, journey.Id, Profile.CustomerId);
+                        Instance = Instance with { Variant = variant.Name };
+                        Effects.Add(new DecisionMade(sp.Id, variant.Next, $"variant {variant.Name} (weight {variant.Weight.ToString(CultureInfo.InvariantCulture)} of {sp.Variants.Sum(v => v.Weight).ToString(CultureInfo.InvariantCulture)})"));
+                        stepId = variant.Next;
+                        break;
+
+                    case UpdateStep u:
+                        ApplyUpdate(u);
+                        stepId = u.Next;
+                        break;
+
+                    case ExitStep:
+                        Exit("completed");
+                        return;
+                }
+
+            }
+
+            Effects.Add(new DecisionMade(stepId, "exit", $"more than {settings.MaxStepsPerInput} steps without a wait"));
+            Exit("runaway");
+        }
+
+        private string Branch(BranchStep b, CustomerEvent? e)
+        {
+            var context = Context(e);
+            for (var i = 0; i < b.Cases.Count; i++)
+            {
+                if (b.Cases[i].When.Evaluate(context))
+                {
+                    Effects.Add(new DecisionMade(b.Id, b.Cases[i].Next, $"case {i + 1}: {b.Cases[i].When.Describe()}"));
+                    return b.Cases[i].Next;
+                }
+            }
+
+            Effects.Add(new DecisionMade(b.Id, b.Otherwise, "otherwise: no case matched"));
+            return b.Otherwise;
+        }
+
+        private DateTimeOffset? DueTime(WaitStep w, CustomerEvent? e)
+        {
+            var due = now;
+            if (w.For is { } d)
+            {
+                due = d.AddTo(now);
+            }
+
+            if (w.Until is { } until)
+            {
+                due = until;
+            }
+
+            if (w.UntilAttribute is { } attr)
+            {
+                if (!Context(e).Resolve(attr).TryGetTime(out var t))
+                {
+                    Effects.Add(new DecisionMade(w.Id, w.Next, $"{attr} is missing or not a date: not waiting"));
+                    return null;
+                }
+
+                due = w.UntilOffset.AddTo(t);
+            }
+
+            if (w.AtLocalTime is { } at)
+            {
+                due = LocalTime.NextAt(due, at, settings.ZoneOf(Profile));
+            }
+
+            return due;
+        }
+
+        private void ApplyUpdate(UpdateStep u)
+        {
+            if (!_profileCopied)
+            {
+                Profile = Profile.Clone();
+                _profileCopied = true;
+            }
+
+            ProfileUpdates.Apply(Profile, u.Operations);
+            Effects.Add(new ProfileUpdated(u.Id, u.Operations));
+        }
+
+        private void Exit(string reason)
+        {
+            Instance = Instance with { Status = InstanceStatus.Exited, ExitedAt = now, ExitReason = reason, WakeAt = null };
+            Effects.Add(new Exited(reason));
+        }
+
+        private static string TypeName(Step step) => step switch
+        {
+            SendStep => "send",
+            WaitStep => "wait",
+            WaitForEventStep => "waitForEvent",
+            BranchStep => "branch",
+            SplitStep => "split",
+            UpdateStep => "update",
+            _ => "exit",
+        };
+    }
+}
+
+/// <summary>Applies profile update operations.</summary>
+public static class ProfileUpdates
+{
+    /// <summary>Applies the operations to a profile in place (the caller owns the copy).</summary>
+    public static void Apply(CustomerProfile profile, IEnumerable<UpdateOperation> operations)
+    {
+        foreach (var op in operations)
+        {
+            switch (op.Kind)
+            {
+                case UpdateKind.Set:
+                    profile.Attributes[op.Name] = op.Value;
+                    break;
+                case UpdateKind.Increment:
+                    var current = profile.Attributes.TryGetValue(op.Name, out var v) && v.TryGetNumber(out var n) ? n : 0;
+                    profile.Attributes[op.Name] = Value.From(current + op.Value.AsNumber);
+                    break;
+                case UpdateKind.Unset:
+                    profile.Attributes.Remove(op.Name);
+                    break;
+                case UpdateKind.AddTag:
+                    profile.Tags.Add(op.Name);
+                    break;
+                case UpdateKind.RemoveTag:
+                    profile.Tags.Remove(op.Name);
+                    break;
+            }
+        }
+    }
+}
