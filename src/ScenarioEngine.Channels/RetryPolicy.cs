@@ -96,15 +96,17 @@ public sealed class RetryPolicy
     public TimeSpan ComputeBackoff(int retry)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(retry, 1);
-        var capTicks = Math.Min(_options.MaxDelay.Ticks, _options.BaseDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30)));
         double fraction;
         lock (_randomLock)
         {
             fraction = _random.NextDouble();
         }
 
-        return TimeSpan.FromTicks((long)(capTicks * fraction));
+        return TimeSpan.FromTicks((long)(BackoffCap(retry).Ticks * fraction));
     }
+
+    private TimeSpan BackoffCap(int retry) =>
+        TimeSpan.FromTicks((long)Math.Min(_options.MaxDelay.Ticks, _options.BaseDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30))));
 
     /// <summary>Runs <paramref name="attemptAsync"/> until it completes or the retry budget is spent.</summary>
     /// <param name="attemptAsync">One attempt; receives the 1-based attempt number.</param>
@@ -138,12 +140,13 @@ public sealed class RetryPolicy
                     break;
 
                 case ChannelAttempt.Transient transient:
-                    wait = ComputeBackoff(attempt);
                     if (lastAttempt)
                     {
-                        return ChannelResult.RetryAfter.In(wait, now, $"{transient.Reason} (after {attempt} attempts)");
+                        // Hand the caller the full backoff cap, not a jittered value that may be near zero.
+                        return ChannelResult.RetryAfter.In(BackoffCap(attempt), now, $"{transient.Reason} (after {attempt} attempts)");
                     }
 
+                    wait = ComputeBackoff(attempt);
                     break;
 
                 default:

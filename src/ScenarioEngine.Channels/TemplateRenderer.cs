@@ -68,7 +68,7 @@ public sealed class TemplateRenderer
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(helper);
-        HandlebarsReturnHelper adapter = (in HelperOptions _, in Context _, in Arguments arguments) =>
+        HandlebarsReturnHelper adapter = (Context _, Arguments arguments) =>
         {
             var values = new object?[arguments.Length];
             for (var i = 0; i < values.Length; i++)

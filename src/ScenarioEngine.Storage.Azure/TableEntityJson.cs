@@ -164,7 +164,7 @@ internal static class TableEntityJson
         JsonValueKind.String => value.GetString()!,
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.Number => IsWhole(value) && value.TryGetInt32(out var i) ? i : value.GetDouble(),
+        JsonValueKind.Number => IsWhole(value) && value.TryGetInt32(out var i) ? (object)i : value.GetDouble(),
         _ => throw new FormatException($"unexpected JSON {value.ValueKind}"),
     };
 

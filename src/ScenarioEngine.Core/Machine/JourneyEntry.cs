@@ -13,11 +13,15 @@ public readonly record struct EntryDecision(bool Enter, string Reason)
 /// <summary>Trigger matching and the entry rules (audience, re-entry) of a journey.</summary>
 public static class JourneyEntry
 {
+    /// <summary>The event type the engine's daily job emits when a date or schedule trigger is due (property "journey" names the journey).</summary>
+    public const string ScheduledEvent = "journey.due";
+
     /// <summary>True when an event starts this journey (event triggers and segment-entry triggers).</summary>
     public static bool IsTriggeredBy(Journey journey, CustomerEvent e, CustomerProfile profile, DateTimeOffset now) => journey.Trigger switch
     {
         EventTrigger t => t.Match.Matches(e, new EvaluationContext(profile, e, e.Properties, now)),
         SegmentTrigger s => e.Type == SegmentTrigger.EnteredEvent && e.Properties.TryGetValue("segment", out var seg) && seg.AsString == s.Segment,
+        DateTrigger or ScheduleTrigger => e.Type == ScheduledEvent && e.Properties.TryGetValue("journey", out var j) && j.AsString == journey.Id,
         _ => false,
     };
 

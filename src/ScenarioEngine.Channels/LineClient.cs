@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ScenarioEngine.Channels;
+
+/// <summary>
+/// A LINE <c>X-Line-Retry-Key</c>: a UUID derived from the engine's idempotency key (name-based, version 5), so
+/// every retry of one send carries the same key and LINE accepts the push at most once.
+/// </summary>
+/// <param name="Value">The UUID.</param>
+public readonly record struct LineRetryKey(Guid Value)
+{
+    // A fixed namespace for ScenarioEngine's LINE retry keys; changing it would change every key.
+    private static readonly Guid Namespace = new("5c0e7a4e-2b1d-4f43-9a7c-3e8f1d6b2a90");
+
+    /// <summary>The stable retry key for an idempotency key (the same input always gives the same UUID).</summary>
+    public static LineRetryKey From(string idempotencyKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        return new LineRetryKey(NameBasedUuid(Namespace, idempotencyKey));
+    }
+
+    /// <summary>An RFC 9562 version 5 UUID: SHA-1 of the namespace and the UTF-8 name.</summary>
+    public static Guid NameBasedUuid(Guid namespaceId, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        var input = new byte[16 + nameBytes.Length];
+        namespaceId.TryWriteBytes(input, bigEndian: true, out _);
+        nameBytes.CopyTo(input, 16);
+#pragma warning disable CA5350 // SHA-1 is what RFC 9562 prescribes for v5; this is an identifier, not a security use.
+        var hash = SHA1.HashData(input);
+#pragma warning restore CA5350
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    /// <summary>The hyphenated lowercase form LINE expects.</summary>
+    public override string ToString() => Value.ToString("D");
+}
+
+/// <summary>Settings of a <see cref="LineClient"/>.</summary>
+public sealed class LineClientOptions
+{
+    /// <summary>The channel access token, sent as a Bearer token.</summary>
+    public required string ChannelAccessToken { get; set; }
+
+    /// <summary>The API base address; a loopback address in tests.</summary>
+    public Uri BaseAddress { get; set; } = new("https://api.line.me/");
+}
+
+/// <summary>Pushes messages to LINE users through the Messaging API (<c>POST /v2/bot/message/push</c>).</summary>
+public sealed class LineClient
+{
+    /// <summary>The most message objects one push may carry.</summary>
+    public const int MaxMessagesPerPush = 5;
+
+    /// <summary>The header LINE uses for idempotent retries.</summary>
+    public const string RetryKeyHeader = "X-Line-Retry-Key";
+
+    private readonly HttpClient _httpClient;
+    private readonly LineClientOptions _options;
+    private readonly RetryPolicy _retryPolicy;
+    private readonly Uri _pushUri;
+
+    /// <summary>Creates a client.</summary>
+    public LineClient(HttpClient httpClient, LineClientOptions options, RetryPolicy? retryPolicy = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ChannelAccessToken);
+        _httpClient = httpClient;
+        _options = options;
+        _retryPolicy = retryPolicy ?? new RetryPolicy();
+        _pushUri = ChannelHttp.Combine(options.BaseAddress, "v2/bot/message/push");
+    }
+
+    /// <summary>Pushes one text message to a LINE user.</summary>
+    public Task<ChannelResult> PushTextAsync(string userId, string text, LineRetryKey retryKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        var messages = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text });
+        return PushAsync(userId, messages, retryKey, cancellationToken);
+    }
+
+    /// <summary>Pushes message objects given as a JSON array (1 to 5 LINE message objects, e.g. rendered from a template).</summary>
+    /// <exception cref="ArgumentException">The JSON is not an array of 1 to 5 objects.</exception>
+    public Task<ChannelResult> PushMessagesAsync(string userId, string messagesJson, LineRetryKey retryKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messagesJson);
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(messagesJson);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException("The LINE messages are not valid JSON.", nameof(messagesJson), ex);
+        }
+
+        if (parsed is not JsonArray messages || messages.Any(m => m is not JsonObject))
+        {
+            throw new ArgumentException("The LINE messages must be a JSON array of message objects.", nameof(messagesJson));
+        }
+
+        return PushAsync(userId, messages, retryKey, cancellationToken);
+    }
+
+    private Task<ChannelResult> PushAsync(string userId, JsonArray messages, LineRetryKey retryKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        if (messages.Count is < 1 or > MaxMessagesPerPush)
+        {
+            throw new ArgumentException($"A push carries 1 to {MaxMessagesPerPush} messages, not {messages.Count}.", nameof(messages));
+        }
+
+        if (retryKey.Value == Guid.Empty)
+        {
+            throw new ArgumentException("A retry key is required so a retried push is never delivered twice.", nameof(retryKey));
+        }
+
+        var payload = Encoding.UTF8.GetBytes(new JsonObject { ["to"] = userId, ["messages"] = messages }.ToJsonString());
+        return _retryPolicy.ExecuteAsync(
+            (_, token) => ChannelHttp.SendAttemptAsync(_httpClient, () => CreateRequest(payload, retryKey), InterpretAsync, _retryPolicy, "LINE", token),
+            cancellationToken);
+    }
+
+    private HttpRequestMessage CreateRequest(byte[] payload, LineRetryKey retryKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _pushUri) { Content = new ByteArrayContent(payload) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ChannelAccessToken);
+        request.Headers.TryAddWithoutValidation(RetryKeyHeader, retryKey.ToString());
+        return request;
+    }
+
+    private async Task<ChannelAttempt> InterpretAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return new ChannelAttempt.Completed(new ChannelResult.Sent(SentMessageIds(body) ?? ChannelHttp.Header(response, "x-line-request-id")));
+        }
+
+        var status = (int)response.StatusCode;
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // 409 on a request with a retry key: an earlier attempt with this key was accepted. Not a failure.
+            return new ChannelAttempt.Completed(new ChannelResult.Sent(ChannelHttp.Header(response, "x-line-accepted-request-id"), AlreadyAccepted: true));
+        }
+
+        var (message, errors) = ParseError(body);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var reset = ChannelHttp.RetryAfterHeader(response, _retryPolicy.TimeProvider.GetUtcNow());
+            return new ChannelAttempt.RateLimited(reset, $"LINE rate limit (HTTP 429): {message}");
+        }
+
+        if (ChannelHttp.IsServerError(response.StatusCode))
+        {
+            return new ChannelAttempt.Transient($"LINE HTTP {status}: {message}");
+        }
+
+        return new ChannelAttempt.Completed(new ChannelResult.Failed($"LINE rejected the push (HTTP {status}): {message}", errors, status));
+    }
+
+    private static string? SentMessageIds(string body)
+    {
+        try
+        {
+            var root = JsonNode.Parse(body);
+            if (root?["sentMessages"] is JsonArray sent)
+            {
+                var ids = sent.Select(m => m?["id"]?.GetValue<string>()).Where(id => id is not null).ToList();
+                return ids.Count > 0 ? string.Join(',', ids) : null;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            // A success without a readable body is still a success.
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads LINE's <c>{"message": ..., "details": [{"message", "property"}]}</c> error body.</summary>
+    private static (string Message, IReadOnlyList<ProviderError> Errors) ParseError(string body)
+    {
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject root)
+            {
+                var message = root["message"]?.GetValue<string>() ?? body;
+                var errors = new List<ProviderError> { new(message) };
+                if (root["details"] is JsonArray details)
+                {
+                    errors.AddRange(details.OfType<JsonObject>().Select(d => new ProviderError(
+                        d["message"]?.GetValue<string>() ?? d.ToJsonString(), d["property"]?.GetValue<string>())));
+                }
+
+                return (message, errors);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            // Not LINE's JSON error shape: keep the raw text.
+        }
+
+        var text = body.Length > 500 ? body[..500] : body;
+        return (text, text.Length > 0 ? [new ProviderError(text)] : []);
+    }
+}

@@ -1,0 +1,103 @@
+using ScenarioEngine.Core.Language;
+
+namespace ScenarioEngine.Runtime.Engine;
+
+/// <summary>Whether a journey takes new entrants.</summary>
+public enum JourneyState
+{
+    /// <summary>Live: new customers enter.</summary>
+    Active,
+    /// <summary>No new entrants; customers already in it go on.</summary>
+    Paused,
+    /// <summary>Retired: no new entrants; customers already in it go on; hidden from lists by default.</summary>
+    Archived,
+}
+
+/// <summary>The published journeys (every version, immutable) and messages the engine runs.</summary>
+public sealed class Catalog
+{
+    private volatile Snapshot _snapshot = new([], new Dictionary<string, MessageDocument>(StringComparer.Ordinal));
+
+    private sealed record Entry(SortedList<int, Journey> Versions, JourneyState State);
+
+    private sealed record Snapshot(Dictionary<string, Entry> Journeys, IReadOnlyDictionary<string, MessageDocument> Messages)
+    {
+        public IReadOnlyList<Journey> Live { get; } = Journeys.Values.Where(e => e.State == JourneyState.Active).Select(e => e.Versions.Values[^1]).ToList();
+    }
+
+    /// <summary>The latest version of every active journey (these take new entrants).</summary>
+    public IReadOnlyList<Journey> Live => _snapshot.Live;
+
+    /// <summary>The messages by id.</summary>
+    public IReadOnlyDictionary<string, MessageDocument> Messages => _snapshot.Messages;
+
+    /// <summary>A specific version (customers stay on the version they entered).</summary>
+    public Journey? Find(string journeyId, int version) =>
+        _snapshot.Journeys.TryGetValue(journeyId, out var e) && e.Versions.TryGetValue(version, out var j) ? j : null;
+
+    /// <summary>The latest version.</summary>
+    public Journey? Latest(string journeyId) => _snapshot.Journeys.TryGetValue(journeyId, out var e) ? e.Versions.Values[^1] : null;
+
+    /// <summary>The state of a journey.</summary>
+    public JourneyState? StateOf(string journeyId) => _snapshot.Journeys.TryGetValue(journeyId, out var e) ? e.State : null;
+
+    /// <summary>Every journey id with its versions and state.</summary>
+    public IReadOnlyList<(string Id, IReadOnlyList<int> Versions, JourneyState State)> List() =>
+        _snapshot.Journeys.Select(kv => (kv.Key, (IReadOnlyList<int>)kv.Value.Versions.Keys.ToList(), kv.Value.State)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
+
+    /// <summary>Replaces the whole catalog (after loading from the definition store).</summary>
+    public void Load(IEnumerable<Journey> versions, IEnumerable<(string Id, JourneyState State)> states, IEnumerable<MessageDocument> messages)
+    {
+        var stateById = states.ToDictionary(s => s.Id, s => s.State, StringComparer.Ordinal);
+        var journeys = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (var j in versions)
+        {
+            if (!journeys.TryGetValue(j.Id, out var e))
+            {
+                e = new Entry(new SortedList<int, Journey>(), stateById.GetValueOrDefault(j.Id, JourneyState.Active));
+                journeys[j.Id] = e;
+            }
+
+            e.Versions[j.Version] = j;
+        }
+
+        _snapshot = new Snapshot(journeys, messages.ToDictionary(m => m.Id, StringComparer.Ordinal));
+    }
+
+    /// <summary>Adds or replaces messages.</summary>
+    public void PutMessages(IEnumerable<MessageDocument> messages)
+    {
+        var s = _snapshot;
+        var all = new Dictionary<string, MessageDocument>(s.Messages, StringComparer.Ordinal);
+        foreach (var m in messages)
+        {
+            all[m.Id] = m;
+        }
+
+        _snapshot = s with { Messages = all };
+    }
+
+    /// <summary>Adds a published version (Active unless the journey has another state).</summary>
+    public void Publish(Journey journey)
+    {
+        var s = _snapshot;
+        var journeys = new Dictionary<string, Entry>(s.Journeys, StringComparer.Ordinal);
+        var versions = journeys.TryGetValue(journey.Id, out var e) ? new SortedList<int, Journey>(e.Versions) : new SortedList<int, Journey>();
+        versions[journey.Version] = journey;
+        journeys[journey.Id] = new Entry(versions, e?.State ?? JourneyState.Active);
+        _snapshot = new Snapshot(journeys, s.Messages);
+    }
+
+    /// <summary>Changes a journey's state.</summary>
+    public void SetState(string journeyId, JourneyState state)
+    {
+        var s = _snapshot;
+        if (!s.Journeys.TryGetValue(journeyId, out var e))
+        {
+            return;
+        }
+
+        var journeys = new Dictionary<string, Entry>(s.Journeys, StringComparer.Ordinal) { [journeyId] = e with { State = state } };
+        _snapshot = new Snapshot(journeys, s.Messages);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ScenarioEngine.Core.Machine;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Core.Policy;
+
+namespace ScenarioEngine.Runtime.Engine;
+
+/// <summary>Reads and writes <see cref="Value"/> as plain JSON.</summary>
+public sealed class ValueJsonConverter : JsonConverter<Value>
+{
+    /// <inheritdoc />
+    public override Value Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var doc = JsonDocument.ParseValue(ref reader);
+        return Value.FromJson(doc.RootElement);
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, Value value, JsonSerializerOptions options) => value.WriteTo(writer);
+}
+
+/// <summary>The stored form of a profile: the profile plus the recent send history used by frequency caps.</summary>
+public sealed class ProfileDoc
+{
+    /// <summary>Attributes.</summary>
+    public Dictionary<string, Value> Attributes { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Computed values.</summary>
+    public Dictionary<string, Value> Computed { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Consent per medium.</summary>
+    public Dictionary<string, bool> Consent { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Suppressed media with reasons.</summary>
+    public Dictionary<string, string> Suppressed { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Tags.</summary>
+    public List<string> Tags { get; set; } = [];
+    /// <summary>IANA zone.</summary>
+    public string? TimeZone { get; set; }
+    /// <summary>Recent sends (all journeys), newest last.</summary>
+    public List<SentMessage> Sends { get; set; } = [];
+    /// <summary>Number of time-line rows written (their sequence).</summary>
+    public long TimelineSeq { get; set; }
+
+    /// <summary>Builds the domain profile.</summary>
+    public CustomerProfile ToProfile(string customerId) => new(customerId)
+    {
+        Attributes = new(Attributes, StringComparer.Ordinal), Computed = new(Computed, StringComparer.Ordinal),
+        Consent = new(Consent, StringComparer.Ordinal), Suppressed = new(Suppressed, StringComparer.Ordinal),
+        Tags = new(Tags, StringComparer.Ordinal), TimeZone = TimeZone,
+    };
+
+    /// <summary>Copies a domain profile into the stored form, keeping the send history.</summary>
+    public void From(CustomerProfile p)
+    {
+        Attributes = p.Attributes;
+        Computed = p.Computed;
+        Consent = p.Consent;
+        Suppressed = p.Suppressed;
+        Tags = p.Tags.Order(StringComparer.Ordinal).ToList();
+        TimeZone = p.TimeZone;
+    }
+}
+
+/// <summary>The stored form of an instance: the state plus per-step counters for statistics.</summary>
+public sealed class InstanceDoc
+{
+    /// <summary>The instance state.</summary>
+    public required JourneyInstance State { get; set; }
+    /// <summary>Counters by "step.metric" (entered, sent, heldOut, skipped, deferred, failed, unknown).</summary>
+    public Dictionary<string, int> Counts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Adds one to a counter.</summary>
+    public void Count(string step, string metric)
+    {
+        var key = step + "." + metric;
+        Counts[key] = Counts.GetValueOrDefault(key) + 1;
+    }
+}
+
+/// <summary>Outbox row states.</summary>
+public enum OutboxStatus
+{
+    /// <summary>Waiting to be dispatched.</summary>
+    Pending,
+    /// <summary>Held back by quiet hours or a cap until NotBefore.</summary>
+    Deferred,
+    /// <summary>Claimed: the provider is being called. Found after its lease, the outcome is unknown and it is never resent.</summary>
+    Sending,
+}
+
+/// <summary>A message waiting to be sent, written in the same batch as the step that asked for it.</summary>
+public sealed class OutboxDoc
+{
+    /// <summary>The idempotency key (instance, sequence, step).</summary>
+    public required string Key { get; set; }
+    /// <summary>The instance's row key.</summary>
+    public required string InstanceRowKey { get; set; }
+    /// <summary>Journey id.</summary>
+    public required string JourneyId { get; set; }
+    /// <summary>Journey version.</summary>
+    public int Version { get; set; }
+    /// <summary>Step id.</summary>
+    public required string StepId { get; set; }
+    /// <summary>Medium.</summary>
+    public required string Medium { get; set; }
+    /// <summary>Message id.</summary>
+    public required string Message { get; set; }
+    /// <summary>Transactional messages bypass caps and quiet hours.</summary>
+    public bool Transactional { get; set; }
+    /// <summary>State.</summary>
+    public OutboxStatus Status { get; set; }
+    /// <summary>Not to be sent before this time.</summary>
+    public DateTimeOffset NotBefore { get; set; }
+    /// <summary>When the step asked for it.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The end of a Sending claim.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+    /// <summary>When the current claim was taken (its entry in the send history carries the same time).</summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
+    /// <summary>Provider attempts so far.</summary>
+    public int Attempts { get; set; }
+    /// <summary>True once the deferral was counted.</summary>
+    public bool DeferCounted { get; set; }
+}
+
+/// <summary>One time-line entry: an event, a message outcome, a journey transition or a decision.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, string Kind, string? JourneyId, string? StepId, string Text, IReadOnlyDictionary<string, string>? Data = null);
+
+/// <summary>A timer message: wake an instance at a step sequence, no earlier than Due.</summary>
+public sealed record TimerMessage(string CustomerId, string InstanceRowKey, int Seq, DateTimeOffset Due);
+
+/// <summary>A dispatch message: look at one outbox row.</summary>
+public sealed record DispatchMessage(string CustomerId, string Key);
+
+/// <summary>An events message: a pack of events, possibly of many customers.</summary>
+public sealed record EventsMessage(IReadOnlyList<CustomerEvent> Events);
+
+/// <summary>JSON options and row keys shared by the runtime.</summary>
+public static class Codec
+{
+    /// <summary>The serializer options for stored rows and queue messages.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new ValueJsonConverter(), new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Serializes.</summary>
+    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    /// <summary>Deserializes.</summary>
+    public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException($"empty {typeof(T).Name}");
+
+    /// <summary>The profile row.</summary>
+    public const string ProfileKey = "a|profile";
+
+    /// <summary>Row-key prefix of instances.</summary>
+    public const string InstancePrefix = "i|";
+
+    /// <summary>Row-key prefix of outbox rows.</summary>
+    public const string OutboxPrefix = "o|";
+
+    /// <summary>Row-key prefix of the time line.</summary>
+    public const string TimelinePrefix = "t|";
+
+    /// <summary>Row-key prefix of processed-event markers.</summary>
+    public const string MarkerPrefix = "x|";
+
+    /// <summary>The hot rows (profile, instances, outbox) are read together: row keys from "a" up to, not including, "p".</summary>
+    public const string HotFrom = "a";
+
+    /// <summary>End of the hot range.</summary>
+    public const string HotTo = "p";
+
+    /// <summary>Makes text safe for a row key (no / \ # ? or control characters); long or unsafe text is hashed.</summary>
+    public static string Safe(string text)
+    {
+        if (text.Length <= 200 && !text.Any(c => c is '/' or '\\' or '#' or '?' or '|' || char.IsControl(c)))
+        {
+            return text;
+        }
+
+        return "h" + StableHash.Hash(text).ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The row key of an instance.</summary>
+    public static string InstanceKey(string instanceId) => InstancePrefix + Safe(instanceId);
+
+    /// <summary>The row key of an outbox row.</summary>
+    public static string OutboxKey(string key) => OutboxPrefix + Safe(key);
+
+    /// <summary>The row key of an event marker.</summary>
+    public static string MarkerKey(string eventId) => MarkerPrefix + Safe(eventId);
+
+    /// <summary>The row key of a time-line row; newest first.</summary>
+    public static string TimelineKey(long seq) => TimelinePrefix + (long.MaxValue - seq).ToString("D19", CultureInfo.InvariantCulture);
+}

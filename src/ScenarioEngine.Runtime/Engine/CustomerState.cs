@@ -1,0 +1,85 @@
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Runtime.Engine;
+
+/// <summary>One customer's hot rows as read (profile, instances, outbox), and the writes a step builds on them.</summary>
+internal sealed class CustomerState
+{
+    private readonly List<RowWrite> _writes = [];
+    private readonly List<TimelineEntry> _journal = [];
+
+    private CustomerState(string customerId) => CustomerId = customerId;
+
+    public string CustomerId { get; }
+
+    public ProfileDoc ProfileDoc { get; private set; } = new();
+
+    public string? ProfileETag { get; private set; }
+
+    public CustomerProfile Profile { get; set; } = null!;
+
+    public Dictionary<string, (InstanceDoc Doc, string? ETag)> Instances { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, (OutboxDoc Doc, string? ETag)> Outbox { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> DirtyInstances { get; } = new(StringComparer.Ordinal);
+
+    public List<TimerMessage> Timers { get; } = [];
+
+    public List<DispatchMessage> Dispatches { get; } = [];
+
+    public static CustomerState From(string customerId, IReadOnlyList<StoredRow> rows)
+    {
+        var s = new CustomerState(customerId);
+        foreach (var row in rows)
+        {
+            if (row.RowKey == Codec.ProfileKey)
+            {
+                s.ProfileDoc = Codec.Read<ProfileDoc>(row.Data);
+                s.ProfileETag = row.ETag;
+            }
+            else if (row.RowKey.StartsWith(Codec.InstancePrefix, StringComparison.Ordinal))
+            {
+                s.Instances[row.RowKey] = (Codec.Read<InstanceDoc>(row.Data), row.ETag);
+            }
+            else if (row.RowKey.StartsWith(Codec.OutboxPrefix, StringComparison.Ordinal))
+            {
+                s.Outbox[row.RowKey] = (Codec.Read<OutboxDoc>(row.Data), row.ETag);
+            }
+        }
+
+        s.Profile = s.ProfileDoc.ToProfile(customerId);
+        return s;
+    }
+
+    public void Note(TimelineEntry entry) => _journal.Add(entry);
+
+    public void Write(RowWrite write) => _writes.Add(write);
+
+    public int PendingWriteCount => _writes.Count + DirtyInstances.Count + 2;
+
+    /// <summary>Builds the batch: the extra writes, dirty instances, one time-line row for the journal, and the profile (always, so its ETag serialises writers).</summary>
+    public List<RowWrite> BuildBatch(DateTimeOffset now, TimeSpan historyWindow)
+    {
+        var batch = new List<RowWrite>(_writes);
+        foreach (var key in DirtyInstances)
+        {
+            var (doc, etag) = Instances[key];
+            var row = new StoredRow(CustomerId, key, Codec.Write(doc), etag);
+            batch.Add(new RowWrite(etag is null ? WriteKind.Insert : WriteKind.Replace, row));
+        }
+
+        if (_journal.Count > 0)
+        {
+            ProfileDoc.TimelineSeq++;
+            batch.Add(new RowWrite(WriteKind.Insert, new StoredRow(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), Codec.Write(_journal))));
+        }
+
+        ProfileDoc.From(Profile);
+        ProfileDoc.Sends.RemoveAll(s => s.SentAt < now - historyWindow);
+        var profileRow = new StoredRow(CustomerId, Codec.ProfileKey, Codec.Write(ProfileDoc), ProfileETag);
+        batch.Add(new RowWrite(ProfileETag is null ? WriteKind.Insert : WriteKind.Replace, profileRow));
+        return batch;
+    }
+}

@@ -1,0 +1,103 @@
+using ScenarioEngine.Core.Machine;
+using ScenarioEngine.Core.Policy;
+
+namespace ScenarioEngine.Runtime.Engine;
+
+/// <summary>Runtime settings (bound from the "Engine" configuration section by the host).</summary>
+public sealed class EngineOptions
+{
+    /// <summary>The table holding one partition per customer.</summary>
+    public string CustomersTable { get; set; } = "customers";
+
+    /// <summary>A prefix for every queue name (lets several engines, or tests, share one account).</summary>
+    public string QueuePrefix { get; set; } = "se";
+
+    /// <summary>How many event queues customers are spread over by hash (like Durable Functions' control queues).</summary>
+    public int EventQueueCount { get; set; } = 4;
+
+    /// <summary>How long a received message stays hidden while it is handled.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A message received more often than this goes to the poison queue.</summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>How long a send claim lasts; a claim found after it has an unknown outcome and is reported, not resent.</summary>
+    public TimeSpan SendLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How late a timer or outbox row must be before the sweeper re-enqueues it.</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest a timer message hides at once (queues allow 7 days).</summary>
+    public TimeSpan MaxTimerHop { get; set; } = TimeSpan.FromDays(6);
+
+    /// <summary>Provider attempts before a message is recorded as failed.</summary>
+    public int MaxSendAttempts { get; set; } = 8;
+
+    /// <summary>Events packed into one queue message at most.</summary>
+    public int MaxEventsPerMessage { get; set; } = 100;
+
+    /// <summary>Send history kept on the profile for caps.</summary>
+    public TimeSpan SendHistoryWindow { get; set; } = TimeSpan.FromDays(31);
+
+    /// <summary>Step-function settings (the default time zone).</summary>
+    public MachineSettings Machine { get; set; } = MachineSettings.Default;
+
+    /// <summary>The send policy.</summary>
+    public SendPolicyOptions Policy { get; set; } = new();
+
+    /// <summary>The name of the events queue for a customer.</summary>
+    public string EventQueueFor(string customerId) => EventQueue((int)(StableHash.Hash(customerId) % (ulong)EventQueueCount));
+
+    /// <summary>The name of the i-th events queue.</summary>
+    public string EventQueue(int index) => $"{QueuePrefix}-events-{index}";
+
+    /// <summary>The timers queue.</summary>
+    public string TimerQueue => $"{QueuePrefix}-timers";
+
+    /// <summary>The dispatch queue.</summary>
+    public string DispatchQueue => $"{QueuePrefix}-dispatch";
+}
+
+/// <summary>Counters of what the engine did (since start), for tests, benchmarks and health.</summary>
+public sealed class EngineMetrics
+{
+    private long _eventsAccepted, _eventsApplied, _duplicates, _conflicts, _sent, _skipped, _deferred, _failed, _unknown, _poison, _staleTimers, _swept;
+
+    /// <summary>Events acknowledged at ingest.</summary>
+    public long EventsAccepted => Interlocked.Read(ref _eventsAccepted);
+    /// <summary>Events applied to a customer (committed).</summary>
+    public long EventsApplied => Interlocked.Read(ref _eventsApplied);
+    /// <summary>Redelivered events found already applied.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+    /// <summary>Commits retried after a concurrent change.</summary>
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+    /// <summary>Messages delivered to a channel.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+    /// <summary>Messages skipped by the policy.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+    /// <summary>Messages deferred by the policy.</summary>
+    public long Deferred => Interlocked.Read(ref _deferred);
+    /// <summary>Messages a provider rejected for good.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+    /// <summary>Sends whose outcome is unknown after a crash (reported, never resent).</summary>
+    public long Unknown => Interlocked.Read(ref _unknown);
+    /// <summary>Messages moved to a poison queue.</summary>
+    public long Poison => Interlocked.Read(ref _poison);
+    /// <summary>Timers dropped because the instance had moved on.</summary>
+    public long StaleTimers => Interlocked.Read(ref _staleTimers);
+    /// <summary>Items the sweeper re-enqueued.</summary>
+    public long Swept => Interlocked.Read(ref _swept);
+
+    internal void Accepted(int n) => Interlocked.Add(ref _eventsAccepted, n);
+    internal void Applied(int n) => Interlocked.Add(ref _eventsApplied, n);
+    internal void Duplicate() => Interlocked.Increment(ref _duplicates);
+    internal void Conflict() => Interlocked.Increment(ref _conflicts);
+    internal void SentOne() => Interlocked.Increment(ref _sent);
+    internal void SkippedOne() => Interlocked.Increment(ref _skipped);
+    internal void DeferredOne() => Interlocked.Increment(ref _deferred);
+    internal void FailedOne() => Interlocked.Increment(ref _failed);
+    internal void UnknownOne() => Interlocked.Increment(ref _unknown);
+    internal void PoisonOne() => Interlocked.Increment(ref _poison);
+    internal void StaleTimer() => Interlocked.Increment(ref _staleTimers);
+    internal void SweptOne() => Interlocked.Increment(ref _swept);
+}

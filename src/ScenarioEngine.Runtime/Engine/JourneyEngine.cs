@@ -1,0 +1,818 @@
+using System.Globalization;
+using System.Text;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Machine;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Runtime.Engine;
+
+/// <summary>
+/// The durable pipeline: ingest events into queues, apply them to each customer's partition in one read and one atomic batch,
+/// wake instances from timer messages, dispatch outbox rows through the send policy and the channels, and sweep for anything a lost
+/// message left behind. Every handler is idempotent; see docs/architecture.md.
+/// </summary>
+public sealed class JourneyEngine
+{
+    private const int MaxCommitAttempts = 50;
+    private readonly IRowStore _store;
+    private readonly IQueueFactory _queues;
+    private readonly IReadOnlyDictionary<string, IChannel> _channels;
+    private readonly IMessageRenderer _renderer;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates an engine over storage ports.</summary>
+    public JourneyEngine(IRowStore store, IQueueFactory queues, Catalog catalog, IEnumerable<IChannel> channels, IMessageRenderer renderer, TimeProvider time, EngineOptions options)
+    {
+        _store = store;
+        _queues = queues;
+        Catalog = catalog;
+        _channels = channels.ToDictionary(c => c.Medium, StringComparer.Ordinal);
+        _renderer = renderer;
+        _time = time;
+        Options = options;
+    }
+
+    /// <summary>The journeys and messages being run.</summary>
+    public Catalog Catalog { get; }
+
+    /// <summary>The settings.</summary>
+    public EngineOptions Options { get; }
+
+    /// <summary>What the engine did since it started.</summary>
+    public EngineMetrics Metrics { get; } = new();
+
+    private string Table => Options.CustomersTable;
+
+    /// <summary>Creates the table and queues.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _store.CreateTableAsync(Table, cancellationToken).ConfigureAwait(false);
+        foreach (var name in AllQueueNames())
+        {
+            await _queues.Get(name).CreateAsync(cancellationToken).ConfigureAwait(false);
+            await _queues.Get(name + "-poison").CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Every work queue's name.</summary>
+    public IEnumerable<string> AllQueueNames() =>
+        Enumerable.Range(0, Options.EventQueueCount).Select(Options.EventQueue).Append(Options.TimerQueue).Append(Options.DispatchQueue);
+
+    // ---------------------------------------------------------------- ingest
+
+    /// <summary>Queues validated events, packed per events queue; returns once every event is durably queued.</summary>
+    public async Task IngestAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
+    {
+        foreach (var shard in events.GroupBy(e => Options.EventQueueFor(e.CustomerId), StringComparer.Ordinal))
+        {
+            var queue = _queues.Get(shard.Key);
+            foreach (var pack in Pack(shard.ToList()))
+            {
+                await queue.SendAsync(Codec.Write(new EventsMessage(pack)), null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        Metrics.Accepted(events.Count);
+    }
+
+    private IEnumerable<List<CustomerEvent>> Pack(List<CustomerEvent> events)
+    {
+        // A queue message holds 64 KiB; base64 costs a third, so keep each pack's JSON under 40 KiB.
+        var pack = new List<CustomerEvent>();
+        var size = 0;
+        foreach (var e in events)
+        {
+            var length = Encoding.UTF8.GetByteCount(Codec.Write(e));
+            if (pack.Count > 0 && (pack.Count >= Options.MaxEventsPerMessage || size + length > 40_000))
+            {
+                yield return pack;
+                pack = [];
+                size = 0;
+            }
+
+            pack.Add(e);
+            size += length;
+        }
+
+        if (pack.Count > 0)
+        {
+            yield return pack;
+        }
+    }
+
+    // ---------------------------------------------------------------- pumps
+
+    /// <summary>Handles up to 32 messages of one events queue; returns how many were handled.</summary>
+    public Task<int> PumpEventsAsync(int queueIndex, CancellationToken cancellationToken = default) =>
+        PumpAsync(Options.EventQueue(queueIndex), async (text, ct) =>
+        {
+            var message = Codec.Read<EventsMessage>(text);
+            foreach (var group in message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal))
+            {
+                await ApplyEventsAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    /// <summary>Handles up to 32 timer messages.</summary>
+    public Task<int> PumpTimersAsync(CancellationToken cancellationToken = default) =>
+        PumpAsync(Options.TimerQueue, (text, ct) => WakeAsync(Codec.Read<TimerMessage>(text), ct), cancellationToken);
+
+    /// <summary>Handles up to 32 dispatch messages.</summary>
+    public Task<int> PumpDispatchAsync(CancellationToken cancellationToken = default) =>
+        PumpAsync(Options.DispatchQueue, (text, ct) => DispatchAsync(Codec.Read<DispatchMessage>(text), ct), cancellationToken);
+
+    /// <summary>Pumps every queue once; returns the number of messages handled.</summary>
+    public async Task<int> PumpAllAsync(CancellationToken cancellationToken = default)
+    {
+        var n = 0;
+        for (var i = 0; i < Options.EventQueueCount; i++)
+        {
+            n += await PumpEventsAsync(i, cancellationToken).ConfigureAwait(false);
+        }
+
+        n += await PumpTimersAsync(cancellationToken).ConfigureAwait(false);
+        n += await PumpDispatchAsync(cancellationToken).ConfigureAwait(false);
+        return n;
+    }
+
+    private async Task<int> PumpAsync(string queueName, Func<string, CancellationToken, Task> handle, CancellationToken cancellationToken)
+    {
+        var queue = _queues.Get(queueName);
+        var items = await queue.ReceiveAsync(32, Options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            if (item.DequeueCount > Options.MaxDequeueCount)
+            {
+                await _queues.Get(queueName + "-poison").SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
+                await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+                Metrics.PoisonOne();
+                continue;
+            }
+
+            await handle(item.Text, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+
+        return items.Count;
+    }
+
+    // ---------------------------------------------------------------- step: events
+
+    /// <summary>Applies a customer's events: profile, time line, running instances, new entries; one read and one atomic batch.</summary>
+    public async Task ApplyEventsAsync(string customerId, IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
+    {
+        var pending = events.OrderBy(e => e.OccurredAt).ToList();
+
+        // A large pack for one customer is applied in slices that fit a 100-write batch.
+        while (pending.Count > 0)
+        {
+            var slice = pending.Take(8).ToList();
+            pending.RemoveRange(0, slice.Count);
+            await ApplySliceAsync(customerId, slice, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplySliceAsync(string customerId, List<CustomerEvent> events, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxCommitAttempts && events.Count > 0; attempt++)
+        {
+            var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            foreach (var e in events)
+            {
+                state.Write(new RowWrite(WriteKind.Insert, new StoredRow(customerId, Codec.MarkerKey(e.Id), "{}")));
+                Apply(state, e, now);
+            }
+
+            var batch = state.BuildBatch(now, Options.SendHistoryWindow);
+            if (batch.Count > 100)
+            {
+                if (events.Count > 1)
+                {
+                    var half = events.Count / 2;
+                    await ApplySliceAsync(customerId, events.Take(half).ToList(), cancellationToken).ConfigureAwait(false);
+                    await ApplySliceAsync(customerId, events.Skip(half).ToList(), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                throw new InvalidOperationException($"event {events[0].Id} of customer {customerId} needs {batch.Count} writes; a batch holds 100");
+            }
+
+            var result = await _store.CommitAsync(Table, batch, cancellationToken).ConfigureAwait(false);
+            switch (result.Status)
+            {
+                case CommitStatus.Ok:
+                    Metrics.Applied(events.Count);
+                    await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
+                    return;
+
+                case CommitStatus.AlreadyExists when batch[result.FailedIndex].Row.RowKey.StartsWith(Codec.MarkerPrefix, StringComparison.Ordinal):
+                    // Redelivered: this event was applied before. Its follow-up messages may have been lost with the crash that caused
+                    // the redelivery, so re-enqueue the customer's pending work (handlers are idempotent), then apply the rest.
+                    var duplicateKey = batch[result.FailedIndex].Row.RowKey;
+                    events.RemoveAll(e => Codec.MarkerKey(e.Id) == duplicateKey);
+                    Metrics.Duplicate();
+                    await RekickAsync(customerId, cancellationToken).ConfigureAwait(false);
+                    break;
+
+                default:
+                    Metrics.Conflict();
+                    break;
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            throw new InvalidOperationException($"customer {customerId}: could not commit after {MaxCommitAttempts} attempts");
+        }
+    }
+
+    private void Apply(CustomerState state, CustomerEvent e, DateTimeOffset now)
+    {
+        ProfileProjection.Apply(state.Profile, e);
+        state.Note(new TimelineEntry(e.OccurredAt, "event", null, null, e.Type, Flatten(e)));
+
+        foreach (var key in state.Instances.Keys.ToList())
+        {
+            var (doc, _) = state.Instances[key];
+            if (!doc.State.IsLive(now) || Catalog.Find(doc.State.JourneyId, doc.State.Version) is not { } journey)
+            {
+                continue;
+            }
+
+            var result = JourneyMachine.Step(journey, doc.State, new EventInput(e), state.Profile, now, Options.Machine);
+            Record(state, key, doc, journey, result, now);
+        }
+
+        foreach (var journey in Catalog.Live)
+        {
+            if (!JourneyEntry.IsTriggeredBy(journey, e, state.Profile, now))
+            {
+                continue;
+            }
+
+            var instanceId = journey.Id + ":" + Codec.Safe(e.Id);
+            var key = Codec.InstanceKey(instanceId);
+            if (state.Instances.ContainsKey(key))
+            {
+                continue;
+            }
+
+            var earlier = state.Instances.Values.Select(i => i.Doc.State).Where(i => i.JourneyId == journey.Id);
+            var decision = JourneyEntry.Decide(journey, state.Profile, e, earlier, now);
+            if (!decision.Enter)
+            {
+                state.Note(new TimelineEntry(now, "decision", journey.Id, null, "not entered: " + decision.Reason));
+                continue;
+            }
+
+            var result = JourneyMachine.Step(journey, null, new EnterInput(instanceId, e), state.Profile, now, Options.Machine);
+            state.Note(new TimelineEntry(now, "journey", journey.Id, null, $"entered version {journey.Version.ToString(CultureInfo.InvariantCulture)}"));
+            Record(state, key, new InstanceDoc { State = result.Instance }, journey, result, now, isNew: true);
+        }
+    }
+
+    private static Dictionary<string, string> Flatten(CustomerEvent e)
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["id"] = e.Id };
+        foreach (var (k, v) in e.Properties)
+        {
+            data[k] = v.ToString();
+        }
+
+        return data;
+    }
+
+    private void Record(CustomerState state, string key, InstanceDoc doc, Journey journey, StepResult result, DateTimeOffset now, bool isNew = false)
+    {
+        if (result.Effects.Count == 1 && result.Effects[0] is Ignored)
+        {
+            return;
+        }
+
+        doc.State = result.Instance;
+        state.Profile = result.Profile;
+        var etag = isNew ? null : state.Instances[key].ETag;
+        state.Instances[key] = (doc, etag);
+        state.DirtyInstances.Add(key);
+        foreach (var effect in result.Effects)
+        {
+            switch (effect)
+            {
+                case StepEntered s:
+                    doc.Count(s.StepId, "entered");
+                    break;
+                case SendRequested s:
+                    var outbox = new OutboxDoc
+                    {
+                        Key = s.IdempotencyKey, InstanceRowKey = key, JourneyId = journey.Id, Version = journey.Version, StepId = s.StepId,
+                        Medium = s.Medium, Message = s.Message, Transactional = s.Transactional, Status = OutboxStatus.Pending,
+                        NotBefore = now, CreatedAt = now,
+                    };
+                    var outboxKey = Codec.OutboxKey(s.IdempotencyKey);
+                    state.Outbox[outboxKey] = (outbox, null);
+                    state.Write(new RowWrite(WriteKind.Insert, new StoredRow(state.CustomerId, outboxKey, Codec.Write(outbox))));
+                    state.Dispatches.Add(new DispatchMessage(state.CustomerId, outboxKey));
+                    break;
+                case SendHeldOut s:
+                    doc.Count(s.StepId, "heldOut");
+                    state.Note(new TimelineEntry(now, "decision", journey.Id, s.StepId, $"holdout: {s.Medium} message {s.Message} not sent"));
+                    break;
+                case WakeScheduled w:
+                    state.Timers.Add(new TimerMessage(state.CustomerId, key, w.Seq, w.At));
+                    break;
+                case DecisionMade d:
+                    state.Note(new TimelineEntry(now, "decision", journey.Id, d.StepId, $"-> {d.Outcome}: {d.Reason}"));
+                    break;
+                case ProfileUpdated p:
+                    state.Note(new TimelineEntry(now, "journey", journey.Id, p.StepId, "profile updated: " + string.Join(", ", p.Operations.Select(o => $"{o.Kind} {o.Name}"))));
+                    break;
+                case Converted c:
+                    doc.Count("(goal)", "converted");
+                    state.Note(new TimelineEntry(now, "journey", journey.Id, null, $"converted (goal event {c.EventId})"));
+                    break;
+                case Exited x:
+                    doc.Count("(exit)", x.Reason);
+                    state.Note(new TimelineEntry(now, "journey", journey.Id, result.Instance.Step, $"exited: {x.Reason}"));
+                    break;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- step: timers
+
+    private async Task WakeAsync(TimerMessage timer, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (timer.Due > now)
+        {
+            // Not yet: hop again (a queue message hides at most 7 days).
+            await ScheduleTimerAsync(timer, now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
+        {
+            var state = await ReadAsync(timer.CustomerId, cancellationToken).ConfigureAwait(false);
+            now = _time.GetUtcNow();
+            if (!state.Instances.TryGetValue(timer.InstanceRowKey, out var entry) || Catalog.Find(entry.Doc.State.JourneyId, entry.Doc.State.Version) is not { } journey)
+            {
+                Metrics.StaleTimer();
+                return;
+            }
+
+            var result = JourneyMachine.Step(journey, entry.Doc.State, new WakeInput(timer.Seq), state.Profile, now, Options.Machine);
+            if (result.Effects is [Ignored])
+            {
+                Metrics.StaleTimer();
+                return;
+            }
+
+            if (result.Effects is [WakeScheduled early] && result.Instance == entry.Doc.State)
+            {
+                await ScheduleTimerAsync(timer with { Due = early.At }, now, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            Record(state, timer.InstanceRowKey, entry.Doc, journey, result, now);
+            var commit = await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false);
+            if (commit.Status == CommitStatus.Ok)
+            {
+                await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            Metrics.Conflict();
+        }
+
+        throw new InvalidOperationException($"customer {timer.CustomerId}: timer could not commit");
+    }
+
+    private Task ScheduleTimerAsync(TimerMessage timer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var delay = timer.Due - now;
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > Options.MaxTimerHop ? Options.MaxTimerHop : delay;
+        return _queues.Get(Options.TimerQueue).SendAsync(Codec.Write(timer), delay, cancellationToken);
+    }
+
+    private async Task AfterCommitAsync(CustomerState state, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var timer in state.Timers)
+        {
+            await ScheduleTimerAsync(timer, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var dispatch in state.Dispatches)
+        {
+            await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(dispatch), null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RekickAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, (doc, _)) in state.Instances)
+        {
+            if (doc.State.Status == InstanceStatus.Active && doc.State.WakeAt is { } at)
+            {
+                state.Timers.Add(new TimerMessage(customerId, key, doc.State.Seq, at));
+            }
+        }
+
+        foreach (var key in state.Outbox.Keys)
+        {
+            state.Dispatches.Add(new DispatchMessage(customerId, key));
+        }
+
+        await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CustomerState> ReadAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var rows = await _store.QueryAsync(Table, customerId, Codec.HotFrom, Codec.HotTo, cancellationToken).ConfigureAwait(false);
+        return CustomerState.From(customerId, rows);
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private async Task DispatchAsync(DispatchMessage message, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
+        {
+            var state = await ReadAsync(message.CustomerId, cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            if (!state.Outbox.TryGetValue(message.Key, out var entry))
+            {
+                return; // already finished
+            }
+
+            var (row, etag) = entry;
+            var instance = state.Instances.TryGetValue(row.InstanceRowKey, out var i) ? i.Doc : null;
+            if (row.Status == OutboxStatus.Sending)
+            {
+                if (row.LeaseUntil > now)
+                {
+                    await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), row.LeaseUntil - now, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                // The claim outlived its lease: the provider may or may not have the message. Never resend blindly; report it.
+                if (await FinishAsync(state, message.Key, row, etag, instance, now, "unknown",
+                        "outcome unknown (the sender stopped after claiming it): not resent, check the provider", null, cancellationToken).ConfigureAwait(false))
+                {
+                    Metrics.UnknownOne();
+                    return;
+                }
+
+                Metrics.Conflict();
+                continue;
+            }
+
+            if (row.NotBefore > now)
+            {
+                await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(row.NotBefore - now, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var decision = SendPolicy.Decide(row.Medium, row.Transactional, state.Profile, state.ProfileDoc.Sends, now, Options.Policy);
+            if (decision.Outcome == PolicyOutcome.Skip)
+            {
+                if (await FinishAsync(state, message.Key, row, etag, instance, now, "skipped", $"skipped by {decision.Rule}: {decision.Reason}", null, cancellationToken).ConfigureAwait(false))
+                {
+                    Metrics.SkippedOne();
+                    return;
+                }
+
+                Metrics.Conflict();
+                continue;
+            }
+
+            if (decision.Outcome == PolicyOutcome.Defer)
+            {
+                row.Status = OutboxStatus.Deferred;
+                row.NotBefore = decision.DeferUntil!.Value;
+                if (!row.DeferCounted && instance is not null)
+                {
+                    instance.Count(row.StepId, "deferred");
+                    state.DirtyInstances.Add(row.InstanceRowKey);
+                }
+
+                row.DeferCounted = true;
+                state.Note(new TimelineEntry(now, "decision", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message} deferred until {decision.DeferUntil:O} by {decision.Rule}: {decision.Reason}"));
+                state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
+                if ((await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
+                {
+                    Metrics.DeferredOne();
+                    await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(row.NotBefore - now, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                Metrics.Conflict();
+                continue;
+            }
+
+            // Claim: Pending -> Sending, and count the send in the history now so caps hold across concurrent dispatches.
+            row.Status = OutboxStatus.Sending;
+            row.LeaseUntil = now + Options.SendLease;
+            row.ClaimedAt = now;
+            row.Attempts++;
+            state.ProfileDoc.Sends.Add(new SentMessage(row.Medium, now, row.Transactional));
+            state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
+            var claim = await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false);
+            if (claim.Status != CommitStatus.Ok)
+            {
+                Metrics.Conflict();
+                continue;
+            }
+
+            var outcome = await SendAsync(state, row, instance, cancellationToken).ConfigureAwait(false);
+            await RecordOutcomeAsync(message, outcome.Result, outcome.Content, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        throw new InvalidOperationException($"customer {message.CustomerId}: dispatch could not commit");
+    }
+
+    private async Task<(DeliveryResult Result, IReadOnlyDictionary<string, string>? Content)> SendAsync(CustomerState state, OutboxDoc row, InstanceDoc? instance, CancellationToken cancellationToken)
+    {
+        if (!Catalog.Messages.TryGetValue(row.Message, out var document))
+        {
+            return (new Rejected($"message {row.Message} is not in the catalog"), null);
+        }
+
+        if (!_channels.TryGetValue(row.Medium, out var channel))
+        {
+            return (new Rejected($"no channel configured for {row.Medium}"), null);
+        }
+
+        var data = TemplateData.For(state.Profile, instance?.State.Trigger ?? CustomerEvent.NoProperties);
+        var content = _renderer.Render(document, row.Medium, data);
+        var outbound = new OutboundMessage(state.CustomerId, row.Medium, row.Message, row.Key, row.JourneyId, row.StepId, content, state.Profile);
+        try
+        {
+            return (await channel.SendAsync(outbound, cancellationToken).ConfigureAwait(false), content);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (new RetryLater(TimeSpan.FromMinutes(1), ex.Message), content);
+        }
+    }
+
+    private async Task RecordOutcomeAsync(DispatchMessage message, DeliveryResult result, IReadOnlyDictionary<string, string>? content, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
+        {
+            var state = await ReadAsync(message.CustomerId, cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            if (!state.Outbox.TryGetValue(message.Key, out var entry) || entry.Doc.Status != OutboxStatus.Sending)
+            {
+                return;
+            }
+
+            var (row, etag) = entry;
+            var instance = state.Instances.TryGetValue(row.InstanceRowKey, out var i) ? i.Doc : null;
+            bool ok;
+            switch (result)
+            {
+                case Delivered d:
+                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "sent", $"{row.Medium} message {row.Message} sent" + (d.ProviderId is null ? "" : $" (provider id {d.ProviderId})"), content, cancellationToken).ConfigureAwait(false);
+                    if (ok)
+                    {
+                        Metrics.SentOne();
+                    }
+
+                    break;
+                case RetryLater r when row.Attempts < Options.MaxSendAttempts:
+                    row.Status = OutboxStatus.Pending;
+                    row.NotBefore = now + r.After;
+                    row.LeaseUntil = null;
+                    state.ProfileDoc.Sends.RemoveAll(s => s.Medium == row.Medium && s.SentAt == row.ClaimedAt);
+                    state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message}: retry after {r.After} ({r.Reason})"));
+                    state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
+                    ok = (await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok;
+                    if (ok)
+                    {
+                        await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(r.After, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                default:
+                    var reason = result is Rejected rej ? rej.Reason : $"gave up after {row.Attempts} attempts";
+                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "failed", $"{row.Medium} message {row.Message} failed: {reason}", content, cancellationToken).ConfigureAwait(false);
+                    if (ok)
+                    {
+                        Metrics.FailedOne();
+                    }
+
+                    break;
+            }
+
+            if (ok)
+            {
+                return;
+            }
+
+            Metrics.Conflict();
+        }
+    }
+
+    /// <summary>Ends an outbox row: deletes it, counts the outcome on the instance and writes the time line, atomically.</summary>
+    private async Task<bool> FinishAsync(CustomerState state, string key, OutboxDoc row, string? etag, InstanceDoc? instance, DateTimeOffset now,
+        string metric, string text, IReadOnlyDictionary<string, string>? content, CancellationToken cancellationToken)
+    {
+        if (instance is not null)
+        {
+            instance.Count(row.StepId, metric);
+            state.DirtyInstances.Add(row.InstanceRowKey);
+        }
+
+        if (metric == "failed" && row.ClaimedAt is { } claimed)
+        {
+            // Nothing reached the customer: it must not count against their caps.
+            state.ProfileDoc.Sends.RemoveAll(s => s.Medium == row.Medium && s.SentAt == claimed);
+        }
+
+        var data = content is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(content, StringComparer.Ordinal);
+        data["medium"] = row.Medium;
+        data["message"] = row.Message;
+        data["key"] = row.Key;
+        data["outcome"] = metric;
+        state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, text, data));
+        state.Write(new RowWrite(WriteKind.Delete, new StoredRow(state.CustomerId, key, "", etag)));
+        var result = await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false);
+        return result.Status == CommitStatus.Ok;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    // ---------------------------------------------------------------- sweeper and scheduled triggers
+
+    /// <summary>Re-enqueues overdue timers and stranded outbox rows that a lost queue message left behind; returns how many.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var count = 0;
+        await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var doc = Codec.Read<InstanceDoc>(row.Data).State;
+            if (doc.Status == InstanceStatus.Active && doc.WakeAt is { } at && at + Options.SweepGrace < now)
+            {
+                await ScheduleTimerAsync(new TimerMessage(row.PartitionKey, row.RowKey, doc.Seq, at), now, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+        }
+
+        await foreach (var row in _store.ScanAsync(Table, Codec.OutboxPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var doc = Codec.Read<OutboxDoc>(row.Data);
+            var due = doc.Status == OutboxStatus.Sending ? doc.LeaseUntil ?? now : doc.NotBefore;
+            if (due + Options.SweepGrace < now)
+            {
+                await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(new DispatchMessage(row.PartitionKey, row.RowKey)), null, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Metrics.SweptOne();
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Fires date and schedule triggers due in (<paramref name="after"/>, <paramref name="upTo"/>] for every known customer by ingesting
+    /// a journey.due event with a deterministic id, so running the job twice over the same window enters nobody twice.
+    /// </summary>
+    public async Task<int> FireScheduledTriggersAsync(DateTimeOffset after, DateTimeOffset upTo, CancellationToken cancellationToken = default)
+    {
+        var journeys = Catalog.Live.Where(j => j.Trigger is DateTrigger or ScheduleTrigger).ToList();
+        if (journeys.Count == 0)
+        {
+            return 0;
+        }
+
+        var events = new List<CustomerEvent>();
+        await foreach (var row in _store.ScanAsync(Table, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
+        {
+            var profile = Codec.Read<ProfileDoc>(row.Data).ToProfile(row.PartitionKey);
+            foreach (var journey in journeys)
+            {
+                if (JourneyEntry.DueBetween(journey, profile, after, upTo, Options.Machine) is { } at)
+                {
+                    var id = $"due-{journey.Id}-{at.UtcDateTime:yyyyMMddHHmm}-{row.PartitionKey}";
+                    events.Add(new CustomerEvent(id, JourneyEntry.ScheduledEvent, row.PartitionKey, at,
+                        new Dictionary<string, Value>(StringComparer.Ordinal) { ["journey"] = Value.From(journey.Id) }));
+                }
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            await IngestAsync(events, cancellationToken).ConfigureAwait(false);
+        }
+
+        return events.Count;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /// <summary>A customer's profile, instances and pending outbox rows, or null when unknown.</summary>
+    public async Task<CustomerSnapshot?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
+        if (state.ProfileETag is null)
+        {
+            return null;
+        }
+
+        return new CustomerSnapshot(state.Profile, state.Instances.Values.Select(i => i.Doc).ToList(), state.Outbox.Values.Select(o => o.Doc).ToList(), state.ProfileDoc.Sends);
+    }
+
+    /// <summary>A customer's time line, newest first.</summary>
+    public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string customerId, int max = 200, CancellationToken cancellationToken = default)
+    {
+        var rows = await _store.QueryAsync(Table, customerId, Codec.TimelinePrefix, "t}", cancellationToken).ConfigureAwait(false);
+        return rows.SelectMany(r => Enumerable.Reverse(Codec.Read<List<TimelineEntry>>(r.Data))).Take(max).ToList();
+    }
+
+    /// <summary>Per-step counters and outcomes of a journey, aggregated over its instances (a scan: for reports, not the hot path).</summary>
+    public async Task<JourneyStats> GetStatsAsync(string journeyId, CancellationToken cancellationToken = default)
+    {
+        var stats = new JourneyStats(journeyId);
+        await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix + journeyId + ":", cancellationToken).ConfigureAwait(false))
+        {
+            stats.Add(Codec.Read<InstanceDoc>(row.Data));
+        }
+
+        return stats;
+    }
+}
+
+/// <summary>A customer as the engine holds them.</summary>
+public sealed record CustomerSnapshot(CustomerProfile Profile, IReadOnlyList<InstanceDoc> Instances, IReadOnlyList<OutboxDoc> Outbox, IReadOnlyList<SentMessage> RecentSends);
+
+/// <summary>Aggregated statistics of one journey.</summary>
+public sealed class JourneyStats(string journeyId)
+{
+    /// <summary>The journey.</summary>
+    public string JourneyId { get; } = journeyId;
+    /// <summary>Instances started.</summary>
+    public int Entered { get; private set; }
+    /// <summary>Instances still active.</summary>
+    public int Active { get; private set; }
+    /// <summary>Instances in the holdout group.</summary>
+    public int Holdout { get; private set; }
+    /// <summary>Treatment instances that converted.</summary>
+    public int Converted { get; private set; }
+    /// <summary>Holdout instances that converted.</summary>
+    public int HoldoutConverted { get; private set; }
+    /// <summary>Counters by "step.metric", plus exits by reason under "(exit).reason".</summary>
+    public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
+    /// <summary>Instances by last split variant.</summary>
+    public SortedDictionary<string, int> Variants { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Conversion rate of treatment minus that of holdout (absolute), when both groups are non-empty.</summary>
+    public double? Lift => Holdout == 0 || Entered == Holdout ? null : (double)Converted / (Entered - Holdout) - (double)HoldoutConverted / Holdout;
+
+    internal void Add(InstanceDoc doc)
+    {
+        Entered++;
+        if (doc.State.Status == InstanceStatus.Active)
+        {
+            Active++;
+        }
+
+        if (doc.State.Holdout)
+        {
+            Holdout++;
+        }
+
+        if (doc.State.ConvertedAt is not null)
+        {
+            if (doc.State.Holdout)
+            {
+                HoldoutConverted++;
+            }
+            else
+            {
+                Converted++;
+            }
+        }
+
+        if (doc.State.Variant is { } v)
+        {
+            Variants[v] = Variants.GetValueOrDefault(v) + 1;
+        }
+
+        foreach (var (k, n) in doc.Counts)
+        {
+            Counts[k] = Counts.GetValueOrDefault(k) + n;
+        }
+    }
+}

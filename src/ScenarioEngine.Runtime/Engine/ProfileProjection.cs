@@ -1,0 +1,98 @@
+using System.Globalization;
+using ScenarioEngine.Core.Model;
+
+namespace ScenarioEngine.Runtime.Engine;
+
+/// <summary>Folds events into the profile: identify sets attributes and consent, purchases update order aggregates, NPS answers and email feedback update computed values and suppression.</summary>
+public static class ProfileProjection
+{
+    /// <summary>Events that suppress email at once (SendGrid feedback mapped by the channel adapter).</summary>
+    private static readonly Dictionary<string, string> Suppressing = new(StringComparer.Ordinal)
+    {
+        ["email.bounced"] = "bounce", ["email.spamreport"] = "spam report", ["email.unsubscribed"] = "unsubscribed",
+        ["email.group_unsubscribed"] = "unsubscribed from the group", ["line.unfollowed"] = "unfollowed",
+    };
+
+    /// <summary>Applies one event to a profile in place; returns true when anything changed.</summary>
+    public static bool Apply(CustomerProfile profile, CustomerEvent e)
+    {
+        switch (e.Type)
+        {
+            case "identify":
+                foreach (var (key, value) in e.Properties)
+                {
+                    if (key.StartsWith("consent.", StringComparison.Ordinal))
+                    {
+                        profile.Consent[key["consent.".Length..]] = value.AsBool;
+                        if (value.AsBool && key == "consent.email")
+                        {
+                            // Opting in again lifts an unsubscribe, never a bounce or spam report.
+                            if (profile.Suppressed.TryGetValue("email", out var why) && why.StartsWith("unsubscribed", StringComparison.Ordinal))
+                            {
+                                profile.Suppressed.Remove("email");
+                            }
+                        }
+                    }
+                    else if (key == "timeZone")
+                    {
+                        profile.TimeZone = value.AsString;
+                    }
+                    else if (value.IsNull)
+                    {
+                        profile.Attributes.Remove(key);
+                    }
+                    else
+                    {
+                        profile.Attributes[key] = value;
+                    }
+                }
+
+                return true;
+
+            case "purchase":
+                var amount = e.Properties.TryGetValue("amount", out var a) && a.TryGetNumber(out var n) ? n : 0;
+                var quantity = e.Properties.TryGetValue("quantity", out var q) && q.TryGetNumber(out var qn) ? qn : 1;
+                var count = Number(profile, "orders.count") + 1;
+                var total = Number(profile, "orders.total") + amount;
+                profile.Computed["orders.count"] = Value.From(count);
+                profile.Computed["orders.total"] = Value.From(total);
+                profile.Computed["orders.average"] = Value.From(total / count);
+                profile.Computed["orders.items"] = Value.From(Number(profile, "orders.items") + quantity);
+                if (!profile.Computed.TryGetValue("orders.firstAt", out var first) || !first.TryGetTime(out var f) || e.OccurredAt < f)
+                {
+                    profile.Computed["orders.firstAt"] = Value.From(e.OccurredAt);
+                }
+
+                if (!profile.Computed.TryGetValue("orders.lastAt", out var last) || !last.TryGetTime(out var l) || e.OccurredAt > l)
+                {
+                    profile.Computed["orders.lastAt"] = Value.From(e.OccurredAt);
+                    profile.Computed["orders.lastAmount"] = Value.From(amount);
+                }
+
+                return true;
+
+            case "nps.response":
+                if (e.Properties.TryGetValue("score", out var s) && s.TryGetNumber(out var score) && score is >= 0 and <= 10)
+                {
+                    profile.Computed["nps.score"] = Value.From(score);
+                    profile.Computed["nps.category"] = Value.From(score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor");
+                    profile.Computed["nps.respondedAt"] = Value.From(e.OccurredAt);
+                    return true;
+                }
+
+                return false;
+
+            default:
+                if (Suppressing.TryGetValue(e.Type, out var reason))
+                {
+                    var medium = e.Type[..e.Type.IndexOf('.', StringComparison.Ordinal)];
+                    profile.Suppressed[medium] = reason + " at " + e.OccurredAt.ToString("O", CultureInfo.InvariantCulture);
+                    return true;
+                }
+
+                return false;
+        }
+    }
+
+    private static double Number(CustomerProfile p, string key) => p.Computed.TryGetValue(key, out var v) && v.TryGetNumber(out var n) ? n : 0;
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+
+namespace ScenarioEngine.Runtime.Sending;
+
+/// <summary>A rendered message on its way to a channel.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="Medium">email, line, webhook or postcard.</param>
+/// <param name="MessageId">The message document id.</param>
+/// <param name="IdempotencyKey">Stable across retries: channels pass it to providers that de-duplicate (LINE X-Line-Retry-Key).</param>
+/// <param name="JourneyId">The journey.</param>
+/// <param name="StepId">The step.</param>
+/// <param name="Content">Rendered fields (subject, html, text, payload, postcard fields).</param>
+/// <param name="Profile">The customer's profile (addresses, LINE user id).</param>
+public sealed record OutboundMessage(string CustomerId, string Medium, string MessageId, string IdempotencyKey, string JourneyId, string StepId,
+    IReadOnlyDictionary<string, string> Content, CustomerProfile Profile);
+
+/// <summary>What a channel did with a message.</summary>
+public abstract record DeliveryResult;
+
+/// <summary>Accepted by the provider.</summary>
+public sealed record Delivered(string? ProviderId) : DeliveryResult;
+
+/// <summary>Not accepted now; try again after a delay (rate limit, provider outage).</summary>
+public sealed record RetryLater(TimeSpan After, string Reason) : DeliveryResult;
+
+/// <summary>Rejected for good (bad address, bad request).</summary>
+public sealed record Rejected(string Reason) : DeliveryResult;
+
+/// <summary>A channel: sends a rendered message by one medium.</summary>
+public interface IChannel
+{
+    /// <summary>The medium it serves.</summary>
+    string Medium { get; }
+
+    /// <summary>Sends one message.</summary>
+    Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Renders a message document's content for one medium over a customer's data.</summary>
+public interface IMessageRenderer
+{
+    /// <summary>Renders the fields of the medium's content.</summary>
+    IReadOnlyDictionary<string, string> Render(MessageDocument message, string medium, IReadOnlyDictionary<string, object?> data);
+}
+
+/// <summary>Leaves templates as written: for tests that look at routing, not wording.</summary>
+public sealed class VerbatimRenderer : IMessageRenderer
+{
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Render(MessageDocument message, string medium, IReadOnlyDictionary<string, object?> data) =>
+        message.Templates().Where(t => t.Path.StartsWith("$." + medium + ".", StringComparison.Ordinal))
+            .ToDictionary(t => t.Path[(medium.Length + 3)..], t => t.Template, StringComparer.Ordinal);
+}
+
+/// <summary>The default channel when no provider is configured: records each message (and the time line keeps it too).</summary>
+public sealed class RecordingChannel(string medium) : IChannel
+{
+    private readonly ConcurrentQueue<OutboundMessage> _sent = new();
+
+    /// <inheritdoc />
+    public string Medium { get; } = medium;
+
+    /// <summary>Everything sent, in order.</summary>
+    public IReadOnlyCollection<OutboundMessage> Sent => _sent;
+
+    /// <inheritdoc />
+    public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    {
+        _sent.Enqueue(message);
+        return Task.FromResult<DeliveryResult>(new Delivered("rec-" + message.IdempotencyKey));
+    }
+}
+
+/// <summary>Builds the data a template sees: profile attributes, computed values, the trigger and consent.</summary>
+public static class TemplateData
+{
+    /// <summary>Builds nested dictionaries: profile.*, rfm.*, trigger.*, etc.</summary>
+    public static IReadOnlyDictionary<string, object?> For(CustomerProfile profile, IReadOnlyDictionary<string, Value> trigger)
+    {
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["profile"] = Nest(profile.Attributes.Append(new("customerId", Value.From(profile.CustomerId)))),
+            ["trigger"] = Nest(trigger),
+            ["event"] = Nest(trigger),
+        };
+        foreach (var group in profile.Computed.GroupBy(kv => kv.Key.Split('.')[0], StringComparer.Ordinal))
+        {
+            data[group.Key] = Nest(group.Select(kv => new KeyValuePair<string, Value>(kv.Key[(group.Key.Length + 1)..], kv.Value)));
+        }
+
+        return data;
+    }
+
+    private static Dictionary<string, object?> Nest(IEnumerable<KeyValuePair<string, Value>> values)
+    {
+        var root = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in values)
+        {
+            var parts = key.Split('.');
+            var node = root;
+            for (var i = 0; i < parts.Length - 1; i++)
+            {
+                if (node.GetValueOrDefault(parts[i]) is not Dictionary<string, object?> child)
+                {
+                    child = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    node[parts[i]] = child;
+                }
+
+                node = child;
+            }
+
+            node[parts[^1]] = value.ToObject();
+        }
+
+        return root;
+    }
+}
