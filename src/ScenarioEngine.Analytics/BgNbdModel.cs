@@ -110,6 +110,7 @@ public sealed record BgNbdModel
     }
 
     /// <summary>Expected purchases in the next <paramref name="horizon"/> periods given the history (FHL 2005 equation 10).</summary>
+    /// <remarks>The closed form divides by a - 1, so it is undefined (NaN) at exactly a = 1.</remarks>
     public double ExpectedPurchases(double horizon, int frequency, double recency, double age)
     {
         Check(frequency, recency, age);
@@ -138,6 +139,7 @@ public sealed record BgNbdModel
     }
 
     /// <summary>Expected repeat purchases in the first <paramref name="time"/> periods of a new, randomly chosen customer (FHL 2005 equation 9).</summary>
+    /// <remarks>The closed form divides by a - 1, so it is undefined (NaN) at exactly a = 1.</remarks>
     public double ExpectedPurchasesOfNewCustomer(double time)
     {
         CheckHorizon(time);

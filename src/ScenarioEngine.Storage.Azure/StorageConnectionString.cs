@@ -76,8 +76,7 @@ public sealed class StorageConnectionString
             throw new FormatException("Storage connection string is missing AccountKey" + hint + ".");
         }
 
-        Span<byte> keyBytes = stackalloc byte[256];
-        if (!Convert.TryFromBase64String(accountKey, keyBytes, out var keyLength) || keyLength == 0)
+        if (!Convert.TryFromBase64String(accountKey, new byte[accountKey.Length], out var keyLength) || keyLength == 0)
         {
             throw new FormatException("Storage connection string: AccountKey is not valid base64.");
         }

@@ -79,6 +79,12 @@ public sealed class CdnowTests(ITestOutputHelper output)
 
         var results = RfmAnalysis.Analyze(customers, asOf);
         var counts = RfmAnalysis.CountBySegment(results);
+        var breakpoints = RfmBreakpoints.FromPopulation(results.Select(r => r.Values));
+
+        // Nearest-rank quintiles computed independently (a short Python script over the raw file).
+        Assert.Equal([142.0, 433, 486, 513], breakpoints.RecencyDays);
+        Assert.Equal([1.0, 1, 2, 4], breakpoints.Frequency);
+        Assert.Equal([15.36m, 31.35m, 59.92m, 133.95m], breakpoints.Monetary);
 
         foreach (var (segment, count) in counts)
         {

@@ -164,7 +164,11 @@ public sealed class JourneyEngine
     /// <summary>Applies a customer's events: profile, time line, running instances, new entries; one read and one atomic batch.</summary>
     public async Task ApplyEventsAsync(string customerId, IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
     {
-        var pending = events.OrderBy(e => e.OccurredAt).ToList();
+        var pending = events.DistinctBy(e => e.Id, StringComparer.Ordinal).OrderBy(e => e.OccurredAt).ToList();
+        for (var i = pending.Count; i < events.Count; i++)
+        {
+            Metrics.Duplicate();
+        }
 
         // A large pack for one customer is applied in slices that fit a 100-write batch.
         while (pending.Count > 0)

@@ -119,6 +119,11 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
         }
 
+        if (writes.Select(w => w.Row.RowKey).Distinct(StringComparer.Ordinal).Count() != writes.Count)
+        {
+            throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
+        }
+
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {

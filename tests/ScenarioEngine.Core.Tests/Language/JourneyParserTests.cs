@@ -242,7 +242,7 @@ public sealed class JourneyParserTests
     [InlineData("3 days")]
     [InlineData("P")]
     [InlineData("-P3D")]
-    [InlineData("P0D")]
+    [InlineData("PT")]
     public void Parse_BadWaitDuration_ErrorAtFor(string duration)
     {
         var result = JourneyParser.Parse(Doc($$"""

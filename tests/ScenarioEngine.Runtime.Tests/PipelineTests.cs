@@ -1,0 +1,93 @@
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Simulation;
+
+namespace ScenarioEngine.Runtime.Tests;
+
+public sealed class PipelineTests
+{
+    private const string Journey = """
+    {
+      "id": "cross-sell", "name": "Cross-sell",
+      "trigger": { "event": "purchase", "where": { "attr": "event.amount", "gte": 5000 } },
+      "goal": { "event": "purchase", "within": "P21D" },
+      "start": "thanks",
+      "steps": {
+        "thanks": { "type": "send", "medium": "email", "message": "thank-you", "next": "wait" },
+        "wait": { "type": "wait", "for": "P3D", "next": "again" },
+        "again": { "type": "waitForEvent", "event": "purchase", "timeout": "P7D", "onEvent": "done", "onTimeout": "nudge" },
+        "nudge": { "type": "send", "medium": "email", "message": "thank-you", "next": "done" },
+        "done": { "type": "exit" }
+      }
+    }
+    """;
+
+    private const string Message = """{ "id": "thank-you", "email": { "subject": "Thanks {{profile.firstName}}", "text": "Thank you" } }""";
+
+    internal static (Journey Journey, MessageDocument Message) Load()
+    {
+        var message = MessageParser.Parse(Message).Value!;
+        var journey = JourneyParser.Parse(Journey, new Dictionary<string, MessageDocument> { ["thank-you"] = message });
+        Assert.True(journey.IsValid, string.Join("; ", journey.Errors));
+        return (journey.Value!, message);
+    }
+
+    internal static CustomerEvent Event(string id, string type, string customer, DateTimeOffset at, params (string Key, Value Value)[] props) =>
+        new(id, type, customer, at, props.ToDictionary(p => p.Key, p => p.Value));
+
+    [Fact]
+    public async Task Simulate_PurchaseThenSilence_SendsThankYouAndNudgeTenDaysLater()
+    {
+        var (journey, message) = Load();
+        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
+        var sim = new Simulator([journey], [message], start: start);
+        var events = new[]
+        {
+            Event("i1", "identify", "c1", start, ("consent.email", Value.From(true)), ("email", Value.From("a@example.com"))),
+            Event("p1", "purchase", "c1", start.AddMinutes(1), ("amount", Value.From(6000))),
+        };
+
+        var report = await sim.RunAsync(events, TimeSpan.FromDays(30));
+
+        Assert.Equal(2, report.Sends.Count);
+        Assert.Equal(start.AddMinutes(1), report.Sends[0].At);
+        Assert.Equal(start.AddMinutes(1).AddDays(10), report.Sends[1].At);
+        Assert.Equal(1, report.Stats["cross-sell"].Counts["nudge.sent"]);
+    }
+
+    [Fact]
+    public async Task Simulate_SecondPurchaseDuringWait_ConvertsAndSkipsNudge()
+    {
+        var (journey, message) = Load();
+        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
+        var sim = new Simulator([journey], [message], start: start);
+        var events = new[]
+        {
+            Event("i1", "identify", "c1", start, ("consent.email", Value.From(true))),
+            Event("p1", "purchase", "c1", start.AddMinutes(1), ("amount", Value.From(6000))),
+            Event("p2", "purchase", "c1", start.AddDays(5), ("amount", Value.From(100))),
+        };
+
+        var report = await sim.RunAsync(events, TimeSpan.FromDays(30));
+
+        Assert.Single(report.Sends);
+        Assert.Equal(1, report.Stats["cross-sell"].Converted);
+        Assert.Equal(2, report.Metrics.EventsApplied - 1);
+    }
+
+    [Fact]
+    public async Task Ingest_SameEventTwice_AppliedOnce()
+    {
+        var (journey, message) = Load();
+        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
+        var sim = new Simulator([journey], [message], start: start);
+        var p = Event("p1", "purchase", "c1", start, ("amount", Value.From(6000)));
+        var identify = Event("i1", "identify", "c1", start, ("consent.email", Value.From(true)));
+
+        var report = await sim.RunAsync([identify, p, p], TimeSpan.FromDays(1));
+
+        Assert.Single(report.Sends);
+        Assert.Equal(1, report.Metrics.Duplicates);
+    }
+}
