@@ -44,105 +44,121 @@ function readText(file) {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+// Output goes to a pipe when a test runs this script: set process.exitCode and let Node drain stdout, never
+// process.exit(), which can cut a large output short.
+class SetupError extends Error {}
+
 function fail(message) {
-  process.stdout.write(JSON.stringify({ ok: false, error: message }, null, 2) + "\n");
-  process.exit(2);
+  throw new SetupError(message);
 }
 
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
+function main() {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
 
-const schemaKinds = ["journey", "message", "event"];
-const validators = {};
-for (const kind of schemaKinds) {
-  const file = join(root, "schemas", `${kind}.schema.json`);
-  try {
-    validators[kind] = ajv.compile(JSON.parse(readText(file)));
-  } catch (e) {
-    fail(`${rel(file)} does not compile in strict mode: ${e.message}`);
-  }
-}
-
-const results = [];
-
-function check(kind, expect, file, value, line) {
-  const validate = validators[kind];
-  const valid = validate(value);
-  const errors = valid
-    ? []
-    : validate.errors.map((e) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, message: e.message, params: e.params }));
-  const result = { file: rel(file), schema: kind, expect, valid, errors };
-  if (line !== undefined) {
-    result.line = line;
+  const schemaKinds = ["journey", "message", "event"];
+  const validators = {};
+  for (const kind of schemaKinds) {
+    const file = join(root, "schemas", `${kind}.schema.json`);
+    try {
+      validators[kind] = ajv.compile(JSON.parse(readText(file)));
+    } catch (e) {
+      fail(`${rel(file)} does not compile in strict mode: ${e.message}`);
+    }
   }
 
-  results.push(result);
-}
+  const results = [];
 
-function checkJsonFile(kind, expect, file) {
-  let value;
-  try {
-    value = JSON.parse(readText(file));
-  } catch (e) {
-    // Text that is not JSON is never a valid document.
-    results.push({ file: rel(file), schema: kind, expect, valid: false, errors: [{ instancePath: "", message: `not valid JSON: ${e.message}` }] });
-    return;
-  }
-
-  check(kind, expect, file, value);
-}
-
-for (const file of listFiles("samples/journeys", ".json")) {
-  checkJsonFile("journey", "valid", file);
-}
-
-for (const file of listFiles("samples/messages", ".json")) {
-  checkJsonFile("message", "valid", file);
-}
-
-for (const file of listFiles("samples/events", ".jsonl")) {
-  const lines = readText(file).split(/\r?\n/);
-  lines.forEach((text, i) => {
-    if (text.trim() === "") {
-      return;
+  function check(kind, expect, file, value, line) {
+    const validate = validators[kind];
+    const valid = validate(value);
+    const errors = valid
+      ? []
+      : validate.errors.map((e) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, message: e.message, params: e.params }));
+    const result = { file: rel(file), schema: kind, expect, valid, errors };
+    if (line !== undefined) {
+      result.line = line;
     }
 
+    results.push(result);
+  }
+
+  function checkJsonFile(kind, expect, file) {
     let value;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(readText(file));
     } catch (e) {
-      results.push({ file: rel(file), line: i + 1, schema: "event", expect: "valid", valid: false, errors: [{ instancePath: "", message: `not valid JSON: ${e.message}` }] });
+      // Text that is not JSON is never a valid document.
+      results.push({ file: rel(file), schema: kind, expect, valid: false, errors: [{ instancePath: "", message: `not valid JSON: ${e.message}` }] });
       return;
     }
 
-    check("event", "valid", file, value, i + 1);
-  });
-}
-
-for (const file of listFiles("tests/ScenarioEngine.Cli.Tests/bad", ".json")) {
-  const name = file.slice(file.lastIndexOf(sep) + 1);
-  const kind = name.split(".")[0];
-  if (!schemaKinds.includes(kind)) {
-    fail(`${rel(file)}: a bad document's name must start with journey., message. or event.`);
+    check(kind, expect, file, value);
   }
 
-  checkJsonFile(kind, "invalid", file);
+  for (const file of listFiles("samples/journeys", ".json")) {
+    checkJsonFile("journey", "valid", file);
+  }
+
+  for (const file of listFiles("samples/messages", ".json")) {
+    checkJsonFile("message", "valid", file);
+  }
+
+  for (const file of listFiles("samples/events", ".jsonl")) {
+    const lines = readText(file).split(/\r?\n/);
+    lines.forEach((text, i) => {
+      if (text.trim() === "") {
+        return;
+      }
+
+      let value;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        results.push({ file: rel(file), line: i + 1, schema: "event", expect: "valid", valid: false, errors: [{ instancePath: "", message: `not valid JSON: ${e.message}` }] });
+        return;
+      }
+
+      check("event", "valid", file, value, i + 1);
+    });
+  }
+
+  for (const file of listFiles("tests/ScenarioEngine.Cli.Tests/bad", ".json")) {
+    const name = file.slice(file.lastIndexOf(sep) + 1);
+    const kind = name.split(".")[0];
+    if (!schemaKinds.includes(kind)) {
+      fail(`${rel(file)}: a bad document's name must start with journey., message. or event.`);
+    }
+
+    checkJsonFile(kind, "invalid", file);
+  }
+
+  const unexpected = results.filter((r) => r.valid !== (r.expect === "valid"));
+  const output = {
+    ok: unexpected.length === 0,
+    schemas: schemaKinds.map((k) => `schemas/${k}.schema.json`),
+    checked: results.length,
+    unexpected: unexpected.length,
+    results,
+  };
+
+  process.stdout.write(JSON.stringify(output, null, 2) + "\n");
+  for (const r of unexpected) {
+    const where = r.line === undefined ? r.file : `${r.file}:${r.line}`;
+    const detail = r.errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
+    process.stderr.write(`UNEXPECTED ${r.expect === "valid" ? "INVALID" : "VALID"}: ${where}${detail ? ` (${detail})` : ""}\n`);
+  }
+
+  return unexpected.length === 0 ? 0 : 1;
 }
 
-const unexpected = results.filter((r) => r.valid !== (r.expect === "valid"));
-const output = {
-  ok: unexpected.length === 0,
-  schemas: schemaKinds.map((k) => `schemas/${k}.schema.json`),
-  checked: results.length,
-  unexpected: unexpected.length,
-  results,
-};
+try {
+  process.exitCode = main();
+} catch (e) {
+  if (!(e instanceof SetupError)) {
+    throw e;
+  }
 
-process.stdout.write(JSON.stringify(output, null, 2) + "\n");
-for (const r of unexpected) {
-  const where = r.line === undefined ? r.file : `${r.file}:${r.line}`;
-  const detail = r.errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
-  process.stderr.write(`UNEXPECTED ${r.expect === "valid" ? "INVALID" : "VALID"}: ${where}${detail ? ` (${detail})` : ""}\n`);
+  process.stdout.write(JSON.stringify({ ok: false, error: e.message }, null, 2) + "\n");
+  process.exitCode = 2;
 }
-
-process.exit(unexpected.length === 0 ? 0 : 1);

@@ -61,7 +61,7 @@ public sealed class EngineOptions
 /// <summary>Counters of what the engine did (since start), for tests, benchmarks and health.</summary>
 public sealed class EngineMetrics
 {
-    private long _eventsAccepted, _eventsApplied, _duplicates, _conflicts, _sent, _skipped, _deferred, _failed, _unknown, _poison, _staleTimers, _swept;
+    private long _eventsAccepted, _eventsApplied, _duplicates, _conflicts, _sent, _skipped, _deferred, _failed, _unknown, _poison, _staleTimers, _swept, _handlerFailures;
 
     /// <summary>Events acknowledged at ingest.</summary>
     public long EventsAccepted => Interlocked.Read(ref _eventsAccepted);
@@ -87,6 +87,8 @@ public sealed class EngineMetrics
     public long StaleTimers => Interlocked.Read(ref _staleTimers);
     /// <summary>Items the sweeper re-enqueued.</summary>
     public long Swept => Interlocked.Read(ref _swept);
+    /// <summary>Queue messages whose handler threw; each is left on its queue to be retried (and poisoned after too many tries).</summary>
+    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
 
     internal void Accepted(int n) => Interlocked.Add(ref _eventsAccepted, n);
     internal void Applied(int n) => Interlocked.Add(ref _eventsApplied, n);
@@ -100,4 +102,5 @@ public sealed class EngineMetrics
     internal void PoisonOne() => Interlocked.Increment(ref _poison);
     internal void StaleTimer() => Interlocked.Increment(ref _staleTimers);
     internal void SweptOne() => Interlocked.Increment(ref _swept);
+    internal void HandlerFailed() => Interlocked.Increment(ref _handlerFailures);
 }

@@ -14,7 +14,7 @@ namespace ScenarioEngine.Runtime.Engine;
 /// wake instances from timer messages, dispatch outbox rows through the send policy and the channels, and sweep for anything a lost
 /// message left behind. Every handler is idempotent; see docs/architecture.md.
 /// </summary>
-public sealed class JourneyEngine
+public sealed partial class JourneyEngine
 {
     private const int MaxCommitAttempts = 50;
     private readonly IRowStore _store;
@@ -152,7 +152,18 @@ public sealed class JourneyEngine
                 continue;
             }
 
-            await handle(item.Text, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await handle(item.Text, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // Only this message failed: it reappears after the visibility timeout (and is poisoned after too many tries). Throwing
+                // would strand the rest of the batch, already received and counted, and poison healthy messages along with a bad one.
+                Metrics.HandlerFailed();
+                continue;
+            }
+
             await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
         }
 

@@ -28,7 +28,8 @@ public sealed class FaultInjector
 /// <summary>The in-memory row store: ETags, atomic batches and the same outcomes as Table Storage; for tests, fault injection and simulation.</summary>
 public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 {
-    private readonly Dictionary<string, SortedDictionary<string, StoredRow>> _tables = new(StringComparer.Ordinal);
+    // Table -> partition -> row, both ordered: a partition read touches only its own rows (the simulator holds many customers).
+    private readonly Dictionary<string, SortedDictionary<string, SortedDictionary<string, StoredRow>>> _tables = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _etag;
 
@@ -40,20 +41,33 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     {
         lock (_lock)
         {
-            _tables.TryAdd(table, new SortedDictionary<string, StoredRow>(StringComparer.Ordinal));
+            _tables.TryAdd(table, new SortedDictionary<string, SortedDictionary<string, StoredRow>>(StringComparer.Ordinal));
         }
 
         return Task.CompletedTask;
     }
 
-    private SortedDictionary<string, StoredRow> Table(string table) =>
+    private SortedDictionary<string, SortedDictionary<string, StoredRow>> Table(string table) =>
         _tables.TryGetValue(table, out var t) ? t : throw new InvalidOperationException($"table {table} does not exist");
 
-    private static string Key(string pk, string rk) => pk + "\u0000" + rk;
+    /// <summary>The longest key: Table Storage allows 1 KiB of UTF-16, 512 characters (Azurite enforces the same).</summary>
+    public const int MaxKeyLength = 512;
+
+    /// <summary>Table Storage's key rule: at most 512 characters, none of / \ # ? or control characters.</summary>
+    internal static void ValidateKey(string key, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(key, paramName);
+        if (key.Length > MaxKeyLength || key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        {
+            throw new ArgumentException($"A table key may hold at most {MaxKeyLength} characters and no '/', '\\', '#', '?' or control characters: '{key}'.", paramName);
+        }
+    }
 
     /// <inheritdoc />
     public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
+        ValidateKey(partitionKey, nameof(partitionKey));
+        ValidateKey(rowKey, nameof(rowKey));
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {
@@ -63,7 +77,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         StoredRow? row;
         lock (_lock)
         {
-            Table(table).TryGetValue(Key(partitionKey, rowKey), out row);
+            row = Table(table).TryGetValue(partitionKey, out var partition) && partition.TryGetValue(rowKey, out var r) ? r : null;
         }
 
         return crash ? throw FaultInjector.Crash("get") : Task.FromResult(row);
@@ -79,11 +93,9 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 
         lock (_lock)
         {
-            var from = Key(partitionKey, fromRowKey);
-            var to = Key(partitionKey, toRowKey);
-            IReadOnlyList<StoredRow> rows = Table(table)
-                .Where(kv => string.CompareOrdinal(kv.Key, from) >= 0 && string.CompareOrdinal(kv.Key, to) < 0)
-                .Select(kv => kv.Value).ToList();
+            IReadOnlyList<StoredRow> rows = Table(table).TryGetValue(partitionKey, out var partition)
+                ? partition.Where(kv => string.CompareOrdinal(kv.Key, fromRowKey) >= 0 && string.CompareOrdinal(kv.Key, toRowKey) < 0).Select(kv => kv.Value).ToList()
+                : [];
             return Task.FromResult(rows);
         }
     }
@@ -99,7 +111,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         List<StoredRow> rows;
         lock (_lock)
         {
-            rows = Table(table).Values.Where(r => r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal)).ToList();
+            rows = Table(table).Values.SelectMany(p => p.Values).Where(r => r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal)).ToList();
         }
 
         foreach (var row in rows)
@@ -124,6 +136,12 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
         }
 
+        foreach (var w in writes)
+        {
+            ValidateKey(w.Row.PartitionKey, nameof(writes));
+            ValidateKey(w.Row.RowKey, nameof(writes));
+        }
+
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {
@@ -139,12 +157,17 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         return crash ? throw FaultInjector.Crash("commit") : Task.FromResult(result);
     }
 
-    private CommitResult CommitLocked(SortedDictionary<string, StoredRow> t, IReadOnlyList<RowWrite> writes)
+    private CommitResult CommitLocked(SortedDictionary<string, SortedDictionary<string, StoredRow>> table, IReadOnlyList<RowWrite> writes)
     {
+        if (!table.TryGetValue(writes[0].Row.PartitionKey, out var t))
+        {
+            t = new SortedDictionary<string, StoredRow>(StringComparer.Ordinal);
+        }
+
         for (var i = 0; i < writes.Count; i++)
         {
             var w = writes[i];
-            var exists = t.TryGetValue(Key(w.Row.PartitionKey, w.Row.RowKey), out var current);
+            var exists = t.TryGetValue(w.Row.RowKey, out var current);
             switch (w.Kind)
             {
                 case WriteKind.Insert when exists:
@@ -155,9 +178,10 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             }
         }
 
+        table[writes[0].Row.PartitionKey] = t;
         foreach (var w in writes)
         {
-            var key = Key(w.Row.PartitionKey, w.Row.RowKey);
+            var key = w.Row.RowKey;
             if (w.Kind == WriteKind.Delete)
             {
                 t.Remove(key);
@@ -176,7 +200,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     {
         lock (_lock)
         {
-            return _tables.TryGetValue(table, out var t) ? t.Values.ToList() : [];
+            return _tables.TryGetValue(table, out var t) ? t.Values.SelectMany(p => p.Values).ToList() : [];
         }
     }
 }
@@ -197,6 +221,9 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
         public int DequeueCount;
     }
 
+    /// <summary>The most bytes one message may take once base64-encoded, as in Azure Storage queues.</summary>
+    public const int MaxEncodedMessageBytes = 64 * 1024;
+
     /// <inheritdoc />
     public string Name { get; } = name;
 
@@ -212,6 +239,13 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
         if (delay > TimeSpan.FromDays(7))
         {
             throw new ArgumentOutOfRangeException(nameof(delay), "A queue message can be hidden for at most 7 days.");
+        }
+
+        // Azure Storage queues hold 64 KiB per message, and the Azure provider sends the UTF-8 text base64-encoded.
+        ArgumentNullException.ThrowIfNull(text);
+        if ((System.Text.Encoding.UTF8.GetByteCount(text) + 2) / 3 * 4 > MaxEncodedMessageBytes)
+        {
+            throw new ArgumentException($"A queue message holds at most {MaxEncodedMessageBytes} bytes once base64-encoded (about 48 KiB of UTF-8 text).", nameof(text));
         }
 
         var crash = Faults.Tick();

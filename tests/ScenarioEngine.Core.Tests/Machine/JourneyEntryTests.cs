@@ -58,6 +58,20 @@ public sealed class JourneyEntryTests
     }
 
     [Fact]
+    public void IsTriggeredBy_DateOrScheduleTrigger_OnlyByDueEventNamingThisJourney()
+    {
+        var date = Journey(Doc(ExitOnly, trigger: """{ "date": { "attr": "profile.birthday" } }"""));
+        var schedule = Journey(Doc(ExitOnly, trigger: """{ "schedule": { "at": "2026-12-01T10:00" } }"""));
+        var due = Event(JourneyEntry.ScheduledEvent, T0, props: ("journey", Value.From("j1")));
+        var dueForOther = Event(JourneyEntry.ScheduledEvent, T0, props: ("journey", Value.From("other")));
+
+        Assert.True(JourneyEntry.IsTriggeredBy(date, due, Profile(), T0));
+        Assert.True(JourneyEntry.IsTriggeredBy(schedule, due, Profile(), T0));
+        Assert.False(JourneyEntry.IsTriggeredBy(date, dueForOther, Profile(), T0));
+        Assert.False(JourneyEntry.IsTriggeredBy(Journey(Doc(ExitOnly)), due, Profile(), T0));
+    }
+
+    [Fact]
     public void Decide_NoEarlierInstance_Enters()
     {
         var decision = JourneyEntry.Decide(WithReentry("""{ "mode": "never" }"""), Profile(), null, [], T0);

@@ -252,3 +252,61 @@ public sealed class HoldoutTests
         Assert.InRange(share, 0.09, 0.11);
     }
 }
+
+public sealed class RunawayTests
+{
+    /// <summary>
+    /// BUG: a loop whose only wait is zero long (here "for": "PT0S"; equally a wait "until" a missing attribute or a past
+    /// date, or "atLocalTime" at that exact minute) passes validation because the loop contains a wait step, yet the wait never
+    /// waits. One input then runs the loop until MaxStepsPerInput and emits one SendRequested per pass (500 messages, each
+    /// with its own idempotency key) before exiting "runaway".
+    /// </summary>
+    [Fact]
+    public void Step_LoopThroughZeroLengthWait_SendsEachStepAtMostOncePerInput()
+    {
+        var journey = Journey(Doc("""
+            "a": { "type": "send", "medium": "email", "message": "m", "next": "w" },
+            "w": { "type": "wait", "for": "PT0S", "next": "a" }
+            """));
+
+        var result = Enter(journey, Profile(), T0);
+
+        Assert.True(result.Of<SendRequested>().Count() <= 1, $"{result.Of<SendRequested>().Count()} SendRequested effects from one input");
+    }
+
+    /// <summary>BUG (validation half of the above): a wait that can be zero long does not break a loop.</summary>
+    [Fact]
+    public void Parse_LoopWhoseOnlyWaitIsZeroLong_ReportsLoop()
+    {
+        var result = ScenarioEngine.Core.Language.JourneyParser.Parse(Doc("""
+            "a": { "type": "send", "medium": "email", "message": "m", "next": "w" },
+            "w": { "type": "wait", "for": "PT0S", "next": "a" }
+            """));
+
+        Assert.Contains(result.Errors, e => e.Message.Contains("loop", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Step_InstantLoopBuiltWithoutTheParser_ExitsRunawayAtTheGuard()
+    {
+        // Arrange: the parser rejects this loop, so build the journey directly.
+        var journey = new Journey
+        {
+            Id = "loop", Name = "loop", Trigger = new SegmentTrigger("s"), Start = "b",
+            Steps = new Dictionary<string, Step>
+            {
+                ["b"] = new BranchStep([], "u") { Id = "b" },
+                ["u"] = new UpdateStep([new UpdateOperation(UpdateKind.Increment, "n", Value.From(1))], "b") { Id = "u" },
+            },
+        };
+        var settings = Settings with { MaxStepsPerInput = 10 };
+
+        // Act
+        var result = JourneyMachine.Step(journey, null, new EnterInput("i1", null), Profile(), T0, settings);
+
+        // Assert
+        Assert.Equal(new Exited("runaway"), result.Effects[^1]);
+        Assert.Equal(10, result.Of<StepEntered>().Count());
+        Assert.Equal(Value.From(5), result.Profile.Attributes["n"]);
+    }
+}

@@ -300,3 +300,28 @@ public sealed class SendPolicyTests
         Assert.False(day.Contains(new TimeOnly(13, 0)));
     }
 }
+
+public sealed class SendPolicyCapEdgeTests
+{
+    /// <summary>
+    /// BUG: a cap of 0 ("no marketing by this medium") with OverCap = Defer indexes inWindow[Count - 0] on an empty list and
+    /// throws ArgumentOutOfRangeException. No time ever frees such a cap, so the decision should be Skip.
+    /// </summary>
+    [Fact]
+    public void Decide_ZeroCapWithDefer_SkipsInsteadOfThrowing()
+    {
+        var options = new SendPolicyOptions { OverCap = CapAction.Defer, Caps = [new FrequencyCap("email", 0, TimeSpan.FromDays(1))] };
+
+        var decision = SendPolicy.Decide("email", false, Profile(), [], T0, options);
+
+        Assert.Equal((PolicyOutcome.Skip, "frequencyCap"), (decision.Outcome, decision.Rule));
+    }
+
+    [Fact]
+    public void Decide_ZeroCapWithSkip_Skips()
+    {
+        var options = new SendPolicyOptions { Caps = [new FrequencyCap("email", 0, TimeSpan.FromDays(1))] };
+
+        Assert.Equal(PolicyOutcome.Skip, SendPolicy.Decide("email", false, Profile(), [], T0, options).Outcome);
+    }
+}

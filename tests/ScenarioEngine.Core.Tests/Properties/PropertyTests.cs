@@ -39,18 +39,25 @@ public sealed class PropertyTests
     private static readonly Gen<string> CustomerIds =
         Gen.Elements("abcdefghijklmnopqrstuvwxyz0123456789-_@.顧客".ToCharArray()).ArrayOf().Where(a => a.Length > 0).Select(a => new string(a));
 
-    /// <summary>One generated input: an event (type, cart) or a wake (current sequence or a stale one), some minutes after the last.</summary>
-    private sealed record Stimulus(int MinutesLater, string? EventType, string CartId, int SeqDelta)
+    /// <summary>
+    /// One generated input, some minutes after the last: an event (type, cart), or a wake with the current sequence (or a stale
+    /// one); <see cref="AtDue"/> wakes jump the clock to the instance's due time, as the timer queue would.
+    /// </summary>
+    private sealed record Stimulus(int MinutesLater, string? EventType, string CartId, int SeqDelta, bool AtDue)
     {
-        public override string ToString() => EventType is null ? $"+{MinutesLater}m wake(seq{SeqDelta:+0;-0})" : $"+{MinutesLater}m {EventType}({CartId})";
+        public override string ToString() =>
+            EventType is null ? $"+{MinutesLater}m wake(seq{SeqDelta:+0;-0}{(AtDue ? ", at due" : "")})" : $"+{MinutesLater}m {EventType}({CartId})";
     }
 
     private static readonly Gen<Stimulus> Stimuli =
         from minutes in Gen.Frequency((3, Gen.Choose(0, 60 * 24 * 4)), (1, Gen.Choose(0, 60)))
-        from type in Gen.Elements<string?>(null, null, null, "purchase", "purchase", "page.view", "unsubscribe")
+        from type in Gen.Frequency(
+            (12, Gen.Constant<string?>(null)), (4, Gen.Constant<string?>("purchase")), (2, Gen.Constant<string?>("page.view")),
+            (1, Gen.Constant<string?>("unsubscribe")))
         from cart in Gen.Elements("cart-1", "cart-2")
-        from seqDelta in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Choose(-2, 2)))
-        select new Stimulus(minutes, type, cart, seqDelta);
+        from seqDelta in Gen.Frequency((6, Gen.Constant(0)), (1, Gen.Choose(-2, 2)))
+        from atDue in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        select new Stimulus(minutes, type, cart, seqDelta, atDue);
 
     private static readonly Gen<(string Customer, string Zone, Stimulus[] Inputs)> Scenarios =
         from customer in CustomerIds
@@ -71,7 +78,7 @@ public sealed class PropertyTests
         var n = 0;
         foreach (var input in s.Inputs)
         {
-            now = now.AddMinutes(input.MinutesLater);
+            now = input.EventType is null && input.AtDue && current.Instance.WakeAt > now ? current.Instance.WakeAt.Value : now.AddMinutes(input.MinutesLater);
             StepInput stepInput = input.EventType is null
                 ? new WakeInput(current.Instance.Seq + input.SeqDelta)
                 : new EventInput(Event(input.EventType, now, $"e{n++}", s.Customer, ("cartId", Value.From(input.CartId))));

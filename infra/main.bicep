@@ -1,0 +1,219 @@
+// ScenarioEngine on Azure: a Function App on the Flex Consumption plan running the host as a custom handler (runtime
+// "custom"), a Storage account (tables and queues of the engine, and the deployment container), Application Insights,
+// and a Key Vault holding every secret; app settings reference the secrets with Key Vault references.
+//
+// Not compiled here: no Bicep compiler is reachable in this build environment. Run `az bicep build --file infra/main.bicep`
+// (or `az deployment group what-if`) before the first deployment. A test checks that every setting the host reads is listed
+// in appSettings below and in local.settings.sample.json.
+//
+// Deploy:  az deployment group create -g <group> -f infra/main.bicep -p name=<name> eventsApiKey=<key> adminApiKey=<key> ...
+// Publish: ./publish.sh, then zip publish/functionapp and `az functionapp deployment source config-zip` (see docs/hosting.md).
+
+@description('Base name of the resources (3 to 16 lowercase letters and digits).')
+@minLength(3)
+@maxLength(16)
+param name string
+
+@description('Region.')
+param location string = resourceGroup().location
+
+@description('API key(s) of the events scope (shops), comma-separated.')
+@secure()
+param eventsApiKey string
+
+@description('API key(s) of the admin scope (marketers, operators), comma-separated.')
+@secure()
+param adminApiKey string
+
+@description('SendGrid API key; empty records email instead of sending it.')
+@secure()
+param sendGridApiKey string = ''
+
+@description('SendGrid Event Webhook verification key; empty disables the webhook.')
+@secure()
+param sendGridWebhookPublicKey string = ''
+
+@description('Default sender, e.g. "Shop <hello@shop.example>".')
+param sendGridFrom string = ''
+
+@description('LINE channel access token; empty records LINE messages instead.')
+@secure()
+param lineChannelAccessToken string = ''
+
+@description('Where webhook messages go; empty records them instead.')
+param webhookUrl string = ''
+
+@description('HMAC secret of webhook messages.')
+@secure()
+param webhookSecret string = ''
+
+@description('Number of events queues; must match the Events<N> function folders (4 as shipped).')
+param eventQueueCount int = 4
+
+@description('Most instances Flex Consumption may scale to.')
+param maximumInstanceCount int = 40
+
+var storageName = toLower('${name}st${uniqueString(resourceGroup().id)}')
+var vaultName = toLower('${name}-kv-${take(uniqueString(resourceGroup().id), 6)}')
+var deploymentContainer = 'deployments'
+var kvSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
+var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: take(storageName, 24)
+  location: location
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    // The engine's Table and Queue clients authenticate with the account key (SharedKey).
+    allowSharedKeyAccess: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deploymentContainer
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${name}-logs'
+  location: location
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${name}-ai'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: vaultName
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+  }
+}
+
+var secrets = {
+  StorageConnection: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+  EventsApiKey: eventsApiKey
+  AdminApiKey: adminApiKey
+  SendGridApiKey: sendGridApiKey
+  SendGridWebhookPublicKey: sendGridWebhookPublicKey
+  LineChannelAccessToken: lineChannelAccessToken
+  WebhookSecret: webhookSecret
+}
+
+// Key Vault refuses empty secrets: an optional secret left empty is not stored, and its app setting stays empty.
+resource vaultSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for secret in items(secrets): if (!empty(secret.value)) {
+  parent: vault
+  name: secret.key
+  properties: { value: secret.value }
+}]
+
+func kvRef(vaultUri string, secret string, value string) string => empty(value) ? '' : '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secret}/)'
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${name}-plan'
+  location: location
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: '${name}-app'
+  location: location
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: 'SystemAssigned'
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: { type: 'SystemAssignedIdentity' }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+      }
+      // The self-contained linux-x64 handler from publish.sh; host.json names it in customHandler.
+      runtime: { name: 'custom', version: '1.0' }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: [
+        { name: 'AzureWebJobsStorage', value: kvRef(vault.properties.vaultUri, 'StorageConnection', secrets.StorageConnection) }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'Engine__CustomersTable', value: 'customers' }
+        { name: 'Engine__DefinitionsTable', value: 'definitions' }
+        { name: 'Engine__QueuePrefix', value: 'se' }
+        { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
+        { name: 'Engine__Workers', value: 'false' }
+        { name: 'Engine__IdlePollDelay', value: '00:00:01' }
+        { name: 'Engine__SweepInterval', value: '00:01:00' }
+        { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }
+        { name: 'Engine__CatalogRefreshInterval', value: '00:00:30' }
+        { name: 'ApiKeys__Events', value: kvRef(vault.properties.vaultUri, 'EventsApiKey', eventsApiKey) }
+        { name: 'ApiKeys__Admin', value: kvRef(vault.properties.vaultUri, 'AdminApiKey', adminApiKey) }
+        { name: 'SendGrid__ApiKey', value: kvRef(vault.properties.vaultUri, 'SendGridApiKey', sendGridApiKey) }
+        { name: 'SendGrid__From', value: sendGridFrom }
+        { name: 'SendGrid__WebhookPublicKey', value: kvRef(vault.properties.vaultUri, 'SendGridWebhookPublicKey', sendGridWebhookPublicKey) }
+        { name: 'Line__ChannelAccessToken', value: kvRef(vault.properties.vaultUri, 'LineChannelAccessToken', lineChannelAccessToken) }
+        { name: 'Webhook__Url', value: webhookUrl }
+        { name: 'Webhook__Secret', value: kvRef(vault.properties.vaultUri, 'WebhookSecret', webhookSecret) }
+        { name: 'Templates__DataPaths', value: '' }
+        { name: 'Samples__Load', value: 'false' }
+        { name: 'Samples__Path', value: '' }
+      ]
+    }
+  }
+  dependsOn: [ vaultSecrets ]
+}
+
+resource appReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, app.id, kvSecretsUser)
+  properties: {
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', kvSecretsUser)
+  }
+}
+
+resource appReadsDeployments 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, app.id, blobDataOwner)
+  properties: {
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwner)
+  }
+}
+
+output functionAppName string = app.name
+output apiBaseUrl string = 'https://${app.properties.defaultHostName}/api'
+output keyVaultName string = vault.name

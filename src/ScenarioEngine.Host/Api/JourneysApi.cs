@@ -1,0 +1,353 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Simulation;
+
+namespace ScenarioEngine.Host.Api;
+
+/// <summary>A saved draft.</summary>
+public sealed record DraftSaved(string Id, DateTimeOffset SavedAt);
+
+/// <summary>A published version.</summary>
+public sealed record Published(string Id, int Version, JourneyState State);
+
+/// <summary>A journey's state after pause, resume or archive.</summary>
+public sealed record StateChanged(string Id, JourneyState State);
+
+/// <summary>A validation result (POST /api/journeys/validate).</summary>
+public sealed record ValidationResult(bool Valid, IReadOnlyList<ApiError> Errors);
+
+/// <summary>One journey in the list.</summary>
+public sealed record JourneyListItem(string Id, string? Name, JourneyState? State, IReadOnlyList<int> Versions, int? LatestVersion, DateTimeOffset? DraftSavedAt);
+
+/// <summary>One journey with its documents.</summary>
+public sealed record JourneyDetail(string Id, JourneyState? State, IReadOnlyList<int> Versions, JsonElement? Latest, JsonElement? Draft, DateTimeOffset? DraftSavedAt);
+
+/// <summary>Counters of one step.</summary>
+public sealed record StepStats(string StepId, IReadOnlyDictionary<string, int> Counts);
+
+/// <summary>GET /api/journeys/{id}/stats.</summary>
+public sealed record JourneyStatsView(
+    string JourneyId, int Entered, int Active, int Holdout, int Converted, int HoldoutConverted, double? Lift,
+    IReadOnlyList<StepStats> Steps, IReadOnlyDictionary<string, int> Exits, IReadOnlyDictionary<string, int> Variants)
+{
+    /// <summary>Builds the view from the engine's aggregate.</summary>
+    public static JourneyStatsView From(JourneyStats s)
+    {
+        var steps = new SortedDictionary<string, SortedDictionary<string, int>>(StringComparer.Ordinal);
+        var exits = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (key, n) in s.Counts)
+        {
+            var dot = key.LastIndexOf('.');
+            var (step, metric) = dot < 0 ? (key, "count") : (key[..dot], key[(dot + 1)..]);
+            if (step == "(exit)")
+            {
+                exits[metric] = n;
+                continue;
+            }
+
+            if (step == "(goal)")
+            {
+                continue;
+            }
+
+            if (!steps.TryGetValue(step, out var counts))
+            {
+                steps[step] = counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            }
+
+            counts[metric] = n;
+        }
+
+        return new JourneyStatsView(s.JourneyId, s.Entered, s.Active, s.Holdout, s.Converted, s.HoldoutConverted, s.Lift,
+            steps.Select(kv => new StepStats(kv.Key, kv.Value)).ToList(), exits, s.Variants);
+    }
+}
+
+/// <summary>One message a simulation would have sent.</summary>
+public sealed record SimulatedSendView(DateTimeOffset At, string CustomerId, string StepId, string Medium, string MessageId, IReadOnlyDictionary<string, string> Content);
+
+/// <summary>POST /api/journeys/{id}/simulate.</summary>
+public sealed record SimulationView(string JourneyId, int Events, int Customers, IReadOnlyList<SimulatedSendView> Sends, JourneyStatsView Stats, long EventsApplied, long Skipped, long Deferred, long Failed);
+
+/// <summary>Journey endpoints for marketers (scope admin).</summary>
+public static class JourneysApi
+{
+    private const int SimulationBodyLimit = 8 << 20;
+    private const int MaxSimulationEvents = 20_000;
+    private static readonly TimeSpan MaxRunFor = TimeSpan.FromDays(400);
+
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapJourneysEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/journeys").RequireScope(ApiScope.Admin).WithTags("Journeys");
+        group.MapGet("/", ListAsync).WithSummary("Every journey with its versions, state and draft (?includeArchived=true for archived ones).");
+        group.MapGet("/{journeyId}", GetAsync).WithSummary("A journey's latest version and draft.");
+        group.MapPut("/{journeyId}/draft", PutDraftAsync).Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
+        group.MapPost("/{journeyId}/publish", PublishAsync).WithSummary("Publish the draft as a new immutable version.");
+        group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct))
+            .WithSummary("Stop new entries; customers in the journey go on.");
+        group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct))
+            .WithSummary("Take new entries again.");
+        group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct))
+            .WithSummary("Retire the journey: no new entries, hidden from the list.");
+        group.MapPost("/validate", ValidateAsync).Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
+        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
+        group.MapGet("/{journeyId}/stats", StatsAsync).WithSummary("Per-step counters, conversions, holdout and variants.");
+        return app;
+    }
+
+    /// <summary>The list.</summary>
+    public static async Task<Ok<IReadOnlyList<JourneyListItem>>> ListAsync(bool? includeArchived, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        var all = await definitions.ListJourneysAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<JourneyListItem> items = all.Where(j => includeArchived == true || j.State != JourneyState.Archived)
+            .Select(j => new JourneyListItem(j.Id, j.Name, j.State, j.Versions, j.Versions.Count == 0 ? null : j.Versions[^1], j.DraftSavedAt)).ToList();
+        return TypedResults.Ok(items);
+    }
+
+    /// <summary>One journey.</summary>
+    public static async Task<Results<Ok<JourneyDetail>, ProblemHttpResult>> GetAsync(string journeyId, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        var versions = await definitions.GetVersionsAsync(journeyId, cancellationToken).ConfigureAwait(false);
+        var draft = await definitions.GetDraftAsync(journeyId, cancellationToken).ConfigureAwait(false);
+        if (versions.Count == 0 && draft is null)
+        {
+            return Problems.NotFound($"No journey '{journeyId}'.");
+        }
+
+        var state = await definitions.GetStateAsync(journeyId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new JourneyDetail(journeyId, state, versions.Select(v => v.Version).ToList(),
+            versions.Count == 0 ? null : Element(versions[^1].Document.Json), draft is null ? null : Element(draft.Json), draft?.SavedAt));
+    }
+
+    /// <summary>Saves a validated draft.</summary>
+    public static async Task<Results<Ok<DraftSaved>, ProblemHttpResult>> PutDraftAsync(
+        string journeyId, HttpRequest request, JourneyEngine engine, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        if (!DocumentId.IsValid(journeyId))
+        {
+            return Problems.Invalid("The journey id is invalid", [new ApiError("journeyId", "expected letters, digits, '-', '_' or '.', starting with a letter or digit")]);
+        }
+
+        var body = await RequestBody.ReadAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var json = Encoding.UTF8.GetString(body.Bytes!);
+        var (journey, errors) = Validate(json, journeyId, engine.Catalog.Messages);
+        if (journey is null)
+        {
+            return Problems.Invalid("The journey is invalid", errors, $"{errors.Count} problem(s); the draft was not saved.");
+        }
+
+        var saved = await definitions.SaveDraftAsync(journeyId, json, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new DraftSaved(journeyId, saved.SavedAt));
+    }
+
+    /// <summary>Publishes the draft.</summary>
+    public static async Task<Results<Created<Published>, ProblemHttpResult>> PublishAsync(
+        string journeyId, JourneyEngine engine, DefinitionStore definitions, PublishChecks checks, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var draft = await definitions.GetDraftAsync(journeyId, cancellationToken).ConfigureAwait(false);
+        if (draft is null)
+        {
+            return Problems.NotFound($"Journey '{journeyId}' has no draft: PUT /api/journeys/{journeyId}/draft first.");
+        }
+
+        await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        var (journey, errors) = Validate(draft.Json, journeyId, engine.Catalog.Messages);
+        var all = errors.Select(e => new ApiError(e.Path, e.Message)).ToList();
+        if (journey is not null)
+        {
+            all.AddRange(checks.CheckPlaceholders(journey, engine.Catalog.Messages).Select(e => new ApiError(e.Path, e.Message)));
+        }
+
+        if (all.Count > 0)
+        {
+            return Problems.Invalid("The draft cannot be published", all, $"{all.Count} problem(s); nothing was published.");
+        }
+
+        var version = await definitions.PublishAsync(journeyId, draft.Json, cancellationToken).ConfigureAwait(false);
+        await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        Log.JourneyPublished(loggers.CreateLogger(typeof(JourneysApi)), journeyId, version);
+        var state = await definitions.GetStateAsync(journeyId, cancellationToken).ConfigureAwait(false) ?? JourneyState.Active;
+        return TypedResults.Created($"/api/journeys/{journeyId}", new Published(journeyId, version, state));
+    }
+
+    /// <summary>Pause, resume or archive.</summary>
+    public static async Task<Results<Ok<StateChanged>, ProblemHttpResult>> SetStateAsync(
+        string journeyId, JourneyState state, DefinitionStore definitions, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (!await definitions.SetStateAsync(journeyId, state, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound($"Journey '{journeyId}' has no published version.");
+        }
+
+        await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        Log.JourneyStateChanged(loggers.CreateLogger(typeof(JourneysApi)), journeyId, state.ToString());
+        return TypedResults.Ok(new StateChanged(journeyId, state));
+    }
+
+    /// <summary>Validates without saving: the parser's checks and the placeholder checks publishing makes.</summary>
+    public static async Task<Results<Ok<ValidationResult>, ProblemHttpResult>> ValidateAsync(
+        HttpRequest request, JourneyEngine engine, PublishChecks checks, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var (journey, errors) = Validate(Encoding.UTF8.GetString(body.Bytes!), null, engine.Catalog.Messages);
+        var all = errors.Select(e => new ApiError(e.Path, e.Message)).ToList();
+        if (journey is not null)
+        {
+            all.AddRange(checks.CheckPlaceholders(journey, engine.Catalog.Messages).Select(e => new ApiError(e.Path, e.Message)));
+        }
+
+        return TypedResults.Ok(new ValidationResult(all.Count == 0, all));
+    }
+
+    /// <summary>Simulates the draft (or the journey in the body, or the latest version) over posted events.</summary>
+    public static async Task<Results<Ok<SimulationView>, ProblemHttpResult>> SimulateAsync(
+        string journeyId, HttpRequest request, JourneyEngine engine, DefinitionStore definitions, IMessageRenderer renderer, CancellationToken cancellationToken)
+    {
+        using var body = await RequestBody.ReadJsonAsync(request, SimulationBodyLimit, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var errors = new List<ApiError>();
+        var root = body.Root;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Problems.Invalid("The simulation request is invalid", [new ApiError("$", "expected an object with \"events\" (and optionally \"journey\" and \"runFor\")")]);
+        }
+
+        foreach (var p in root.EnumerateObject().Where(p => p.Name is not ("events" or "journey" or "runFor")))
+        {
+            errors.Add(new ApiError("$." + p.Name, $"unknown field '{p.Name}'; expected events, journey or runFor"));
+        }
+
+        var runFor = TimeSpan.FromDays(30);
+        if (root.TryGetProperty("runFor", out var rf))
+        {
+            if (rf.ValueKind != JsonValueKind.String || !IsoDuration.TryParse(rf.GetString(), out var d) || d.Negative || d.Approximate > MaxRunFor)
+            {
+                errors.Add(new ApiError("$.runFor", "expected an ISO-8601 duration up to P400D, such as \"P30D\""));
+            }
+            else
+            {
+                runFor = d.Approximate;
+            }
+        }
+
+        var events = new List<CustomerEvent>();
+        if (!root.TryGetProperty("events", out var evs) || evs.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new ApiError("$.events", "is required: expected an array of events"));
+        }
+        else if (evs.GetArrayLength() > MaxSimulationEvents)
+        {
+            errors.Add(new ApiError("$.events", $"a simulation takes at most {MaxSimulationEvents:N0} events"));
+        }
+        else
+        {
+            var i = 0;
+            foreach (var item in evs.EnumerateArray())
+            {
+                var path = $"$.events[{i}]";
+                var (e, problems) = EventJson.Parse(item, path, $"sim-{i}");
+                errors.AddRange(problems.Select(p => new ApiError(p.Path, p.Message, i)));
+                if (e is not null)
+                {
+                    events.Add(e);
+                }
+
+                i++;
+            }
+        }
+
+        string? json = null;
+        if (root.TryGetProperty("journey", out var j))
+        {
+            json = j.GetRawText();
+        }
+        else if (await definitions.GetDraftAsync(journeyId, cancellationToken).ConfigureAwait(false) is { } draft)
+        {
+            json = draft.Json;
+        }
+        else if ((await definitions.GetVersionsAsync(journeyId, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } versions)
+        {
+            json = versions[^1].Document.Json;
+        }
+
+        Journey? journey = null;
+        if (json is null)
+        {
+            if (errors.Count == 0)
+            {
+                return Problems.NotFound($"Journey '{journeyId}' has no draft or version; post one as \"journey\".");
+            }
+        }
+        else
+        {
+            var (parsed, journeyErrors) = Validate(json, journeyId, engine.Catalog.Messages);
+            journey = parsed;
+            errors.AddRange(journeyErrors.Select(e => new ApiError("$.journey" + e.Path[1..], e.Message)));
+        }
+
+        if (errors.Count > 0 || journey is null)
+        {
+            return Problems.Invalid("The simulation request is invalid", errors, $"{errors.Count} problem(s); nothing was simulated.");
+        }
+
+        var simulator = new Simulator([journey], engine.Catalog.Messages.Values, renderer: renderer);
+        var report = await simulator.RunAsync(events, runFor, cancellationToken).ConfigureAwait(false);
+        var stats = report.Stats.GetValueOrDefault(journey.Id) ?? new JourneyStats(journey.Id);
+        return TypedResults.Ok(new SimulationView(journey.Id, report.Events, report.Customers,
+            report.Sends.Select(s => new SimulatedSendView(s.At, s.CustomerId, s.StepId, s.Medium, s.MessageId, s.Content)).ToList(),
+            JourneyStatsView.From(stats), report.Metrics.EventsApplied, report.Metrics.Skipped, report.Metrics.Deferred, report.Metrics.Failed));
+    }
+
+    /// <summary>Statistics over the journey's instances (a scan: for reports, not dashboards refreshing every second).</summary>
+    public static async Task<Results<Ok<JourneyStatsView>, ProblemHttpResult>> StatsAsync(
+        string journeyId, JourneyEngine engine, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        if (engine.Catalog.Latest(journeyId) is null && await definitions.GetStateAsync(journeyId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound($"Journey '{journeyId}' has no published version.");
+        }
+
+        var stats = await engine.GetStatsAsync(journeyId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(JourneyStatsView.From(stats));
+    }
+
+    /// <summary>Parses a journey document and checks its id against the route.</summary>
+    public static (Journey? Journey, IReadOnlyList<ValidationError> Errors) Validate(string json, string? routeId, IReadOnlyDictionary<string, MessageDocument> messages)
+    {
+        var parsed = JourneyParser.Parse(json, messages);
+        var errors = parsed.Errors.ToList();
+        if (routeId is not null && parsed.Value is { } j && j.Id != routeId)
+        {
+            errors.Add(new ValidationError("$.id", $"the document's id '{j.Id}' differs from the id in the URL '{routeId}'"));
+        }
+
+        return errors.Count > 0 ? (null, errors) : (parsed.Value, errors);
+    }
+
+    private static JsonElement Element(string json)
+    {
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return doc.RootElement.Clone();
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Host.Hosting;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Host.Api;
+
+/// <summary>GET /api/health.</summary>
+public sealed record HealthView(string Status, string Storage, bool Workers, bool CustomHandler, DateTimeOffset? CatalogLoadedAt, int LiveJourneys);
+
+/// <summary>GET /api/admin/metrics: the engine's counters in this process and the approximate queue lengths.</summary>
+public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues);
+
+/// <summary>Health and operations endpoints.</summary>
+public static class SystemApi
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/health", Health).WithTags("System").WithSummary("Liveness (no key needed).");
+        app.MapGet("/api/admin/metrics", MetricsAsync).RequireScope(ApiScope.Admin).WithTags("System").WithSummary("Engine counters and queue lengths.");
+        app.MapPost("/api/admin/catalog/reload", ReloadAsync).RequireScope(ApiScope.Admin).WithTags("System")
+            .WithSummary("Reload journeys and messages now (each process also does it periodically).");
+        return app;
+    }
+
+    /// <summary>Liveness.</summary>
+    public static Ok<HealthView> Health(JourneyEngine engine, DefinitionStore definitions, HostMode mode) =>
+        TypedResults.Ok(new HealthView("ok", mode.Storage, mode.Workers, mode.CustomHandler, definitions.LoadedAt, engine.Catalog.Live.Count));
+
+    /// <summary>Counters and queue lengths.</summary>
+    public static async Task<Ok<MetricsView>> MetricsAsync(JourneyEngine engine, IQueueFactory queues, CancellationToken cancellationToken)
+    {
+        var lengths = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in engine.AllQueueNames())
+        {
+            lengths[name] = await queues.Get(name).CountAsync(cancellationToken).ConfigureAwait(false);
+            lengths[name + "-poison"] = await queues.Get(name + "-poison").CountAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return TypedResults.Ok(new MetricsView(engine.Metrics, lengths));
+    }
+
+    /// <summary>Reloads the catalog.</summary>
+    public static async Task<Ok<HealthView>> ReloadAsync(JourneyEngine engine, DefinitionStore definitions, HostMode mode, CancellationToken cancellationToken)
+    {
+        await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        return Health(engine, definitions, mode);
+    }
+}

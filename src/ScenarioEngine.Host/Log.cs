@@ -1,0 +1,53 @@
+namespace ScenarioEngine.Host;
+
+/// <summary>The host's log messages (event ids 4000-4099). Never log API keys, secrets or personal data.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(4000, LogLevel.Information, "ScenarioEngine host started: storage {Storage}, workers {Workers}, custom handler {CustomHandler}")]
+    public static partial void Started(ILogger logger, string storage, bool workers, bool customHandler);
+
+    [LoggerMessage(4001, LogLevel.Error, "Queuing {Count} events failed")]
+    public static partial void IngestFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(4002, LogLevel.Error, "Stored definition {Partition}/{Row} no longer parses and is left out of the catalog: {Errors}")]
+    public static partial void StoredDocumentInvalid(ILogger logger, string partition, string row, string errors);
+
+    [LoggerMessage(4003, LogLevel.Error, "Worker {Worker} failed; retrying after {Delay}")]
+    public static partial void WorkerFailed(ILogger logger, string worker, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Reloading the catalog failed; keeping the loaded one")]
+    public static partial void CatalogReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4005, LogLevel.Information, "Samples loaded: {Messages} messages, {Published} journeys published, {Unchanged} unchanged")]
+    public static partial void SamplesLoaded(ILogger logger, int messages, int published, int unchanged);
+
+    [LoggerMessage(4006, LogLevel.Warning, "Sample {File} is invalid and was skipped: {Errors}")]
+    public static partial void SampleInvalid(ILogger logger, string file, string errors);
+
+    [LoggerMessage(4007, LogLevel.Error, "Function {Function} failed")]
+    public static partial void FunctionFailed(ILogger logger, string function, Exception exception);
+
+    [LoggerMessage(4008, LogLevel.Information, "Journey {JourneyId} version {Version} published")]
+    public static partial void JourneyPublished(ILogger logger, string journeyId, int version);
+
+    [LoggerMessage(4009, LogLevel.Information, "Journey {JourneyId} is now {State}")]
+    public static partial void JourneyStateChanged(ILogger logger, string journeyId, string state);
+
+    [LoggerMessage(4010, LogLevel.Information, "A customer was erased ({Timeline} time-line rows, {Stopped} journeys stopped)")]
+    public static partial void CustomerErased(ILogger logger, int timeline, int stopped);
+
+    [LoggerMessage(4011, LogLevel.Warning, "SendGrid event webhook refused: signature {Status}")]
+    public static partial void SendGridWebhookRefused(ILogger logger, string status);
+
+    [LoggerMessage(4012, LogLevel.Information, "Sweeper re-enqueued {Count} items")]
+    public static partial void Swept(ILogger logger, int count);
+
+    [LoggerMessage(4013, LogLevel.Information, "Scheduled triggers fired for {Count} customers")]
+    public static partial void ScheduledTriggersFired(ILogger logger, int count);
+
+    [LoggerMessage(4014, LogLevel.Warning, "Samples folder {Path} not found; nothing loaded")]
+    public static partial void SamplesMissing(ILogger logger, string path);
+
+    [LoggerMessage(4015, LogLevel.Information, "Channel {Medium}: {Provider}")]
+    public static partial void ChannelConfigured(ILogger logger, string medium, string provider);
+}

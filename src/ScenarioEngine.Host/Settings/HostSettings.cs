@@ -1,0 +1,53 @@
+namespace ScenarioEngine.Host.Settings;
+
+/// <summary>One configuration setting the host reads.</summary>
+/// <param name="Name">The configuration key with ':' between sections (app settings and environment variables use "__").</param>
+/// <param name="Secret">True for keys and passwords: Key Vault references in Azure, never logged.</param>
+/// <param name="Description">What it does.</param>
+public sealed record HostSetting(string Name, bool Secret, string Description)
+{
+    /// <summary>The name as an app setting or environment variable (sections joined by "__").</summary>
+    public string AppSettingName => Name.Replace(":", "__", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Every setting the host reads, in one place: local.settings.sample.json and infra/main.bicep must list each of them
+/// (a test checks), and docs/hosting.md describes them.
+/// </summary>
+public static class HostSettings
+{
+    /// <summary>The storage connection string: "UseDevelopmentStorage=true" for Azurite, "memory" for the in-memory store.</summary>
+    public const string Storage = "AzureWebJobsStorage";
+
+    /// <summary>The value of <see cref="Storage"/> that selects the in-memory store (one process, nothing kept).</summary>
+    public const string MemoryStorage = "memory";
+
+    /// <summary>Set by the Azure Functions host for a custom handler: the port to listen on (loopback only).</summary>
+    public const string CustomHandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    /// <summary>The settings.</summary>
+    public static IReadOnlyList<HostSetting> All { get; } =
+    [
+        new(Storage, true, "Storage account connection string; UseDevelopmentStorage=true means Azurite, \"memory\" the in-memory store."),
+        new("Engine:CustomersTable", false, "Table holding one partition per customer."),
+        new("Engine:DefinitionsTable", false, "Table holding journey drafts, published versions and messages."),
+        new("Engine:QueuePrefix", false, "Prefix of every queue name (the function.json files use \"se\")."),
+        new("Engine:EventQueueCount", false, "Number of events queues customers are spread over (the function.json files have 4)."),
+        new("Engine:Workers", false, "Run the queue workers, sweeper and scheduled triggers in this process (true standalone, false under Functions)."),
+        new("Engine:IdlePollDelay", false, "Longest pause of an idle queue worker before it polls again."),
+        new("Engine:SweepInterval", false, "How often the sweeper looks for work a lost queue message left behind."),
+        new("Engine:ScheduledTriggersInterval", false, "How often date and schedule triggers are checked."),
+        new("Engine:CatalogRefreshInterval", false, "How often each process reloads journeys and messages published by others."),
+        new("ApiKeys:Events", true, "API key(s) for shops (scope events), comma-separated to rotate."),
+        new("ApiKeys:Admin", true, "API key(s) for marketers and operators (scope admin, which includes events)."),
+        new("SendGrid:ApiKey", true, "SendGrid API key; empty records email instead of sending it."),
+        new("SendGrid:From", false, "Sender used when a message names none, e.g. \"Shop <hello@shop.example>\"."),
+        new("SendGrid:WebhookPublicKey", true, "SendGrid Event Webhook verification key (base64 ECDSA P-256); empty disables the webhook."),
+        new("Line:ChannelAccessToken", true, "LINE Messaging API channel access token; empty records LINE messages instead."),
+        new("Webhook:Url", false, "Where webhook messages are POSTed; empty records them instead."),
+        new("Webhook:Secret", true, "HMAC secret signing webhook messages (X-ScenarioEngine-Signature)."),
+        new("Templates:DataPaths", false, "Extra template data paths (comma-separated, e.g. profile.memberRank,event.sku) publishing accepts."),
+        new("Samples:Load", false, "Load samples/messages and publish samples/journeys at start (local runs)."),
+        new("Samples:Path", false, "The samples folder (default: samples under the working directory)."),
+    ];
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+
+namespace ScenarioEngine.Runtime.Engine;
+
+/// <summary>Reads events in the engine's JSON format: {"id"?, "type", "customerId", "occurredAt", "properties"?}; nested properties are flattened with dots.</summary>
+public static class EventJson
+{
+    private static readonly string[] Known = ["id", "type", "customerId", "occurredAt", "properties"];
+
+    /// <summary>Parses one event; every problem is reported with its path. A missing id is made from <paramref name="fallbackId"/>.</summary>
+    public static (CustomerEvent? Event, IReadOnlyList<ValidationError> Errors) Parse(JsonElement e, string path, string fallbackId)
+    {
+        var errors = new List<ValidationError>();
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            return (null, [new ValidationError(path, $"expected an event object, found {e.ValueKind.ToString().ToLowerInvariant()}")]);
+        }
+
+        foreach (var p in e.EnumerateObject())
+        {
+            if (Array.IndexOf(Known, p.Name) < 0)
+            {
+                errors.Add(new ValidationError($"{path}.{p.Name}", $"unknown field '{p.Name}'; expected one of: {string.Join(", ", Known)}"));
+            }
+        }
+
+        string? Text(string name, bool required)
+        {
+            if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                if (required)
+                {
+                    errors.Add(new ValidationError($"{path}.{name}", "is required: expected a non-empty string"));
+                }
+
+                return null;
+            }
+
+            if (v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()) || v.GetString()!.Length > 256)
+            {
+                errors.Add(new ValidationError($"{path}.{name}", "expected a non-empty string of at most 256 characters"));
+                return null;
+            }
+
+            return v.GetString();
+        }
+
+        var id = Text("id", required: false) ?? fallbackId;
+        var type = Text("type", required: true);
+        var customer = Text("customerId", required: true);
+        var at = Text("occurredAt", required: true);
+        DateTimeOffset occurredAt = default;
+        if (at is not null && !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out occurredAt))
+        {
+            errors.Add(new ValidationError($"{path}.occurredAt", $"'{at}' is not an ISO-8601 date and time such as 2026-01-05T10:00:00+09:00"));
+        }
+
+        var properties = new Dictionary<string, Value>(StringComparer.Ordinal);
+        if (e.TryGetProperty("properties", out var props) && props.ValueKind != JsonValueKind.Null)
+        {
+            if (props.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new ValidationError($"{path}.properties", "expected an object of property values"));
+            }
+            else
+            {
+                Flatten(props, "", properties);
+            }
+        }
+
+        return errors.Count > 0 ? (null, errors) : (new CustomerEvent(id, type!, customer!, occurredAt, properties), errors);
+    }
+
+    private static void Flatten(JsonElement obj, string prefix, Dictionary<string, Value> into)
+    {
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Object)
+            {
+                Flatten(p.Value, prefix + p.Name + ".", into);
+            }
+            else
+            {
+                into[prefix + p.Name] = Value.FromJson(p.Value);
+            }
+        }
+    }
+
+    /// <summary>Reads a JSON-lines file of events; blank lines are skipped; errors carry the line number.</summary>
+    public static (List<CustomerEvent> Events, List<ValidationError> Errors) ReadLines(TextReader reader, string source)
+    {
+        var events = new List<CustomerEvent>();
+        var errors = new List<ValidationError>();
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var (e, errs) = Parse(doc.RootElement, $"{source}:{lineNumber}", $"{source}:{lineNumber}");
+                if (e is not null)
+                {
+                    events.Add(e);
+                }
+
+                errors.AddRange(errs);
+            }
+            catch (JsonException ex)
+            {
+                errors.Add(new ValidationError($"{source}:{lineNumber}", "not valid JSON: " + ex.Message));
+            }
+        }
+
+        return (events, errors);
+    }
+}

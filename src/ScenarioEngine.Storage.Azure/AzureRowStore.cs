@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Core;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Storage.Azure;
+
+/// <summary>
+/// The runtime's row store on Azure Table Storage (or Azurite): a row is an entity whose payload is the string property
+/// <c>Data</c>, split across <c>Data</c>, <c>Data1</c>, <c>Data2</c>... when longer than a string property holds; every commit is
+/// one entity-group transaction (<c>$batch</c>), so a batch is atomic and ETag-checked exactly as the in-memory provider's.
+/// </summary>
+public sealed class AzureRowStore : IRowStore
+{
+    /// <summary>The payload property (and the prefix of its continuation properties Data1, Data2...).</summary>
+    public const string DataProperty = "Data";
+
+    /// <summary>The most UTF-16 characters one string property holds (the service's limit is 64 KiB).</summary>
+    public const int ChunkChars = 32 * 1024;
+
+    /// <summary>The longest partition or row key, in characters.</summary>
+    public const int MaxKeyLength = InMemoryRowStore.MaxKeyLength;
+
+    private readonly StorageConnectionString _connection;
+    private readonly StorageClientOptions _options;
+    private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a store from a connection string ("UseDevelopmentStorage=true" means Azurite on its default ports).</summary>
+    public AzureRowStore(string connectionString, StorageCallCounter? counter = null, Action<StorageClientOptions>? configure = null)
+        : this(StorageConnectionString.Parse(connectionString), counter, configure)
+    {
+    }
+
+    /// <summary>Creates a store; <paramref name="counter"/> counts its requests (a new counter when null), <paramref name="configure"/> adjusts retries or transport.</summary>
+    public AzureRowStore(StorageConnectionString connection, StorageCallCounter? counter = null, Action<StorageClientOptions>? configure = null)
+    {
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        if (connection.TableEndpoint is null)
+        {
+            throw new ArgumentException("The connection string has no TableEndpoint.", nameof(connection));
+        }
+
+        Counter = counter ?? new StorageCallCounter();
+        _options = new StorageClientOptions();
+        configure?.Invoke(_options);
+        _options.AddPolicy(Counter.TablePolicy(), HttpPipelinePosition.PerRetry);
+    }
+
+    /// <summary>Counts every request this store sends.</summary>
+    public StorageCallCounter Counter { get; }
+
+    /// <summary>The client of a table (created on first use and cached).</summary>
+    public TableClient Client(string table) => _tables.GetOrAdd(table, name => new TableClient(_connection, name, _options));
+
+    /// <inheritdoc />
+    public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) =>
+        Client(table).CreateIfNotExistsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(partitionKey, nameof(partitionKey));
+        ValidateKey(rowKey, nameof(rowKey));
+        var result = await Client(table).GetEntityAsync(partitionKey, rowKey, null, cancellationToken).ConfigureAwait(false);
+        return result.Status == TableStatus.Ok ? ToRow(result.Value!) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ArgumentNullException.ThrowIfNull(fromRowKey);
+        ArgumentNullException.ThrowIfNull(toRowKey);
+        var rows = new List<StoredRow>();
+        if (string.CompareOrdinal(fromRowKey, toRowKey) >= 0)
+        {
+            return rows;
+        }
+
+        var filter = $"PartitionKey eq {TableFilter.Literal(partitionKey)} and RowKey ge {TableFilter.Literal(fromRowKey)} and RowKey lt {TableFilter.Literal(toRowKey)}";
+        await foreach (var entity in Client(table).QueryAllAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ToRow(entity));
+        }
+
+        // The service returns row-key order; the sort only guards the contract should an emulator not.
+        if (!IsOrdered(rows))
+        {
+            rows.Sort(static (a, b) => string.CompareOrdinal(a.RowKey, b.RowKey));
+        }
+
+        return rows;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rowKeyPrefix);
+        string? filter = null;
+        if (rowKeyPrefix.Length > 0)
+        {
+            filter = $"RowKey ge {TableFilter.Literal(rowKeyPrefix)}";
+            if (UpperBound(rowKeyPrefix) is { } upper)
+            {
+                filter += $" and RowKey lt {TableFilter.Literal(upper)}";
+            }
+        }
+
+        await foreach (var entity in Client(table).QueryAllAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (entity.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal))
+            {
+                yield return ToRow(entity);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count is 0 or > TableClient.MaxTransactionActions || writes.Select(w => w.Row.PartitionKey).Distinct(StringComparer.Ordinal).Count() != 1)
+        {
+            throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
+        }
+
+        if (writes.Select(w => w.Row.RowKey).Distinct(StringComparer.Ordinal).Count() != writes.Count)
+        {
+            throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
+        }
+
+        var actions = new TableTransactionAction[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            ValidateKey(writes[i].Row.PartitionKey, nameof(writes));
+            ValidateKey(writes[i].Row.RowKey, nameof(writes));
+            actions[i] = ToAction(writes[i]);
+        }
+
+        var result = await Client(table).SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        if (result.Status == TableStatus.Ok)
+        {
+            return CommitResult.Ok;
+        }
+
+        var index = result.FailedIndex ?? (writes.Count == 1 ? 0 : throw new RequestFailedException(
+            result.FailedStatusCode ?? 0, $"The table transaction failed ({result.Status}, {result.ErrorCode}) without naming the failed operation: {result.ErrorMessage}"));
+        return result.Status switch
+        {
+            TableStatus.AlreadyExists => new CommitResult(CommitStatus.AlreadyExists, index),
+
+            // A Replace or Delete of a missing row: the in-memory provider (and the port) call that a failed condition too.
+            TableStatus.ConditionFailed or TableStatus.NotFound => new CommitResult(CommitStatus.ConditionFailed, index),
+            _ => throw new InvalidOperationException($"unexpected table status {result.Status}"),
+        };
+    }
+
+    /// <summary>Splits a payload into property values of at most <see cref="ChunkChars"/> characters, never between a surrogate pair.</summary>
+    public static IReadOnlyList<string> Split(string data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length <= ChunkChars)
+        {
+            return [data];
+        }
+
+        var chunks = new List<string>();
+        var start = 0;
+        while (start < data.Length)
+        {
+            var length = Math.Min(ChunkChars, data.Length - start);
+            if (start + length < data.Length && char.IsHighSurrogate(data[start + length - 1]))
+            {
+                length--;
+            }
+
+            chunks.Add(data.Substring(start, length));
+            start += length;
+        }
+
+        return chunks;
+    }
+
+    /// <summary>The entity that stores a row.</summary>
+    public static TableEntity ToEntity(StoredRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var entity = new TableEntity(row.PartitionKey, row.RowKey);
+        var chunks = Split(row.Data ?? string.Empty);
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            entity[ChunkName(i)] = chunks[i];
+        }
+
+        return entity;
+    }
+
+    /// <summary>The row an entity stores (its chunks joined), with the entity's ETag.</summary>
+    public static StoredRow ToRow(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var first = entity.GetString(DataProperty) ?? string.Empty;
+        string data;
+        if (entity.GetString(ChunkName(1)) is null)
+        {
+            data = first;
+        }
+        else
+        {
+            var builder = new StringBuilder(first);
+            for (var i = 1; entity.GetString(ChunkName(i)) is { } chunk; i++)
+            {
+                builder.Append(chunk);
+            }
+
+            data = builder.ToString();
+        }
+
+        return new StoredRow(entity.PartitionKey, entity.RowKey, data, entity.ETag == default ? null : entity.ETag.ToString());
+    }
+
+    /// <summary>
+    /// Checks a key against the service's rule before sending: at most <see cref="MaxKeyLength"/> characters (1 KiB of UTF-16;
+    /// Azurite enforces 512 too) and none of / \ # ? or control characters. Throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public static void ValidateKey(string key, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(key, paramName);
+        if (key.Length > MaxKeyLength || key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        {
+            throw new ArgumentException($"A table key may hold at most {MaxKeyLength} characters and no '/', '\\', '#', '?' or control characters: '{key}'.", paramName);
+        }
+    }
+
+    private static string ChunkName(int i) => i == 0 ? DataProperty : DataProperty + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static TableTransactionAction ToAction(RowWrite write)
+    {
+        var row = write.Row;
+        return write.Kind switch
+        {
+            WriteKind.Insert => TableTransactionAction.Insert(ToEntity(row)),
+            WriteKind.Upsert => TableTransactionAction.Upsert(ToEntity(row), TableUpdateMode.Replace),
+            WriteKind.Replace => TableTransactionAction.Update(
+                ToEntity(row),
+                row.ETag is { } etag ? new ETag(etag) : throw new ArgumentException($"Replace of {row.PartitionKey}/{row.RowKey} needs the ETag the row was read with.", nameof(write)),
+                TableUpdateMode.Replace),
+            WriteKind.Delete => TableTransactionAction.Delete(row.PartitionKey, row.RowKey, row.ETag is { } e ? new ETag(e) : ETag.All),
+            _ => throw new ArgumentOutOfRangeException(nameof(write), write.Kind, "unknown write kind"),
+        };
+    }
+
+    // The least string greater than every string starting with the prefix: the prefix with its last incrementable character bumped.
+    private static string? UpperBound(string prefix)
+    {
+        var chars = prefix.ToCharArray();
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            if (char.IsSurrogate(chars[i]) || char.IsSurrogate((char)(chars[i] + 1)))
+            {
+                return null; // no lone surrogates in a filter: scan from the prefix and stop on the client instead
+            }
+
+            if (chars[i] != char.MaxValue)
+            {
+                chars[i]++;
+                return new string(chars, 0, i + 1);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsOrdered(List<StoredRow> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (string.CompareOrdinal(rows[i - 1].RowKey, rows[i].RowKey) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

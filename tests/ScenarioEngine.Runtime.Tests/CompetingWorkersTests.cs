@@ -1,0 +1,102 @@
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Runtime.Engine;
+using static ScenarioEngine.Runtime.Tests.EngineHarness;
+
+namespace ScenarioEngine.Runtime.Tests;
+
+public sealed class CompetingWorkersTests
+{
+    private static readonly MessageDocument Hello = Message("hello");
+
+    private static readonly Journey Welcome = Journey("""
+        {
+          "id": "welcome", "name": "Welcome",
+          "trigger": { "event": "purchase" },
+          "start": "send",
+          "steps": {
+            "send": { "type": "send", "medium": "webhook", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+          }
+        }
+        """, Hello);
+
+    [Fact]
+    public async Task Pump_FourWorkersTenThousandCustomers_EveryMessageSentExactlyOnce()
+    {
+        const int customers = 10_000;
+        var h = new EngineHarness([Welcome], [Hello], new EngineOptions { MaxEventsPerMessage = 25 }, time: TimeProvider.System);
+        await h.InitializeAsync();
+        await h.IngestAsync(Enumerable.Range(0, customers).Select(i => Purchase($"p-{i}", $"c{i}", T0)).ToArray());
+
+        await RunWorkersAsync(h, 4);
+
+        var sent = h.Recording("webhook").Sent;
+        Assert.Equal(customers, sent.Count);
+        Assert.Equal(customers, sent.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(customers, sent.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(customers, h.Engine.Metrics.EventsApplied);
+        Assert.Equal(customers, h.Engine.Metrics.Sent);
+        Assert.Equal(0, h.Engine.Metrics.Unknown);
+        Assert.Equal(0, h.Engine.Metrics.Poison);
+        Assert.Equal(0, h.Engine.Metrics.HandlerFailures);
+        Assert.Equal(customers, (await h.Engine.GetStatsAsync("welcome")).Counts["send.sent"]);
+    }
+
+    [Fact]
+    public async Task Pump_FourWorkersEventsOfOneCustomerInManyMessages_EachAppliedOnceDespiteConflicts()
+    {
+        const int customers = 500;
+        const int eventsEach = 4;
+        var h = new EngineHarness([Welcome], [Hello], new EngineOptions { MaxEventsPerMessage = 5, EventQueueCount = 2 }, time: TimeProvider.System);
+        await h.InitializeAsync();
+
+        // Each round is a separate post, so one customer's events sit in different messages that different workers take at once.
+        for (var round = 0; round < eventsEach; round++)
+        {
+            await h.IngestAsync(Enumerable.Range(0, customers).Select(i => Purchase($"p-{i}-{round}", $"c{i}", T0.AddMinutes(round))).ToArray());
+        }
+
+        await RunWorkersAsync(h, 4);
+
+        Console.Error.WriteLine($"conflicts {h.Engine.Metrics.Conflicts} dup {h.Engine.Metrics.Duplicates}");
+        Assert.Equal(customers * eventsEach, h.Engine.Metrics.EventsApplied);
+        Assert.Equal(0, h.Engine.Metrics.HandlerFailures);
+        var sent = h.Recording("webhook").Sent;
+        Assert.Equal(customers, sent.Count);
+        Assert.Equal(customers, sent.Select(m => m.IdempotencyKey).Distinct(StringComparer.Ordinal).Count());
+        for (var i = 0; i < customers; i++)
+        {
+            var customer = await h.CustomerAsync($"c{i}");
+            Assert.Equal(eventsEach, customer.Profile.Computed["orders.count"].AsNumber);
+            Assert.Single(customer.Instances);
+            Assert.Equal(eventsEach, (await h.TimelineAsync($"c{i}")).Count(t => t.Kind == "event"));
+        }
+    }
+
+    /// <summary>Workers share the queues; each stops when every queue is empty (a message is deleted only after its follow-ups are queued).</summary>
+    private static async Task RunWorkersAsync(EngineHarness h, int count)
+    {
+        var queues = h.Engine.AllQueueNames().Select(h.Queues.Get).ToList();
+        async Task<bool> IdleAsync()
+        {
+            foreach (var q in queues)
+            {
+                if (await q.CountAsync() > 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        var workers = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+        {
+            while (await h.Engine.PumpAllAsync() > 0 || !await IdleAsync())
+            {
+                await Task.Yield();
+            }
+        })).ToArray();
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromMinutes(5));
+    }
+}

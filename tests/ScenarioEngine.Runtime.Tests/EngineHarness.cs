@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Simulation;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Runtime.Tests;
+
+/// <summary>One engine over the in-memory provider, a virtual clock and test channels, with a virtual-time driver.</summary>
+internal sealed class EngineHarness
+{
+    public static readonly DateTimeOffset T0 = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero); // Monday 10:00 in Tokyo
+
+    public EngineHarness(IEnumerable<Journey> journeys, IEnumerable<MessageDocument> messages, EngineOptions? options = null,
+        IEnumerable<IChannel>? channels = null, FaultInjector? faults = null, ManualClock? clock = null, TimeProvider? time = null, DateTimeOffset? start = null)
+    {
+        Clock = clock ?? new ManualClock(start ?? T0);
+        Faults = faults ?? new FaultInjector();
+        Store = new InMemoryRowStore(Faults);
+        Queues = new InMemoryQueueFactory(time ?? Clock, Faults);
+        Options = options ?? new EngineOptions();
+        var list = channels?.ToList() ?? [];
+        foreach (var medium in Medium.All.Where(m => list.All(c => c.Medium != m)))
+        {
+            list.Add(new RecordingChannel(medium));
+        }
+
+        Channels = list;
+        var catalog = new Catalog();
+        catalog.Load(journeys.Select(j => j.Version == 0 ? j with { Version = 1 } : j), [], messages);
+        Engine = new JourneyEngine(Store, Queues, catalog, Channels, new VerbatimRenderer(), time ?? Clock, Options);
+    }
+
+    public ManualClock Clock { get; }
+
+    public FaultInjector Faults { get; }
+
+    public InMemoryRowStore Store { get; }
+
+    public InMemoryQueueFactory Queues { get; }
+
+    public EngineOptions Options { get; }
+
+    public IReadOnlyList<IChannel> Channels { get; }
+
+    public JourneyEngine Engine { get; }
+
+    /// <summary>Clock positions the driver moved to because a queue message became visible.</summary>
+    public List<DateTimeOffset> Stops { get; } = [];
+
+    public T Channel<T>(string medium) where T : class, IChannel => (T)Channels.Single(c => c.Medium == medium);
+
+    public RecordingChannel Recording(string medium) => Channel<RecordingChannel>(medium);
+
+    public IEnumerable<OutboundMessage> AllRecorded => Channels.OfType<RecordingChannel>().SelectMany(c => c.Sent);
+
+    public Task InitializeAsync() => Engine.InitializeAsync();
+
+    public Task IngestAsync(params CustomerEvent[] events) => Engine.IngestAsync(events);
+
+    /// <summary>Pumps every queue until a pass handles nothing.</summary>
+    public async Task DrainAsync()
+    {
+        while (await Engine.PumpAllAsync() > 0)
+        {
+        }
+    }
+
+    /// <summary>Runs virtual time up to <paramref name="until"/>: drains, then moves the clock to the next visible message, and so on.</summary>
+    public async Task RunUntilAsync(DateTimeOffset until)
+    {
+        while (true)
+        {
+            await DrainAsync();
+            var next = NextVisibleAt();
+            if (next is null || next > until)
+            {
+                break;
+            }
+
+            if (next > Clock.GetUtcNow())
+            {
+                Stops.Add(next.Value);
+            }
+
+            Clock.MoveTo(next.Value);
+        }
+
+        Clock.MoveTo(until);
+        await DrainAsync();
+    }
+
+    public DateTimeOffset? NextVisibleAt() => Queues.All.Select(q => q.NextVisibleAt()).Where(t => t is not null).Min();
+
+    public Task<IReadOnlyList<TimelineEntry>> TimelineAsync(string customerId) => Engine.GetTimelineAsync(customerId, 10_000);
+
+    public async Task<CustomerSnapshot> CustomerAsync(string customerId) =>
+        await Engine.GetCustomerAsync(customerId) ?? throw new InvalidOperationException($"no customer {customerId}");
+
+    // ------------------------------------------------------------ building blocks
+
+    public static MessageDocument Message(string id) => MessageParser.Parse(
+        $$"""{ "id": "{{id}}", "email": { "subject": "{{id}}", "text": "{{id}}" }, "line": { "text": "{{id}}" }, "webhook": { "payload": { "m": "{{id}}" } } }""").Value!;
+
+    public static Journey Journey(string json, params MessageDocument[] messages)
+    {
+        var parsed = JourneyParser.Parse(json, messages.ToDictionary(m => m.Id, StringComparer.Ordinal));
+        Assert.True(parsed.IsValid, string.Join("; ", parsed.Errors));
+        return parsed.Value! with { Version = 1 };
+    }
+
+    public static CustomerEvent Event(string id, string type, string customer, DateTimeOffset at, params (string Key, Value Value)[] props) =>
+        new(id, type, customer, at, props.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+
+    public static CustomerEvent Identify(string customer, DateTimeOffset at, bool email = true, bool line = true, string? zone = null, params (string Key, Value Value)[] more)
+    {
+        var props = new List<(string, Value)> { ("consent.email", Value.From(email)), ("consent.line", Value.From(line)), ("email", Value.From(customer + "@example.com")) };
+        if (zone is not null)
+        {
+            props.Add(("timeZone", Value.From(zone)));
+        }
+
+        props.AddRange(more);
+        return Event("id-" + customer + "-" + at.UtcTicks, "identify", customer, at, [.. props]);
+    }
+
+    public static CustomerEvent Purchase(string id, string customer, DateTimeOffset at, double amount = 6000) =>
+        Event(id, "purchase", customer, at, ("amount", Value.From(amount)));
+}
+
+/// <summary>A channel that stamps each call with the clock and answers from a script (Delivered when the script runs out).</summary>
+internal sealed class ScriptedChannel(string medium, TimeProvider clock, params Func<OutboundMessage, DeliveryResult>[] script) : IChannel
+{
+    private readonly ConcurrentQueue<(OutboundMessage Message, DateTimeOffset At, DeliveryResult Result)> _calls = new();
+    private int _next = -1;
+
+    public string Medium { get; } = medium;
+
+    public IReadOnlyList<(OutboundMessage Message, DateTimeOffset At, DeliveryResult Result)> Calls => _calls.ToList();
+
+    /// <summary>Every call, including one whose script entry threw.</summary>
+    public int CallCount => Volatile.Read(ref _next) + 1;
+
+    public IReadOnlyList<(OutboundMessage Message, DateTimeOffset At)> Delivered =>
+        _calls.Where(c => c.Result is Delivered).Select(c => (c.Message, c.At)).ToList();
+
+    public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    {
+        var i = Interlocked.Increment(ref _next);
+        var result = i < script.Length ? script[i](message) : new Delivered("p-" + message.IdempotencyKey);
+        _calls.Enqueue((message, clock.GetUtcNow(), result));
+        return Task.FromResult(result);
+    }
+}

@@ -1,0 +1,169 @@
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Machine;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Storage;
+using static ScenarioEngine.Runtime.Tests.EngineHarness;
+
+namespace ScenarioEngine.Runtime.Tests;
+
+public sealed class TimerTests
+{
+    private static readonly MessageDocument Hello = Message("hello");
+
+    private static EngineHarness Harness(string steps, string start = "first") => new(
+        [Journey($$"""{ "id": "timers", "name": "Timers", "trigger": { "event": "purchase" }, "start": "{{start}}", "steps": { {{steps}} } }""", Hello)],
+        [Hello]);
+
+    [Fact]
+    public async Task Wait_TwentyDays_HopsAtMostSixDaysAndFiresOnTimeNotEarlier()
+    {
+        var h = Harness("""
+            "first": { "type": "wait", "for": "P20D", "next": "send" },
+            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+            """);
+        await h.InitializeAsync();
+        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
+
+        await h.RunUntilAsync(T0.AddDays(20).AddSeconds(-1));
+        Assert.Empty(h.Recording(Medium.Email).Sent);
+        Assert.Equal("first", (await h.CustomerAsync("c1")).Instances.Single().State.Step);
+
+        await h.RunUntilAsync(T0.AddDays(20));
+        Assert.Single(h.Recording(Medium.Email).Sent);
+
+        // The timer hopped through the queue at most six days at a time, and woke the instance exactly at the due time.
+        Assert.Equal([T0.AddDays(6), T0.AddDays(12), T0.AddDays(18), T0.AddDays(20)], h.Stops);
+        Assert.Equal(0, h.Engine.Metrics.StaleTimers);
+    }
+
+    [Fact]
+    public async Task Wake_InstanceMovedOnByEvent_StaleTimerDropped()
+    {
+        var h = Harness("""
+            "first": { "type": "waitForEvent", "event": "purchase", "timeout": "P3D", "onEvent": "thanks", "onTimeout": "nudge" },
+            "thanks": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+            "nudge": { "type": "send", "medium": "line", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+            """);
+        await h.InitializeAsync();
+        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
+        await h.RunUntilAsync(T0.AddDays(1));
+
+        await h.IngestAsync(Purchase("p2", "c1", T0.AddDays(1)));
+        await h.RunUntilAsync(T0.AddDays(5));
+
+        Assert.Single(h.Recording(Medium.Email).Sent);
+        Assert.Empty(h.Recording(Medium.Line).Sent);
+        Assert.Equal(1, h.Engine.Metrics.StaleTimers);
+        Assert.Null(h.NextVisibleAt());
+    }
+
+    [Fact]
+    public async Task Sweep_TimerMessageLost_WakesTheInstance()
+    {
+        var h = Harness("""
+            "first": { "type": "wait", "for": "P2D", "next": "send" },
+            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+            """);
+        await h.InitializeAsync();
+        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
+        await h.DrainAsync();
+
+        // The timer message is lost.
+        h.Clock.MoveTo(T0.AddDays(2));
+        var timers = h.Queues.Get(h.Options.TimerQueue);
+        foreach (var item in await timers.ReceiveAsync(32, TimeSpan.FromMinutes(1)))
+        {
+            await timers.DeleteAsync(item);
+        }
+
+        Assert.Equal(0, await timers.CountAsync());
+        await h.RunUntilAsync(T0.AddDays(3));
+        Assert.Empty(h.Recording(Medium.Email).Sent);
+
+        // Nothing will wake it now but the sweeper, which finds it overdue and re-enqueues the timer.
+        var swept = await h.Engine.SweepAsync();
+        await h.DrainAsync();
+
+        Assert.Equal(1, swept);
+        Assert.Equal(1, h.Engine.Metrics.Swept);
+        Assert.Single(h.Recording(Medium.Email).Sent);
+        Assert.Equal(InstanceStatus.Exited, (await h.CustomerAsync("c1")).Instances.Single().State.Status);
+        Assert.Equal(0, await h.Engine.SweepAsync());
+    }
+
+    [Fact]
+    public async Task Sweep_WithinGrace_LeavesTimersAlone()
+    {
+        var h = Harness("""
+            "first": { "type": "wait", "for": "P2D", "next": "send" },
+            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+            """);
+        await h.InitializeAsync();
+        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
+        await h.DrainAsync();
+        h.Clock.MoveTo(T0.AddDays(2) + h.Options.SweepGrace - TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, await h.Engine.SweepAsync());
+    }
+
+    [Fact]
+    public async Task Pump_UnparsableMessage_MovesToPoisonAfterMaxDequeueCountAndSparesItsNeighbours()
+    {
+        var h = Harness("""
+            "first": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+            """);
+        await h.InitializeAsync();
+        var queueName = h.Options.EventQueueFor("c1");
+        var queue = h.Queues.Get(queueName);
+        await queue.SendAsync("this is not an events message");
+        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
+
+        // Each failed attempt leaves the message to reappear after the visibility timeout.
+        for (var attempt = 0; attempt <= h.Options.MaxDequeueCount + 1; attempt++)
+        {
+            await h.DrainAsync();
+            h.Clock.Advance(h.Options.VisibilityTimeout + TimeSpan.FromSeconds(1));
+        }
+
+        await h.DrainAsync();
+        Assert.Equal(1, h.Engine.Metrics.Poison);
+        Assert.Equal(1, await h.Queues.Get(queueName + "-poison").CountAsync());
+        Assert.Equal(0, await queue.CountAsync());
+
+        // The good message received in the same batch was handled, once, and not poisoned with it.
+        Assert.Equal(2, h.Engine.Metrics.EventsApplied);
+        Assert.Single(h.Recording(Medium.Email).Sent);
+        var poisoned = await h.Queues.Get(queueName + "-poison").ReceiveAsync(32, TimeSpan.FromMinutes(1));
+        Assert.Equal("this is not an events message", Assert.Single(poisoned).Text);
+    }
+
+    [Fact]
+    public async Task Pump_HandlerFailsEveryTime_PoisonedOnTheDequeueAfterMax()
+    {
+        var h = Harness("""
+            "first": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+            """);
+        await h.InitializeAsync();
+        var queue = h.Queues.Get(h.Options.EventQueue(0));
+        await queue.SendAsync("{");
+
+        for (var i = 1; i <= h.Options.MaxDequeueCount; i++)
+        {
+            Assert.Equal(1, await h.Engine.PumpEventsAsync(0));
+            Assert.Equal(0, h.Engine.Metrics.Poison);
+            h.Clock.Advance(h.Options.VisibilityTimeout + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(1, await h.Engine.PumpEventsAsync(0));
+        Assert.Equal(1, h.Engine.Metrics.Poison);
+        Assert.Equal(h.Options.MaxDequeueCount, h.Engine.Metrics.HandlerFailures);
+        Assert.Equal(0, await queue.CountAsync());
+    }
+}
