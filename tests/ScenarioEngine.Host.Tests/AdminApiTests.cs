@@ -173,7 +173,7 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Preview_ForCustomer_RendersEscapedHtmlAndReportsMissing()
     {
         await PutMessagesAsync();
-        await _host.PostEventsAsync($$"""{"id":"i1","type":"identify","customerId":"c1","occurredAt":"{{TestHost.Now()}}","properties":{"firstName":"<Mai>"}}""");
+        await _host.PostEventsAsync($$$"""{"id":"i1","type":"identify","customerId":"c1","occurredAt":"{{{TestHost.Now()}}}","properties":{"firstName":"<Mai>"}}""");
         await TestHost.WaitUntilAsync(async () => (await _host.Admin.GetAsync("/api/customers/c1")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "c1");
 
         var response = await _host.Admin.PostAsync("/api/messages/e2e-thanks/preview?customerId=c1", TestHost.Json("""{"event":{"orderId":"o-77"}}"""));
@@ -256,7 +256,7 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await PutMessagesAsync();
         Assert.Equal(HttpStatusCode.OK, (await _host.Admin.PutAsync("/api/journeys/e2e-follow-up/draft", TestHost.Json(TestDocuments.FollowUpJourney))).StatusCode);
-        var body = $$"""
+        var body = $$$"""
         { "runFor": "PT5M", "events": [
           {"id":"i1","type":"identify","customerId":"s1","occurredAt":"2026-03-01T10:00:00Z","properties":{"firstName":"Sim","consent.email":true}},
           {"id":"p1","type":"purchase","customerId":"s1","occurredAt":"2026-03-01T10:01:00Z","properties":{"orderId":"o-9"}},

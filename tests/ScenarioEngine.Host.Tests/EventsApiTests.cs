@@ -21,7 +21,7 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task PostEvents_SingleEventWithoutId_Returns202WithGeneratedId()
     {
         var response = await _host.Events.PostAsync("/api/events", TestHost.Json(
-            $$"""{"type":"purchase","customerId":"c1","occurredAt":"{{TestHost.Now()}}","properties":{"amount":100}}"""));
+            $$$"""{"type":"purchase","customerId":"c1","occurredAt":"{{{TestHost.Now()}}}","properties":{"amount":100}}"""));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var body = await TestHost.ReadAsync(response);
@@ -46,12 +46,12 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task PostEvents_BatchWithInvalidEvents_RejectsWholeBatchListingEveryProblemByIndexAndField()
     {
-        var batch = $$"""
+        var batch = $$$"""
         [
-          {{TestDocuments.Purchase("c1", "ok-1")}},
+          {{{TestDocuments.Purchase("c1", "ok-1")}}},
           {"type":"purchase","customerId":"c1","occurredAt":"yesterday"},
-          {"type":5,"occurredAt":"{{TestHost.Now()}}","colour":"red"},
-          {{TestDocuments.Purchase("c3", "ok-2")}}
+          {"type":5,"occurredAt":"{{{TestHost.Now()}}}","colour":"red"},
+          {{{TestDocuments.Purchase("c3", "ok-2")}}}
         ]
         """;
 
@@ -103,7 +103,7 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task PostEvents_CustomerIdWithSlash_Returns400()
     {
         var response = await _host.Events.PostAsync("/api/events", TestHost.Json(
-            $$"""{"type":"purchase","customerId":"a/b","occurredAt":"{{TestHost.Now()}}"}"""));
+            $$$"""{"type":"purchase","customerId":"a/b","occurredAt":"{{{TestHost.Now()}}}"}"""));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("may not contain", (await TestHost.ReadAsync(response))["errors"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task PostEvents_TooManyEvents_Returns400()
     {
-        var events = string.Join(",", Enumerable.Range(0, 1001).Select(i => $$"""{"type":"t","customerId":"c{{i}}","occurredAt":"2026-01-01T00:00:00Z"}"""));
+        var events = string.Join(",", Enumerable.Range(0, 1001).Select(i => $$$"""{"type":"t","customerId":"c{{{i}}}","occurredAt":"2026-01-01T00:00:00Z"}"""));
 
         var response = await _host.Events.PostAsync("/api/events", TestHost.Json("[" + events + "]"));
 
@@ -125,7 +125,7 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var big = new string('x', 1_100_000);
         var response = await _host.Events.PostAsync("/api/events", TestHost.Json(
-            $$"""{"type":"t","customerId":"c1","occurredAt":"2026-01-01T00:00:00Z","properties":{"blob":"{{big}}"}}"""));
+            $$$"""{"type":"t","customerId":"c1","occurredAt":"2026-01-01T00:00:00Z","properties":{"blob":"{{{big}}}"}}"""));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("at most 1,048,576 bytes", (await TestHost.ReadAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -136,7 +136,7 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task PostEvents_ChunkedBodyOverLimit_Returns413()
     {
         var big = new string('x', 1_100_000);
-        var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes($$"""{"type":"t","customerId":"c1","occurredAt":"2026-01-01T00:00:00Z","properties":{"blob":"{{big}}"}}""")));
+        var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes($$$"""{"type":"t","customerId":"c1","occurredAt":"2026-01-01T00:00:00Z","properties":{"blob":"{{{big}}}"}}""")));
         content.Headers.ContentType = new("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = content };
         request.Headers.TransferEncodingChunked = true;

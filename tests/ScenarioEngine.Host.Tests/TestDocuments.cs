@@ -50,8 +50,10 @@ public static class TestDocuments
     """;
 
     public static string Identify(string customer, string id, string firstName = "Mai") =>
-        $$"""{"id":"{{id}}","type":"identify","customerId":"{{customer}}","occurredAt":"{{TestHost.Now()}}","properties":{"email":"{{customer}}@example.com","firstName":"{{firstName}}","consent":{"email":true}}}""";
+        "{\"id\":\"" + id + "\",\"type\":\"identify\",\"customerId\":\"" + customer + "\",\"occurredAt\":\"" + TestHost.Now() +
+        "\",\"properties\":{\"email\":\"" + customer + "@example.com\",\"firstName\":\"" + firstName + "\",\"consent\":{\"email\":true}}}";
 
     public static string Purchase(string customer, string id, string orderId = "o-1", int amount = 6000) =>
-        $$"""{"id":"{{id}}","type":"purchase","customerId":"{{customer}}","occurredAt":"{{TestHost.Now()}}","properties":{"orderId":"{{orderId}}","amount":{{amount}}}}""";
+        "{\"id\":\"" + id + "\",\"type\":\"purchase\",\"customerId\":\"" + customer + "\",\"occurredAt\":\"" + TestHost.Now() +
+        "\",\"properties\":{\"orderId\":\"" + orderId + "\",\"amount\":" + amount.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}";
 }

@@ -45,21 +45,26 @@ public sealed class CompetingWorkersTests
     [Fact]
     public async Task Pump_FourWorkersEventsOfOneCustomerInManyMessages_EachAppliedOnceDespiteConflicts()
     {
-        const int customers = 500;
+        const int customers = 512;
         const int eventsEach = 4;
-        var h = new EngineHarness([Welcome], [Hello], new EngineOptions { MaxEventsPerMessage = 5, EventQueueCount = 2 }, time: TimeProvider.System);
+        var h = new EngineHarness([Welcome], [Hello], new EngineOptions { MaxEventsPerMessage = 1, EventQueueCount = 1 }, time: TimeProvider.System,
+            wrapStore: store => new YieldingRowStore(store));
         await h.InitializeAsync();
 
-        // Each round is a separate post, so one customer's events sit in different messages that different workers take at once.
-        for (var round = 0; round < eventsEach; round++)
+        // One event per message, laid out so that the four 32-message batches the workers take at once hold the same 32 customers
+        // (one round each): the workers race on every customer, and ETag conflicts must be retried, never lose or double an event.
+        var events = Enumerable.Range(0, customers * eventsEach).Select(j =>
         {
-            await h.IngestAsync(Enumerable.Range(0, customers).Select(i => Purchase($"p-{i}-{round}", $"c{i}", T0.AddMinutes(round))).ToArray());
-        }
+            var customer = j % 32 + 32 * (j / 128);
+            var round = j / 32 % eventsEach;
+            return Purchase($"p-{customer}-{round}", $"c{customer}", T0.AddMinutes(round));
+        }).ToArray();
+        await h.IngestAsync(events);
 
         await RunWorkersAsync(h, 4);
 
-        Console.Error.WriteLine($"conflicts {h.Engine.Metrics.Conflicts} dup {h.Engine.Metrics.Duplicates}");
         Assert.Equal(customers * eventsEach, h.Engine.Metrics.EventsApplied);
+        Assert.True(h.Engine.Metrics.Conflicts > 0, "workers raced on the same customers");
         Assert.Equal(0, h.Engine.Metrics.HandlerFailures);
         var sent = h.Recording("webhook").Sent;
         Assert.Equal(customers, sent.Count);

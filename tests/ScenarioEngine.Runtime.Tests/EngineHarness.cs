@@ -14,7 +14,8 @@ internal sealed class EngineHarness
     public static readonly DateTimeOffset T0 = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero); // Monday 10:00 in Tokyo
 
     public EngineHarness(IEnumerable<Journey> journeys, IEnumerable<MessageDocument> messages, EngineOptions? options = null,
-        IEnumerable<IChannel>? channels = null, FaultInjector? faults = null, ManualClock? clock = null, TimeProvider? time = null, DateTimeOffset? start = null)
+        IEnumerable<IChannel>? channels = null, FaultInjector? faults = null, ManualClock? clock = null, TimeProvider? time = null, DateTimeOffset? start = null,
+        Func<IRowStore, IRowStore>? wrapStore = null)
     {
         Clock = clock ?? new ManualClock(start ?? T0);
         Faults = faults ?? new FaultInjector();
@@ -30,7 +31,7 @@ internal sealed class EngineHarness
         Channels = list;
         var catalog = new Catalog();
         catalog.Load(journeys.Select(j => j.Version == 0 ? j with { Version = 1 } : j), [], messages);
-        Engine = new JourneyEngine(Store, Queues, catalog, Channels, new VerbatimRenderer(), time ?? Clock, Options);
+        Engine = new JourneyEngine(wrapStore?.Invoke(Store) ?? Store, Queues, catalog, Channels, new VerbatimRenderer(), time ?? Clock, Options);
     }
 
     public ManualClock Clock { get; }
@@ -152,5 +153,36 @@ internal sealed class ScriptedChannel(string medium, TimeProvider clock, params 
         var result = i < script.Length ? script[i](message) : new Delivered("p-" + message.IdempotencyKey);
         _calls.Enqueue((message, clock.GetUtcNow(), result));
         return Task.FromResult(result);
+    }
+}
+
+/// <summary>Yields to other tasks before every storage call, as a network store does, so concurrent workers interleave their reads and commits.</summary>
+internal sealed class YieldingRowStore(IRowStore inner) : IRowStore
+{
+    public async Task CreateTableAsync(string table, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        await inner.CreateTableAsync(table, cancellationToken);
+    }
+
+    public async Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
+    }
+
+    public IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, CancellationToken cancellationToken = default) =>
+        inner.ScanAsync(table, rowKeyPrefix, cancellationToken);
+
+    public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await inner.CommitAsync(table, writes, cancellationToken);
     }
 }

@@ -113,8 +113,8 @@ public sealed record WaitStep(IsoDuration? For, TimeOnly? AtLocalTime, string? U
     /// <inheritdoc />
     public override IEnumerable<string> Successors => [Next];
 
-    /// <inheritdoc />
-    public override bool Waits => true;
+    /// <summary>Only a wait with a positive duration is sure to wait; "until" a date may already be past.</summary>
+    public override bool Waits => For is { Negative: false, IsZero: false } && Until is null && UntilAttribute is null;
 }
 
 /// <summary>Waits for an event (with a condition) until a timeout.</summary>

@@ -46,16 +46,17 @@ public static class JourneyParser
         var version = (int?)w.Number(root, "$", "version", required: false, 0, int.MaxValue) ?? 0;
         var trigger = root.TryGetProperty("trigger", out var t) ? ParseTrigger(w, t, "$.trigger") : Missing<Trigger>(w, "$.trigger", "a trigger object");
         var audience = root.TryGetProperty("audience", out var a) ? ConditionParser.Parse(w, a, "$.audience") : null;
+
         var reentry = root.TryGetProperty("reentry", out var r) ? ParseReentry(w, r, "$.reentry") : ReentryRule.Never;
         var exitWhen = root.TryGetProperty("exitWhen", out var x) ? ParseEventMatches(w, x, "$.exitWhen") : [];
         var goal = root.TryGetProperty("goal", out var g) ? ParseGoal(w, g, "$.goal") : null;
         var holdout = w.Number(root, "$", "holdoutPercent", required: false, 0, 100) ?? 0;
         var start = w.Id(root, "$", "start", required: true);
-        var steps = ParseSteps(w, root, messages);
+        var steps = ParseSteps(w, root, messages, out var declared);
 
         if (steps is not null && start is not null)
         {
-            CheckGraph(w, steps, start);
+            CheckGraph(w, steps, declared, start);
         }
 
         if (w.Errors.Count > 0 || id is null || name is null || trigger is null || start is null || steps is null || reentry is null)
@@ -207,8 +208,9 @@ public static class JourneyParser
         return name is null || within is null ? null : new Goal(new EventMatch(name, where), within.Value);
     }
 
-    private static Dictionary<string, Step>? ParseSteps(JsonWalker w, JsonElement root, IReadOnlyDictionary<string, MessageDocument>? messages)
+    private static Dictionary<string, Step>? ParseSteps(JsonWalker w, JsonElement root, IReadOnlyDictionary<string, MessageDocument>? messages, out HashSet<string> declared)
     {
+        declared = new HashSet<string>(StringComparer.Ordinal);
         if (!root.TryGetProperty("steps", out var stepsElement))
         {
             w.Error("$.steps", "is required: expected an object of steps by id");
@@ -230,6 +232,7 @@ public static class JourneyParser
                 continue;
             }
 
+            declared.Add(p.Name);
             var step = ParseStep(w, p.Name, p.Value, path, messages);
             if (step is not null)
             {
@@ -393,10 +396,10 @@ public static class JourneyParser
                         }
 
                         w.OnlyKnown(ve, vp, "name", "weight", "next");
-                        var weight = w.Number(ve, vp, "weight", required: true, 0, 1_000_000);
-                        if (weight is 0)
+                        var weight = w.Number(ve, vp, "weight", required: true, double.MinValue, 1_000_000);
+                        if (weight <= 0)
                         {
-                            w.Error(vp + ".weight", "expected a positive weight, found 0");
+                            w.Error(vp + ".weight", $"expected a positive weight (at most 1000000), found the number {weight.Value.ToString(CultureInfo.InvariantCulture)}");
                             weight = null;
                         }
 
@@ -485,22 +488,29 @@ public static class JourneyParser
         return arr.EnumerateArray().Select(x => x.GetString()!).ToList();
     }
 
-    private static void CheckGraph(JsonWalker w, Dictionary<string, Step> steps, string start)
+    private static void CheckGraph(JsonWalker w, Dictionary<string, Step> steps, HashSet<string> declared, string start)
     {
-        if (!steps.ContainsKey(start))
+        // References are checked against every declared step, so a step with its own mistake does not cause false "does not exist" errors.
+        if (!declared.Contains(start))
         {
-            w.Error("$.start", $"step '{start}' does not exist: expected one of {string.Join(", ", steps.Keys)}");
+            w.Error("$.start", $"step '{start}' does not exist: expected one of {string.Join(", ", declared)}");
         }
 
         foreach (var step in steps.Values)
         {
             foreach (var (field, target) in References(step))
             {
-                if (!steps.ContainsKey(target))
+                if (!declared.Contains(target))
                 {
-                    w.Error($"{JsonWalker.Child("$.steps", step.Id)}.{field}", $"step '{target}' does not exist: expected one of {string.Join(", ", steps.Keys)}");
+                    w.Error($"{JsonWalker.Child("$.steps", step.Id)}.{field}", $"step '{target}' does not exist: expected one of {string.Join(", ", declared)}");
                 }
             }
+        }
+
+        if (steps.Count != declared.Count)
+        {
+            // Some step did not parse: its successors are unknown, so reachability cannot be judged yet.
+            return;
         }
 
         // Reachability from the start step.

@@ -8,8 +8,11 @@ namespace ScenarioEngine.Core.Language;
 /// <summary>Reads a JSON document field by field, collecting every problem with its path instead of stopping at the first.</summary>
 internal sealed partial class JsonWalker
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\z", RegexOptions.CultureInvariant)]
     internal static partial Regex IdPattern();
+
+    /// <summary>The longest duration a journey may use.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36_525);
 
     public List<ValidationError> Errors { get; } = [];
 
@@ -120,9 +123,10 @@ internal sealed partial class JsonWalker
             return null;
         }
 
-        if (!IsoDuration.TryParse(s, out var d) || (d.Negative && !allowNegative) || (d.IsZero && !allowZero))
+        var parsed = IsoDuration.TryParse(s, out var d);
+        if (!parsed || (d.Negative && !allowNegative) || (d.IsZero && !allowZero) || d.Approximate.Duration() > MaxDuration)
         {
-            var extra = d.Negative && !allowNegative ? " (not negative)" : d.IsZero && !allowZero ? " (longer than zero)" : "";
+            var extra = !parsed ? "" : d.Negative && !allowNegative ? " (not negative)" : d.IsZero && !allowZero ? " (longer than zero)" : " (at most 100 years)";
             Error(Child(path, name), $"'{s}' is not a valid duration: expected an ISO-8601 duration such as P3D, PT2H or P1M{extra}");
             return null;
         }

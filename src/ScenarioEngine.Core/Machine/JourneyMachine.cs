@@ -117,6 +117,8 @@ public static class JourneyMachine
 
         private EvaluationContext Context(CustomerEvent? e) => new(Profile, e, Instance.Trigger, now);
 
+        private CustomerEvent TriggerEvent() => new(Instance.InstanceId, "(trigger)", Instance.CustomerId, Instance.EnteredAt, Instance.Trigger);
+
         public void OnEvent(CustomerEvent e)
         {
             var context = Context(e);
@@ -147,6 +149,13 @@ public static class JourneyMachine
 
             if (Instance.Step is { } stepId && journey.Steps[stepId] is WaitForEventStep wait && wait.Match.Matches(e, context))
             {
+                if (Instance.WakeAt <= now)
+                {
+                    // The timeout passed before this event was processed (a late timer): the timeout path is the truth.
+                    OnWake(Instance.Seq);
+                    return;
+                }
+
                 Effects.Add(new DecisionMade(stepId, wait.OnEvent, $"event {e.Type} ({e.Id}) arrived before the timeout"));
                 Advance(wait.OnEvent, e);
             }
@@ -184,12 +193,22 @@ public static class JourneyMachine
 
         public void Advance(string stepId, CustomerEvent? e)
         {
+            var visited = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < settings.MaxStepsPerInput; i++)
             {
                 var step = journey.Steps[stepId];
+                if (!visited.Add(stepId))
+                {
+                    // A loop whose wait did not wait (zero length, or a date already past): never run a step twice for one input.
+                    Effects.Add(new DecisionMade(stepId, "exit", "loop without a real wait: each step runs at most once per input"));
+                    Exit("runaway");
+                    return;
+                }
+
                 Instance = Instance with { Step = stepId, Seq = Instance.Seq + 1, StepEnteredAt = now, WakeAt = null };
                 Effects.Add(new StepEntered(stepId, TypeName(step)));
-                if (journey.Audience is { } audience && !audience.Evaluate(Context(e)))
+                // Without a current event (a timer), event.* in the audience means the event that started the instance.
+                if (journey.Audience is { } audience && !audience.Evaluate(Context(e ?? TriggerEvent())))
                 {
                     Effects.Add(new DecisionMade(stepId, "exit", $"no longer in the audience: {audience.Describe()}"));
                     Exit("audienceLost");

@@ -6,7 +6,7 @@ namespace ScenarioEngine.Core.Model;
 /// <summary>An ISO-8601 duration such as P3D, PT2H30M, P1M or -P3D; calendar parts (years, months) are added on the calendar.</summary>
 public readonly partial record struct IsoDuration(bool Negative, int Years, int Months, int Days, TimeSpan Time)
 {
-    [GeneratedRegex(@"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(-)?P(?:([0-9]{1,9})Y)?(?:([0-9]{1,9})M)?(?:([0-9]{1,9})W)?(?:([0-9]{1,9})D)?(?:T(?:([0-9]{1,9})H)?(?:([0-9]{1,9})M)?(?:([0-9]{1,12}(?:\.[0-9]{1,7})?)S)?)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Parses an ISO-8601 duration; false when the text is not one (or is empty, like "P" or "PT").</summary>
@@ -24,10 +24,18 @@ public readonly partial record struct IsoDuration(bool Negative, int Years, int 
             return false;
         }
 
-        static int Int(Group g) => g.Success ? int.Parse(g.Value, CultureInfo.InvariantCulture) : 0;
+        static long Int(Group g) => g.Success ? long.Parse(g.Value, CultureInfo.InvariantCulture) : 0;
         var seconds = m.Groups[8].Success ? double.Parse(m.Groups[8].Value, CultureInfo.InvariantCulture) : 0;
-        var time = new TimeSpan(Int(m.Groups[6]), Int(m.Groups[7]), 0) + TimeSpan.FromSeconds(seconds);
-        duration = new IsoDuration(m.Groups[1].Success, Int(m.Groups[2]), Int(m.Groups[3]), Int(m.Groups[4]) * 7 + Int(m.Groups[5]), time);
+        var days = Int(m.Groups[4]) * 7 + Int(m.Groups[5]);
+        var totalSeconds = Int(m.Groups[6]) * 3600.0 + Int(m.Groups[7]) * 60.0 + seconds;
+
+        // Anything beyond about 10,000 years is not a duration a journey can use (and would overflow the calendar).
+        if (Int(m.Groups[2]) > 10_000 || Int(m.Groups[3]) > 120_000 || days > 3_660_000 || totalSeconds > 316_000_000_000)
+        {
+            return false;
+        }
+
+        duration = new IsoDuration(m.Groups[1].Success, (int)Int(m.Groups[2]), (int)Int(m.Groups[3]), (int)days, TimeSpan.FromSeconds(totalSeconds));
         return true;
     }
 

@@ -37,7 +37,7 @@ public static class LocalTime
     public static bool TryParseTimeOfDay(string? text, out TimeOnly time) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
 
-    /// <summary>The instant at which the given local date and time occur in a zone; a time in a DST gap is moved forward by the gap.</summary>
+    /// <summary>The instant at which the given local date and time occur in a zone; a time in a DST gap becomes the first valid minute after it, an ambiguous time its first occurrence.</summary>
     public static DateTimeOffset ToInstant(DateOnly date, TimeOnly time, TimeZoneInfo zone)
     {
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
@@ -62,6 +62,17 @@ public static class LocalTime
             if (candidate >= notBefore)
             {
                 return candidate;
+            }
+
+            // On a fall-back night the wall clock shows the time twice: the second occurrence may still be ahead.
+            var local = localDate.AddDays(i).ToDateTime(time, DateTimeKind.Unspecified);
+            if (zone.IsAmbiguousTime(local))
+            {
+                var second = new DateTimeOffset(local, zone.GetAmbiguousTimeOffsets(local).Min());
+                if (second >= notBefore)
+                {
+                    return second;
+                }
             }
         }
 

@@ -101,7 +101,7 @@ public static class SendPolicy
             }
 
             var scope = cap.Medium ?? "all media";
-            if (options.OverCap == CapAction.Skip)
+            if (options.OverCap == CapAction.Skip || cap.Max <= 0)
             {
                 return new PolicyDecision(PolicyOutcome.Skip, null, "frequencyCap", $"cap of {cap.Max} per {cap.Window} for {scope} reached");
             }
