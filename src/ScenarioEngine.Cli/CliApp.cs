@@ -179,7 +179,8 @@ public static class CliApp
         return 0;
     }
 
-    internal static (List<CustomerEvent> Events, List<ValidationError> Errors) ReadEvents(string file, bool consent, double rate)
+    /// <summary>Reads an event file: JSON lines, or a CDNOW purchase file (amounts times <paramref name="rate"/>); with <paramref name="consent"/>, every customer consents to every medium.</summary>
+    public static (List<CustomerEvent> Events, List<ValidationError> Errors) ReadEvents(string file, bool consent, double rate)
     {
         using var reader = new StreamReader(file);
         if (file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))

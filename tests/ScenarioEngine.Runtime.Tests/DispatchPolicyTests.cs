@@ -187,6 +187,32 @@ public sealed class DispatchPolicyTests
     }
 
     [Fact]
+    public async Task Dispatch_RejectedAtTheSameInstantAsADelivery_FreesOnlyItsOwnCapEntry()
+    {
+        // Two emails claimed at the same (virtual) instant: one delivered, one rejected. Only the rejected one leaves the history.
+        var policy = new SendPolicyOptions { Caps = [new FrequencyCap(Medium.Email, 2, TimeSpan.FromDays(1))] };
+        var clock = new ManualClock(T0);
+        var email = new ScriptedChannel(Medium.Email, clock, m => new Delivered("ok"), m => new Rejected("mailbox full"));
+        var h = new EngineHarness(
+            [SendOn("a", "purchase", Medium.Email), SendOn("b", "purchase", Medium.Email), SendOn("c", "signup", Medium.Email), SendOn("d", "signup", Medium.Email)],
+            [Hello], Options(policy), [email], clock: clock);
+        await h.InitializeAsync();
+        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0.AddSeconds(1)));
+        await h.DrainAsync();
+        Assert.Single(email.Delivered);
+        Assert.Equal(1, h.Engine.Metrics.Failed);
+        Assert.Single((await h.CustomerAsync("c1")).RecentSends);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        await h.IngestAsync(Event("s1", "signup", "c1", clock.GetUtcNow()));
+        await h.DrainAsync();
+
+        // One delivered earlier plus one now fill the cap of two: the last is skipped.
+        Assert.Equal(2, email.Delivered.Count);
+        Assert.Equal(1, h.Engine.Metrics.Skipped);
+    }
+
+    [Fact]
     public async Task Dispatch_CrashAfterClaim_ReportedUnknownAndNotResent()
     {
         var clock = new ManualClock(T0);

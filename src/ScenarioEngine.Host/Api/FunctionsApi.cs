@@ -12,7 +12,7 @@ namespace ScenarioEngine.Host.Api;
 public sealed record InvocationResponse(
     [property: JsonPropertyName("Outputs")] IReadOnlyDictionary<string, object?> Outputs,
     [property: JsonPropertyName("Logs")] IReadOnlyList<string> Logs,
-    [property: JsonPropertyName("ReturnValue")] object? ReturnValue);
+    [property: JsonPropertyName("ReturnValue"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] object? ReturnValue);
 
 /// <summary>
 /// The Azure Functions custom-handler endpoints: the Functions host POSTs /{FunctionName} with {"Data": {binding: value},

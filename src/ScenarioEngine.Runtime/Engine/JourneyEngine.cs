@@ -605,7 +605,7 @@ public sealed partial class JourneyEngine
                     row.Status = OutboxStatus.Pending;
                     row.NotBefore = now + r.After;
                     row.LeaseUntil = null;
-                    state.ProfileDoc.Sends.RemoveAll(s => s.Medium == row.Medium && s.SentAt == row.ClaimedAt);
+                    ForgetClaim(state.ProfileDoc.Sends, row);
                     state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message}: retry after {r.After} ({r.Reason})"));
                     state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
                     ok = (await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok;
@@ -645,10 +645,10 @@ public sealed partial class JourneyEngine
             state.DirtyInstances.Add(row.InstanceRowKey);
         }
 
-        if (metric == "failed" && row.ClaimedAt is { } claimed)
+        if (metric == "failed")
         {
             // Nothing reached the customer: it must not count against their caps.
-            state.ProfileDoc.Sends.RemoveAll(s => s.Medium == row.Medium && s.SentAt == claimed);
+            ForgetClaim(state.ProfileDoc.Sends, row);
         }
 
         var data = content is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(content, StringComparer.Ordinal);
@@ -660,6 +660,19 @@ public sealed partial class JourneyEngine
         state.Write(new RowWrite(WriteKind.Delete, new StoredRow(state.CustomerId, key, "", etag)));
         var result = await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false);
         return result.Status == CommitStatus.Ok;
+    }
+
+    /// <summary>
+    /// Removes the one send-history entry this row's claim added. Entries carry no key, and other messages of the medium may have been
+    /// claimed at the same instant (always so in virtual time): those were sent and must keep counting against the caps.
+    /// </summary>
+    private static void ForgetClaim(List<SentMessage> sends, OutboxDoc row)
+    {
+        var i = row.ClaimedAt is { } claimed ? sends.FindIndex(s => s.Medium == row.Medium && s.SentAt == claimed && s.Transactional == row.Transactional) : -1;
+        if (i >= 0)
+        {
+            sends.RemoveAt(i);
+        }
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
