@@ -82,6 +82,15 @@ public static class ProfileProjection
 
                 return false;
 
+            case "analytics.updated":
+                // Values recomputed by the daily analytics job: rfm.*, clv.*.
+                foreach (var (key, value) in e.Properties)
+                {
+                    profile.Computed[key] = value;
+                }
+
+                return true;
+
             default:
                 if (Suppressing.TryGetValue(e.Type, out var reason))
                 {

@@ -47,6 +47,12 @@ public sealed class Simulator
     /// <summary>The virtual clock.</summary>
     public ManualClock Clock => _clock;
 
+    /// <summary>How often the daily analytics job (RFM, BG/NBD) runs in virtual time; null (the default) never.</summary>
+    public TimeSpan? AnalyticsEvery { get; init; }
+
+    private DateTimeOffset _lastTriggerCheck;
+    private DateTimeOffset _lastAnalytics;
+
     /// <summary>Replays the events (sorted by time), then runs on for <paramref name="tail"/> so pending waits complete.</summary>
     public async Task<SimulationReport> RunAsync(IEnumerable<CustomerEvent> events, TimeSpan tail, CancellationToken cancellationToken = default)
     {
@@ -57,15 +63,14 @@ public sealed class Simulator
             _clock.MoveTo(ordered[0].OccurredAt);
         }
 
-        var lastTriggerCheck = _clock.GetUtcNow();
+        _lastTriggerCheck = _lastAnalytics = _clock.GetUtcNow();
         var customers = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<CustomerEvent>();
         for (var i = 0; i < ordered.Count; i++)
         {
             var e = ordered[i];
             customers.Add(e.CustomerId);
-            await RunUntilAsync(e.OccurredAt, ref_lastTriggerCheck: lastTriggerCheck, cancellationToken).ConfigureAwait(false);
-            lastTriggerCheck = Max(lastTriggerCheck, TriggerHorizon(e.OccurredAt, lastTriggerCheck));
+            await RunUntilAsync(e.OccurredAt, cancellationToken).ConfigureAwait(false);
             _clock.MoveTo(e.OccurredAt);
             batch.Add(e);
 
@@ -79,7 +84,7 @@ public sealed class Simulator
         }
 
         var end = _clock.GetUtcNow() + tail;
-        await RunUntilAsync(end, lastTriggerCheck, cancellationToken).ConfigureAwait(false);
+        await RunUntilAsync(end, cancellationToken).ConfigureAwait(false);
         _clock.MoveTo(end);
 
         var stats = new Dictionary<string, JourneyStats>(StringComparer.Ordinal);
@@ -91,27 +96,31 @@ public sealed class Simulator
         return new SimulationReport(_sends, stats, Engine.Metrics, ordered.Count, customers.Count);
     }
 
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static DateTimeOffset TriggerHorizon(DateTimeOffset t, DateTimeOffset last) => t - last >= TimeSpan.FromDays(1) ? t : last;
-
-    private async Task RunUntilAsync(DateTimeOffset until, DateTimeOffset ref_lastTriggerCheck, CancellationToken cancellationToken)
+    /// <summary>Runs due queue work, hourly date/schedule trigger checks and periodic analytics up to a time.</summary>
+    private async Task RunUntilAsync(DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var lastCheck = ref_lastTriggerCheck;
+        var scheduled = Engine.Catalog.Live.Any(j => j.Trigger is DateTrigger or ScheduleTrigger);
         while (true)
         {
             var next = _queues.All.Select(q => q.NextVisibleAt()).Where(t => t is not null).Min();
-            var nextCheck = lastCheck + TimeSpan.FromHours(1);
-            if (nextCheck <= until && (next is null || nextCheck <= next))
+            var nextCheck = scheduled ? _lastTriggerCheck + TimeSpan.FromHours(1) : DateTimeOffset.MaxValue;
+            var nextAnalytics = AnalyticsEvery is { } every ? _lastAnalytics + every : DateTimeOffset.MaxValue;
+            var nextJob = nextCheck < nextAnalytics ? nextCheck : nextAnalytics;
+            if (nextJob <= until && (next is null || nextJob <= next))
             {
-                // Date and schedule triggers are checked hourly in virtual time.
-                _clock.MoveTo(nextCheck);
-                if (await Engine.FireScheduledTriggersAsync(lastCheck, nextCheck, cancellationToken).ConfigureAwait(false) > 0)
+                _clock.MoveTo(nextJob);
+                if (nextJob == nextCheck)
                 {
-                    await DrainAsync(cancellationToken).ConfigureAwait(false);
+                    await Engine.FireScheduledTriggersAsync(_lastTriggerCheck, nextCheck, cancellationToken).ConfigureAwait(false);
+                    _lastTriggerCheck = nextCheck;
+                }
+                else
+                {
+                    await Engine.RecomputeAnalyticsAsync(nextAnalytics, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    _lastAnalytics = nextAnalytics;
                 }
 
-                lastCheck = nextCheck;
+                await DrainAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
