@@ -14,7 +14,7 @@ public static class CliApp
         usage:
           scenario validate <journey.json|folder>... [--messages <folder>]
           scenario simulate --journey <file|folder> [--journey ...] --messages <folder> --events <file.jsonl|CDNOW .txt>
-                            [--tail P30D] [--consent] [--rate 150] [--quiet] [--limit 20]
+                            [--tail P30D] [--consent] [--rate 150] [--analytics-every P7D] [--quiet] [--limit 20]
           scenario report rfm|deciles|nps|clv --input <CDNOW .txt|purchases .jsonl|nps .jsonl> [--as-of 1998-07-01]
         """;
 
@@ -171,7 +171,10 @@ public static class CliApp
         }
 
         var tail = IsoDuration.Parse(o.One("tail") ?? "P30D").Approximate;
-        var simulator = new Simulator(journeys, messages?.Values.ToList() ?? [], start: events.Count > 0 ? events.Min(e => e.OccurredAt) : null);
+        var simulator = new Simulator(journeys, messages?.Values.ToList() ?? [], start: events.Count > 0 ? events.Min(e => e.OccurredAt) : null)
+        {
+            AnalyticsEvery = o.One("analytics-every") is { } every ? IsoDuration.Parse(every).Approximate : null,
+        };
         var started = System.Diagnostics.Stopwatch.StartNew();
         var report = await simulator.RunAsync(events, tail).ConfigureAwait(false);
         started.Stop();
