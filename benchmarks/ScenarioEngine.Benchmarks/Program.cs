@@ -8,4 +8,10 @@ if (args is ["counts", ..])
     return;
 }
 
+if (args is ["throughput", ..])
+{
+    await Throughput.RunAsync(args, Console.Out).ConfigureAwait(false);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(StepBenchmarks).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace ScenarioEngine.Host.Tests;
@@ -285,6 +286,35 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
         var errors = await ErrorsAsync(response);
         Assert.Contains(errors, e => e.Path == "$.events[0].customerId");
         Assert.Contains(errors, e => e.Path == "$.speed");
+    }
+
+    [Fact]
+    public async Task Postcards_SentCardsAppearInTheDaysCsvBatch()
+    {
+        await _host.PublishAsync("""
+        { "id": "card", "name": "Card", "trigger": { "event": "purchase" }, "start": "send",
+          "steps": { "send": { "type": "send", "medium": "postcard", "message": "card", "next": "done" }, "done": { "type": "exit" } } }
+        """, """{ "id": "card", "postcard": { "fields": { "greeting": "Dear {{profile.firstName}}" } } }""");
+        var identify = await _host.Events.PostAsync("/api/customers/p1/identify", TestHost.Json(
+            """{"firstName":"舞","lastName":"高橋","postalCode":"420-0853","prefecture":"静岡県","city":"静岡市葵区","addressLine1":"追手町1-2-3","consent":{"postcard":true}}"""));
+        Assert.Equal(HttpStatusCode.Accepted, identify.StatusCode);
+        await TestHost.WaitUntilAsync(async () => (await _host.Admin.GetAsync("/api/customers/p1")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "p1");
+        await _host.PostEventsAsync(TestDocuments.Purchase("p1", "buy-1"));
+        var channel = _host.Services.GetRequiredService<ScenarioEngine.Host.Hosting.ChannelSet>().Channels.OfType<ScenarioEngine.Channels.PostcardBatchChannel>().Single();
+        var day = channel.BatchDate(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        byte[] bytes = [];
+        await TestHost.WaitUntilAsync(async () =>
+        {
+            bytes = await _host.Admin.GetByteArrayAsync($"/api/postcards/batches/{day}.csv");
+            return System.Text.Encoding.UTF8.GetString(bytes).Contains("420-0853", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10), "the card in the batch");
+        var csv = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
+
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.StartsWith("name,postal_code,region,city,address_line1,address_line2,country,greeting\r\n", csv, StringComparison.Ordinal);
+        Assert.Contains("高橋 舞,420-0853,静岡県,静岡市葵区,追手町1-2-3,,,Dear 舞", csv, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _host.Admin.GetAsync("/api/postcards/batches/tomorrow.csv")).StatusCode);
     }
 
     [Fact]

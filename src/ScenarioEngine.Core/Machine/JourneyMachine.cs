@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 
@@ -182,7 +184,7 @@ public static class JourneyMachine
                     Advance(w.Next, null);
                     break;
                 case WaitForEventStep w:
-                    Effects.Add(new DecisionMade(w.Id, w.OnTimeout, $"no {w.Match.Event} event within {w.Timeout}"));
+                    Effects.Add(new DecisionMade(w.Id, w.OnTimeout, Reasons.Timeout(w)));
                     Advance(w.OnTimeout, null);
                     break;
                 default:
@@ -193,87 +195,134 @@ public static class JourneyMachine
 
         public void Advance(string stepId, CustomerEvent? e)
         {
-            var visited = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < settings.MaxStepsPerInput; i++)
+            // The instance record is rebuilt once per input, not once per step: steps only move these locals.
+            var seq = Instance.Seq;
+            var current = stepId;
+            DateTimeOffset? wakeAt = null;
+            var variant = Instance.Variant;
+            void Commit() => Instance = Instance with { Step = current, Seq = seq, StepEnteredAt = now, WakeAt = wakeAt, Variant = variant };
+
+            var visited = ArrayPool<Step>.Shared.Rent(32);
+            var count = 0;
+            HashSet<Step>? many = null;
+            try
             {
-                var step = journey.Steps[stepId];
-                if (!visited.Add(stepId))
+                for (var i = 0; i < settings.MaxStepsPerInput; i++)
                 {
-                    // A loop whose wait did not wait (zero length, or a date already past): never run a step twice for one input.
-                    Effects.Add(new DecisionMade(stepId, "exit", "loop without a real wait: each step runs at most once per input"));
-                    Exit("runaway");
-                    return;
-                }
+                    var step = journey.Steps[stepId];
+                    if (!Visit(step, visited, ref count, ref many))
+                    {
+                        // A loop whose wait did not wait (zero length, or a date already past): never run a step twice for one input.
+                        Commit();
+                        Effects.Add(new DecisionMade(stepId, "exit", "loop without a real wait: each step runs at most once per input"));
+                        Exit("runaway");
+                        return;
+                    }
 
-                Instance = Instance with { Step = stepId, Seq = Instance.Seq + 1, StepEnteredAt = now, WakeAt = null };
-                Effects.Add(new StepEntered(stepId, TypeName(step)));
-                // Without a current event (a timer), event.* in the audience means the event that started the instance.
-                if (journey.Audience is { } audience && !audience.Evaluate(Context(e ?? TriggerEvent())))
-                {
-                    Effects.Add(new DecisionMade(stepId, "exit", $"no longer in the audience: {audience.Describe()}"));
-                    Exit("audienceLost");
-                    return;
-                }
+                    seq++;
+                    current = stepId;
+                    Effects.Add(new StepEntered(stepId, TypeName(step)));
 
-                switch (step)
-                {
-                    case SendStep s:
-                        if (Instance.Holdout)
-                        {
-                            Effects.Add(new SendHeldOut(s.Id, s.Medium, s.Message));
-                        }
-                        else
-                        {
-                            Effects.Add(new SendRequested(s.Id, s.Medium, s.Message, s.Transactional,
-                                string.Create(CultureInfo.InvariantCulture, $"{Instance.InstanceId}/{Instance.Seq}/{s.Id}")));
-                        }
+                    // Without a current event (a timer), event.* in the audience means the event that started the instance.
+                    if (journey.Audience is { } audience && !audience.Evaluate(Context(e ?? TriggerEvent())))
+                    {
+                        Commit();
+                        Effects.Add(new DecisionMade(stepId, "exit", "no longer in the audience: " + Reasons.Describe(audience)));
+                        Exit("audienceLost");
+                        return;
+                    }
 
-                        stepId = s.Next;
-                        break;
+                    switch (step)
+                    {
+                        case SendStep s:
+                            if (Instance.Holdout)
+                            {
+                                Effects.Add(new SendHeldOut(s.Id, s.Medium, s.Message));
+                            }
+                            else
+                            {
+                                Effects.Add(new SendRequested(s.Id, s.Medium, s.Message, s.Transactional,
+                                    string.Create(CultureInfo.InvariantCulture, $"{Instance.InstanceId}/{seq}/{s.Id}")));
+                            }
 
-                    case WaitStep w:
-                        var due = DueTime(w, e);
-                        if (due is null || due <= now)
-                        {
-                            stepId = w.Next;
+                            stepId = s.Next;
                             break;
-                        }
 
-                        Instance = Instance with { WakeAt = due };
-                        Effects.Add(new WakeScheduled(due.Value, Instance.Seq));
-                        return;
+                        case WaitStep w:
+                            var due = DueTime(w, e);
+                            if (due is null || due <= now)
+                            {
+                                stepId = w.Next;
+                                break;
+                            }
 
-                    case WaitForEventStep w:
-                        var timeout = w.Timeout.AddTo(now);
-                        Instance = Instance with { WakeAt = timeout };
-                        Effects.Add(new WakeScheduled(timeout, Instance.Seq));
-                        return;
+                            wakeAt = due;
+                            Effects.Add(new WakeScheduled(due.Value, seq));
+                            Commit();
+                            return;
 
-                    case BranchStep b:
-                        stepId = Branch(b, e);
-                        break;
+                        case WaitForEventStep w:
+                            wakeAt = w.Timeout.AddTo(now);
+                            Effects.Add(new WakeScheduled(wakeAt.Value, seq));
+                            Commit();
+                            return;
 
-                    case SplitStep sp:
-                        var variant = ChooseVariant(sp, journey.Id, Profile.CustomerId);
-                        Instance = Instance with { Variant = variant.Name };
-                        Effects.Add(new DecisionMade(sp.Id, variant.Next, $"variant {variant.Name} (weight {variant.Weight.ToString(CultureInfo.InvariantCulture)} of {sp.Variants.Sum(v => v.Weight).ToString(CultureInfo.InvariantCulture)})"));
-                        stepId = variant.Next;
-                        break;
+                        case BranchStep b:
+                            stepId = Branch(b, e);
+                            break;
 
-                    case UpdateStep u:
-                        ApplyUpdate(u);
-                        stepId = u.Next;
-                        break;
+                        case SplitStep sp:
+                            var chosen = ChooseVariant(sp, journey.Id, Profile.CustomerId);
+                            variant = chosen.Name;
+                            Effects.Add(new DecisionMade(sp.Id, chosen.Next, Reasons.Variant(sp, chosen)));
+                            stepId = chosen.Next;
+                            break;
 
-                    case ExitStep:
-                        Exit("completed");
-                        return;
+                        case UpdateStep u:
+                            ApplyUpdate(u);
+                            stepId = u.Next;
+                            break;
+
+                        case ExitStep:
+                            Commit();
+                            Exit("completed");
+                            return;
+                    }
                 }
-
+            }
+            finally
+            {
+                ArrayPool<Step>.Shared.Return(visited, clearArray: true);
             }
 
+            Commit();
             Effects.Add(new DecisionMade(stepId, "exit", $"more than {settings.MaxStepsPerInput} steps without a wait"));
             Exit("runaway");
+        }
+
+        private static bool Visit(Step step, Step[] visited, ref int count, ref HashSet<Step>? many)
+        {
+            if (many is not null)
+            {
+                return many.Add(step);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                if (ReferenceEquals(visited[i], step))
+                {
+                    return false;
+                }
+            }
+
+            if (count == visited.Length)
+            {
+                many = new HashSet<Step>(visited, ReferenceEqualityComparer.Instance);
+                return many.Add(step);
+            }
+
+            visited[count++] = step;
+            return true;
         }
 
         private string Branch(BranchStep b, CustomerEvent? e)
@@ -283,7 +332,7 @@ public static class JourneyMachine
             {
                 if (b.Cases[i].When.Evaluate(context))
                 {
-                    Effects.Add(new DecisionMade(b.Id, b.Cases[i].Next, $"case {i + 1}: {b.Cases[i].When.Describe()}"));
+                    Effects.Add(new DecisionMade(b.Id, b.Cases[i].Next, Reasons.Case(b.Cases[i], i)));
                     return b.Cases[i].Next;
                 }
             }
@@ -352,6 +401,31 @@ public static class JourneyMachine
             UpdateStep => "update",
             _ => "exit",
         };
+    }
+}
+
+/// <summary>Decision texts, built once per journey element and cached: the hot path explains itself without formatting strings.</summary>
+internal static class Reasons
+{
+    private static readonly ConditionalWeakTable<object, string> Cache = new();
+
+    // Each public method only looks up; the texts (and any closures) are made in separate methods, so a hit allocates nothing.
+    public static string Describe(Condition c) => Cache.TryGetValue(c, out var t) ? t : Add(c, c.Describe());
+
+    public static string Case(BranchCase c, int index) =>
+        Cache.TryGetValue(c, out var t) ? t : Add(c, $"case {(index + 1).ToString(CultureInfo.InvariantCulture)}: {c.When.Describe()}");
+
+    public static string Variant(SplitStep split, SplitVariant v) => Cache.TryGetValue(v, out var t) ? t : MakeVariant(split, v);
+
+    public static string Timeout(WaitForEventStep w) => Cache.TryGetValue(w, out var t) ? t : Add(w, $"no {w.Match.Event} event within {w.Timeout}");
+
+    private static string MakeVariant(SplitStep split, SplitVariant v) =>
+        Add(v, $"variant {v.Name} (weight {v.Weight.ToString(CultureInfo.InvariantCulture)} of {split.Variants.Sum(x => x.Weight).ToString(CultureInfo.InvariantCulture)})");
+
+    private static string Add(object key, string text)
+    {
+        Cache.AddOrUpdate(key, text);
+        return text;
     }
 }
 

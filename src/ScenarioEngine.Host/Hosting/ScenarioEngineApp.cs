@@ -147,6 +147,7 @@ public static class ScenarioEngineApp
         app.MapJourneysEndpoints();
         app.MapMessagesEndpoints();
         app.MapWebhooksEndpoints();
+        app.MapPostcardsEndpoints();
         if (app.Services.GetRequiredService<HostMode>().CustomHandler)
         {
             app.MapFunctionsEndpoints();
@@ -233,7 +234,8 @@ public static class ScenarioEngineApp
             webhook.Url.Length == 0
                 ? new RecordingChannel(Medium.Webhook)
                 : new WebhookChannel(new WebhookClient(http, new WebhookClientOptions { Url = new Uri(webhook.Url), Secret = webhook.Secret }, retry), time),
-            new RecordingChannel(Medium.Postcard),
+            new PostcardBatchChannel(sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IOptions<EngineHostOptions>>().Value.DefinitionsTable,
+                sp.GetRequiredService<IOptions<EngineOptions>>().Value.Machine.DefaultTimeZone, time),
         ]);
     }
 

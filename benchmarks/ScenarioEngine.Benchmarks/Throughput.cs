@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Storage;
+using ScenarioEngine.Storage.Azure;
+
+namespace ScenarioEngine.Benchmarks;
+
+/// <summary>
+/// A load driver for the durable pipeline: ingests purchase events for many customers through the cross-sell sample, runs
+/// competing workers until every event is applied and every message dispatched, and reports events per second, storage calls per
+/// event, allocation and working set. On Azurite it first measures Azurite's own raw single-entity insert rate in the same run.
+/// </summary>
+internal static class Throughput
+{
+    public static async Task RunAsync(string[] args, TextWriter output)
+    {
+        var target = args.ElementAtOrDefault(1) ?? "memory";
+        var events = int.Parse(args.ElementAtOrDefault(2) ?? (target == "memory" ? "200000" : "5000"), System.Globalization.CultureInfo.InvariantCulture);
+        var workers = int.Parse(args.ElementAtOrDefault(3) ?? "4", System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        if (target == "memory")
+        {
+            var faults = new FaultInjector();
+            var clock = TimeProvider.System;
+            await RunEngineAsync(new InMemoryRowStore(faults), new InMemoryQueueFactory(clock, faults), () => faults.Calls, events, workers, output).ConfigureAwait(false);
+            return;
+        }
+
+        await using var azurite = await AzuriteProcess.StartAsync().ConfigureAwait(false);
+        var counter = new StorageCallCounter();
+        await RawInsertRateAsync(azurite.ConnectionString, workers * 4, TimeSpan.FromSeconds(10), output).ConfigureAwait(false);
+        var store = new AzureRowStore(azurite.ConnectionString, counter);
+        var queues = new AzureQueueFactory(azurite.ConnectionString, counter);
+        await RunEngineAsync(store, queues, () => counter.Total, events, workers, output).ConfigureAwait(false);
+    }
+
+    private static async Task RawInsertRateAsync(string connectionString, int concurrency, TimeSpan duration, TextWriter output)
+    {
+        var table = new TableClient(connectionString, "raw" + Guid.NewGuid().ToString("N")[..8]);
+        await table.CreateIfNotExistsAsync().ConfigureAwait(false);
+        var stop = Stopwatch.StartNew();
+        var count = 0L;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
+        {
+            var i = 0;
+            while (stop.Elapsed < duration)
+            {
+                var entity = new TableEntity($"p{w}-{i}", "r") { ["Data"] = "{\"x\":1}" };
+                await table.InsertEntityAsync(entity).ConfigureAwait(false);
+                Interlocked.Increment(ref count);
+                i++;
+            }
+        })).ConfigureAwait(false);
+        output.WriteLine($"azurite raw single-entity inserts: {count / stop.Elapsed.TotalSeconds:F0}/s ({concurrency} concurrent writers, {stop.Elapsed.TotalSeconds:F1} s)");
+    }
+
+    private static async Task RunEngineAsync(IRowStore store, IQueueFactory queues, Func<long> storageCalls, int eventCount, int workers, TextWriter output)
+    {
+        var messages = Samples.Messages();
+        var catalog = new Catalog();
+        catalog.Load([Samples.Journey("post-purchase-cross-sell", messages)], [], messages.Values);
+        var channel = new RecordingChannel(Medium.Email);
+        var options = new EngineOptions { QueuePrefix = "lt" + Guid.NewGuid().ToString("N")[..6], CustomersTable = "lt" + Guid.NewGuid().ToString("N")[..8], EventQueueCount = 4 };
+        var engine = new JourneyEngine(store, queues, catalog, [channel], new VerbatimRenderer(), TimeProvider.System, options);
+        await engine.InitializeAsync().ConfigureAwait(false);
+
+        // Half the events are identify (consent), half purchases over 5,000 yen that enter the journey and send a thank-you.
+        var customers = eventCount / 2;
+        var now = DateTimeOffset.UtcNow;
+        var all = new List<CustomerEvent>(eventCount);
+        for (var i = 0; i < customers; i++)
+        {
+            all.Add(new CustomerEvent($"i{i}", "identify", $"c{i}", now, new Dictionary<string, Value> { ["consent.email"] = Value.From(true) }));
+            all.Add(new CustomerEvent($"p{i}", "purchase", $"c{i}", now.AddSeconds(1), new Dictionary<string, Value> { ["amount"] = Value.From(6800) }));
+        }
+
+        GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var callsBefore = storageCalls();
+        var clock = Stopwatch.StartNew();
+        using var done = new CancellationTokenSource();
+        var ingest = Task.Run(async () =>
+        {
+            foreach (var chunk in all.Chunk(1000))
+            {
+                await engine.IngestAsync(chunk).ConfigureAwait(false);
+            }
+        });
+        var pumps = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                if (await engine.PumpAllAsync().ConfigureAwait(false) == 0)
+                {
+                    await Task.Delay(5).ConfigureAwait(false);
+                }
+            }
+        })).ToList();
+        await ingest.ConfigureAwait(false);
+        var accepted = clock.Elapsed;
+        var expectedSends = 0L;
+        while (true)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+            var stats = engine.Metrics;
+            expectedSends = stats.EventsApplied == eventCount ? (await engine.GetStatsAsync("post-purchase-cross-sell").ConfigureAwait(false)).Counts.GetValueOrDefault("thanks.entered")
+                                                               - (await engine.GetStatsAsync("post-purchase-cross-sell").ConfigureAwait(false)).Counts.GetValueOrDefault("thanks.heldOut") : -1;
+            if (stats.EventsApplied == eventCount && stats.Sent + stats.Skipped + stats.Failed >= expectedSends)
+            {
+                break;
+            }
+        }
+
+        var elapsed = clock.Elapsed;
+        done.Cancel();
+        await Task.WhenAll(pumps).ConfigureAwait(false);
+        var calls = storageCalls() - callsBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        output.WriteLine($"{store.GetType().Name}: {eventCount} events ({customers} customers), {workers} workers: accepted in {accepted.TotalSeconds:F2} s, " +
+                         $"applied and dispatched in {elapsed.TotalSeconds:F2} s = {eventCount / elapsed.TotalSeconds:F0} events/s");
+        output.WriteLine($"  messages sent {engine.Metrics.Sent} (expected {expectedSends}, distinct keys {channel.Sent.Select(m => m.IdempotencyKey).Distinct().Count()}), " +
+                         $"events applied {engine.Metrics.EventsApplied}, conflicts {engine.Metrics.Conflicts}");
+        output.WriteLine($"  storage calls {calls} = {(double)calls / eventCount:F2} per event (idle polling included); allocated {allocated / eventCount / 1024.0:F1} KiB per event; " +
+                         $"working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB");
+    }
+
+    /// <summary>Azurite started from the repository's pinned npm package on free ports, in memory.</summary>
+    private sealed class AzuriteProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private AzuriteProcess(Process process, string connectionString)
+        {
+            _process = process;
+            ConnectionString = connectionString;
+        }
+
+        public string ConnectionString { get; }
+
+        public static async Task<AzuriteProcess> StartAsync()
+        {
+            var script = Path.Combine(Samples.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
+            if (!File.Exists(script))
+            {
+                throw new FileNotFoundException("run `npm ci` in the repository first (or ./test.sh, which does)", script);
+            }
+
+            int Free()
+            {
+                using var l = new TcpListener(IPAddress.Loopback, 0);
+                l.Start();
+                return ((IPEndPoint)l.LocalEndpoint).Port;
+            }
+
+            var (blob, queue, table) = (Free(), Free(), Free());
+            var dir = Directory.CreateTempSubdirectory("azurite-bench").FullName;
+            var start = new ProcessStartInfo("node") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { script, "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+                         "--tableHost", "127.0.0.1", "--tablePort", $"{table}", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry" })
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            var process = Process.Start(start)!;
+            for (var i = 0; i < 300; i++)
+            {
+                try
+                {
+                    using var c = new TcpClient();
+                    await c.ConnectAsync(IPAddress.Loopback, table).ConfigureAwait(false);
+                    using var q = new TcpClient();
+                    await q.ConnectAsync(IPAddress.Loopback, queue).ConfigureAwait(false);
+                    break;
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(100).ConfigureAwait(false);
+                }
+            }
+
+            var key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+            return new AzuriteProcess(process, $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
+                $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Channels;
+
+/// <summary>
+/// Postcards go into daily batches for a print vendor: each card is a row of the day's partition (the send date in
+/// <see cref="TimeZone"/>), keyed by the idempotency key so a retried send adds nothing; <see cref="ReadBatchAsync"/> gives the
+/// day's cards for <see cref="PostcardCsv"/>. The address comes from the profile attributes of docs/events.md.
+/// </summary>
+public sealed class PostcardBatchChannel : IChannel
+{
+    private const string PartitionPrefix = "postcards|";
+    private readonly IRowStore _store;
+    private readonly string _table;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the channel over a table (created by the caller).</summary>
+    public PostcardBatchChannel(IRowStore store, string table, TimeZoneInfo timeZone, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        _store = store;
+        _table = table;
+        TimeZone = timeZone;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public string Medium => Core.Language.Medium.Postcard;
+
+    /// <summary>The zone whose calendar day names a batch.</summary>
+    public TimeZoneInfo TimeZone { get; }
+
+    private sealed record StoredCard(string CustomerId, string JourneyId, string StepId, string MessageId, PostcardRow Row);
+
+    /// <inheritdoc />
+    public async Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var p = message.Profile;
+        var name = DeliveryMapping.Attribute(p, "name") ??
+                   string.Join(' ', new[] { DeliveryMapping.Attribute(p, "lastName"), DeliveryMapping.Attribute(p, "firstName") }.Where(s => s is not null));
+        var postalCode = DeliveryMapping.Attribute(p, "postalCode");
+        var line1 = DeliveryMapping.Attribute(p, "addressLine1");
+        if (name.Length == 0 || postalCode is null || line1 is null)
+        {
+            return new Rejected("the customer has no postal address (name or firstName/lastName, postalCode and addressLine1 are needed)");
+        }
+
+        var row = new PostcardRow
+        {
+            Name = name,
+            PostalCode = postalCode,
+            Region = DeliveryMapping.Attribute(p, "prefecture") ?? DeliveryMapping.Attribute(p, "region"),
+            City = DeliveryMapping.Attribute(p, "city"),
+            AddressLine1 = line1,
+            AddressLine2 = DeliveryMapping.Attribute(p, "addressLine2"),
+            Country = DeliveryMapping.Attribute(p, "country"),
+            Fields = message.Content.Where(kv => kv.Key.StartsWith("fields.", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key["fields.".Length..], kv => (string?)kv.Value, StringComparer.Ordinal),
+        };
+        var day = BatchDate(_time.GetUtcNow());
+        var card = new StoredCard(message.CustomerId, message.JourneyId, message.StepId, message.MessageId, row);
+        var stored = new StoredRow(PartitionPrefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Key(message.IdempotencyKey), JsonSerializer.Serialize(card));
+        var result = await _store.CommitAsync(_table, [new RowWrite(WriteKind.Insert, stored)], cancellationToken).ConfigureAwait(false);
+        // AlreadyExists: an earlier attempt of this very send stored the card; it is in the batch once.
+        return result.Status is CommitStatus.Ok or CommitStatus.AlreadyExists
+            ? new Delivered($"postcard batch {day:yyyy-MM-dd}")
+            : new RetryLater(TimeSpan.FromSeconds(10), "the postcard batch could not be written");
+    }
+
+    /// <summary>The batch day of a moment.</summary>
+    public DateOnly BatchDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZone).DateTime);
+
+    /// <summary>The cards of one day, in the order of their keys.</summary>
+    public async Task<IReadOnlyList<PostcardRow>> ReadBatchAsync(DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var rows = await _store.QueryAsync(_table, PartitionPrefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "", "\uffff", cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => JsonSerializer.Deserialize<StoredCard>(r.Data)!.Row).ToList();
+    }
+
+    private static string Key(string idempotencyKey) =>
+        idempotencyKey.Length <= 200 && !idempotencyKey.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c))
+            ? idempotencyKey
+            : "h" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)));
+}
