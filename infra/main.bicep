@@ -177,6 +177,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__SweepInterval', value: '00:01:00' }
         { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }
         { name: 'Engine__CatalogRefreshInterval', value: '00:00:30' }
+        { name: 'Engine__DefaultTimeZone', value: 'Asia/Tokyo' }
+        { name: 'Engine__QuietHours', value: '21:00-09:00' }
+        { name: 'Engine__Caps', value: '*:3/P1D' }
+        { name: 'Engine__OverCap', value: 'skip' }
+        { name: 'Engine__AnalyticsInterval', value: '1.00:00:00' }
         { name: 'ApiKeys__Events', value: kvRef(vault.properties.vaultUri, 'EventsApiKey', eventsApiKey) }
         { name: 'ApiKeys__Admin', value: kvRef(vault.properties.vaultUri, 'AdminApiKey', adminApiKey) }
         { name: 'SendGrid__ApiKey', value: kvRef(vault.properties.vaultUri, 'SendGridApiKey', sendGridApiKey) }

@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(4013, LogLevel.Information, "Scheduled triggers fired for {Count} customers")]
     public static partial void ScheduledTriggersFired(ILogger logger, int count);
 
+    [LoggerMessage(4016, LogLevel.Information, "Analytics recomputed for {Customers} customers: {Updated} updated, {SegmentChanges} entered a new RFM segment")]
+    public static partial void AnalyticsRecomputed(ILogger logger, int customers, int updated, int segmentChanges);
+
     [LoggerMessage(4014, LogLevel.Warning, "Samples folder {Path} not found; nothing loaded")]
     public static partial void SamplesMissing(ILogger logger, string path);
 

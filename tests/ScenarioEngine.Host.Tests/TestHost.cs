@@ -63,6 +63,9 @@ public sealed class TestHost : IAsyncDisposable
             ["Engine:EventQueueCount"] = "2",
             ["Engine:IdlePollDelay"] = "00:00:00.200",
             ["Engine:VisibilityTimeout"] = "00:00:30",
+            // Routing tests must not depend on the wall clock: the send policy is tested on its own.
+            ["Engine:QuietHours"] = "",
+            ["Engine:Caps"] = "",
             ["ApiKeys:Events"] = EventsKey,
             ["ApiKeys:Admin"] = AdminKey,
         };

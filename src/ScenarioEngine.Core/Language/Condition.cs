@@ -152,6 +152,86 @@ public sealed record CompareCondition(string Path, CompareOp Op, Operand Operand
     };
 }
 
+/// <summary>
+/// Behaviour in a window: the number of the customer's recent events of a type (within a duration before now, optionally
+/// satisfying <see cref="Where"/> on <c>event.*</c>) compared with a number. With <see cref="SameProperty"/>, the largest count
+/// over the values of that event property ("viewed the same product 3 times in 7 days"). Evaluated against the profile's
+/// <see cref="CustomerProfile.RecentEvents"/>.
+/// </summary>
+public sealed record CountCondition(string Event, IsoDuration Within, Condition? Where, string? SameProperty, CompareOp Op, double Operand) : Condition
+{
+    /// <summary>The operators a count may use.</summary>
+    public static readonly IReadOnlyList<CompareOp> Operators = [CompareOp.Eq, CompareOp.Gt, CompareOp.Gte, CompareOp.Lt, CompareOp.Lte];
+
+    /// <summary>The count in a context: matching events at or after now minus the window (the largest group with <see cref="SameProperty"/>).</summary>
+    public int Count(in EvaluationContext context)
+    {
+        var boundary = Within.SubtractFrom(context.Now);
+        var profile = context.Profile;
+        Dictionary<string, int>? groups = SameProperty is null ? null : new Dictionary<string, int>(StringComparer.Ordinal);
+        var count = 0;
+        foreach (var r in profile.RecentEvents)
+        {
+            if (r.At < boundary || !string.Equals(r.Type, Event, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (Where is not null && !Where.Evaluate(new EvaluationContext(profile, r.ToEvent(profile.CustomerId), context.Trigger, context.Now)))
+            {
+                continue;
+            }
+
+            if (groups is null)
+            {
+                count++;
+                continue;
+            }
+
+            if (!r.Properties.TryGetValue(SameProperty!, out var v) || GroupKey(v) is not { } key)
+            {
+                continue;
+            }
+
+            var n = groups.GetValueOrDefault(key) + 1;
+            groups[key] = n;
+            count = Math.Max(count, n);
+        }
+
+        return count;
+    }
+
+    /// <inheritdoc />
+    public override bool Evaluate(in EvaluationContext context)
+    {
+        var c = Count(context).CompareTo(Operand);
+        return Op switch
+        {
+            CompareOp.Eq => c == 0,
+            CompareOp.Gt => c > 0,
+            CompareOp.Gte => c >= 0,
+            CompareOp.Lt => c < 0,
+            CompareOp.Lte => c <= 0,
+            _ => false,
+        };
+    }
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"count of {Event} within {Within}" + (Where is null ? "" : " where " + Where.Describe()) +
+        (SameProperty is null ? "" : $" with the same {SameProperty}") +
+        $" {Op.ToString().ToLowerInvariant()} {Operand.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>Numbers and numeric strings group together ("42" and 42); null and lists do not group.</summary>
+    private static string? GroupKey(Value v) => v.Kind switch
+    {
+        ValueKind.Number or ValueKind.String when v.TryGetNumber(out var n) => "n" + n.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ValueKind.String => "s" + v.AsString,
+        ValueKind.Bool => v.AsBool ? "true" : "false",
+        _ => null,
+    };
+}
+
 /// <summary>Equality and ordering across value kinds: numbers compare numerically, ISO times as times, strings ordinally.</summary>
 public static class ValueComparer
 {

@@ -50,9 +50,15 @@ internal static class ConditionParser
             return inner is null ? null : new NotCondition(inner);
         }
 
+        if (JsonWalker.Has(e, "count") && !JsonWalker.Has(e, "attr"))
+        {
+            return ParseCount(w, e, path);
+        }
+
         if (!JsonWalker.Has(e, "attr"))
         {
-            w.Error(path, "expected a condition: an object with \"all\", \"any\", \"not\", or \"attr\" and one operator (" + OperatorList + ")");
+            w.Error(path, "expected a condition: an object with \"all\", \"any\", \"not\", \"count\" and one of " + CountOperatorList +
+                ", or \"attr\" and one operator (" + OperatorList + ")");
             return null;
         }
 
@@ -88,14 +94,90 @@ internal static class ConditionParser
 
         var dot = s.IndexOf('.', StringComparison.Ordinal);
         var root = dot < 0 ? s : s[..dot];
-        if (!EvaluationContext.Roots.Contains(root) || (dot < 0 && root != "tags") || s.EndsWith('.'))
+        if (!EvaluationContext.Roots.Contains(root) || (dot < 0 && !EvaluationContext.WholeRoots.Contains(root)) || s.EndsWith('.'))
         {
             w.Error(JsonWalker.Child(path, name),
-                $"'{s}' is not a known path: expected one starting with {string.Join(", ", EvaluationContext.Roots.Select(r => r == "tags" ? "tags" : r + "."))}");
+                $"'{s}' is not a known path: expected tags, segments, or one starting with {string.Join(", ", EvaluationContext.Roots.Where(r => r != "tags").Select(r => r + "."))}");
             return null;
         }
 
         return s;
+    }
+
+    private static readonly Dictionary<string, CompareOp> CountOperators = new(StringComparer.Ordinal)
+    {
+        ["eq"] = CompareOp.Eq, ["gt"] = CompareOp.Gt, ["gte"] = CompareOp.Gte, ["lt"] = CompareOp.Lt, ["lte"] = CompareOp.Lte,
+    };
+
+    private static readonly string CountOperatorList = string.Join(", ", CountOperators.Keys);
+
+    private static readonly string LogLimit =
+        $"the recent-event log keeps at most {RecentEventLog.MaxEvents} events of the last {RecentEventLog.MaxAge.TotalDays.ToString(System.Globalization.CultureInfo.InvariantCulture)} days";
+
+    /// <summary>{"count": {"event", "within", "where"?, "sameProperty"?}, "gte"|"gt"|"lte"|"lt"|"eq": n}.</summary>
+    private static CountCondition? ParseCount(JsonWalker w, JsonElement e, string path)
+    {
+        var ops = e.EnumerateObject().Where(p => p.Name != "count").ToList();
+        CompareOp? op = null;
+        double? operand = null;
+        if (ops.Count != 1)
+        {
+            w.Error(path, ops.Count == 0
+                ? $"expected one operator beside \"count\": one of {CountOperatorList}"
+                : $"expected exactly one operator beside \"count\", found {ops.Count}: {string.Join(", ", ops.Select(o => o.Name))}");
+        }
+        else
+        {
+            var p = ops[0];
+            var opPath = JsonWalker.Child(path, p.Name);
+            if (!CountOperators.TryGetValue(p.Name, out var kind))
+            {
+                w.Error(opPath, $"unknown operator '{p.Name}' for a count; expected one of {CountOperatorList}");
+            }
+            else if (p.Value.ValueKind != JsonValueKind.Number || p.Value.GetDouble() is var n && (n < 0 || n != Math.Floor(n)))
+            {
+                w.Error(opPath, $"expected a whole number of events (0 or more), found {JsonWalker.Describe(p.Value)}");
+            }
+            else if (p.Value.GetDouble() > RecentEventLog.MaxEvents)
+            {
+                w.Error(opPath, $"a count above {RecentEventLog.MaxEvents} can never be reached: {LogLimit}");
+            }
+            else
+            {
+                op = kind;
+                operand = p.Value.GetDouble();
+            }
+        }
+
+        var c = e.GetProperty("count");
+        var cp = path + ".count";
+        if (!w.IsObject(c, cp, "a count: {\"event\": type, \"within\": duration, \"where\"?: condition, \"sameProperty\"?: name}"))
+        {
+            return null;
+        }
+
+        w.OnlyKnown(c, cp, "event", "within", "where", "sameProperty");
+        var type = w.String(c, cp, "event", required: true, "an event type such as product.viewed");
+        var within = w.Duration(c, cp, "within", required: true);
+        if (within is { } d && d.Approximate > RecentEventLog.MaxAge)
+        {
+            w.Error(cp + ".within", $"'{d}' is longer than the recent-event log keeps: {LogLimit}; use at most P90D");
+            within = null;
+        }
+
+        var where = c.TryGetProperty("where", out var x) ? Parse(w, x, cp + ".where") : null;
+        var same = w.String(c, cp, "sameProperty", required: false, "an event property name such as productId");
+        if (same is not null && same.StartsWith("event.", StringComparison.Ordinal))
+        {
+            same = same["event.".Length..];
+        }
+
+        if (type is null || within is null || op is null || operand is null || (c.TryGetProperty("where", out _) && where is null))
+        {
+            return null;
+        }
+
+        return new CountCondition(type, within.Value, where, same, op.Value, operand.Value);
     }
 
     private static Operand? ParseOperand(JsonWalker w, CompareOp op, JsonElement v, string path)

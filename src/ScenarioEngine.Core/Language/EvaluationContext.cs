@@ -11,6 +11,9 @@ public readonly struct EvaluationContext
         "profile", "event", "trigger", "consent", "tags", "suppressed", "rfm", "orders", "clv", "nps", "lead", "segments",
     };
 
+    /// <summary>The roots that are also paths on their own: tags (the tag list) and segments (the ids of the segments the customer is in).</summary>
+    public static readonly IReadOnlySet<string> WholeRoots = new HashSet<string>(StringComparer.Ordinal) { "tags", "segments" };
+
     /// <summary>The roots whose values are computed by analytics and kept in <see cref="CustomerProfile.Computed"/>.</summary>
     public static readonly IReadOnlySet<string> ComputedRoots = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -79,6 +79,9 @@ public sealed record SegmentTrigger(string Segment) : Trigger
 {
     /// <summary>The event type the engine emits when a customer enters a segment.</summary>
     public const string EnteredEvent = "segment.entered";
+
+    /// <summary>The event type the engine emits when a customer leaves a segment (<c>{"segment": id, "on": "left"}</c> triggers on it).</summary>
+    public const string LeftEvent = "segment.left";
 }
 
 /// <summary>Starts on a date taken from a profile attribute plus a day offset, at a local time; yearly for birthdays.</summary>

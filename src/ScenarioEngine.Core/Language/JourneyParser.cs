@@ -92,9 +92,20 @@ public static class JourneyParser
 
         if (JsonWalker.Has(e, "segment"))
         {
-            w.OnlyKnown(e, path, "segment");
+            w.OnlyKnown(e, path, "segment", "on");
             var s = w.Id(e, path, "segment", required: true);
-            return s is null ? null : new SegmentTrigger(s);
+            var on = w.String(e, path, "on", required: false, "entered or left");
+            if (on is not null && on is not ("entered" or "left"))
+            {
+                w.Error(path + ".on", $"'{on}' is not a segment change: expected entered (the default) or left");
+                return null;
+            }
+
+            // Leaving is an event trigger on segment.left with the segment's id, so the machine needs no new trigger kind.
+            return s is null ? null : on == "left"
+                ? new EventTrigger(new EventMatch(SegmentTrigger.LeftEvent,
+                    new CompareCondition("event.segment", CompareOp.Eq, new Operand(Value.From(s), null, default))))
+                : new SegmentTrigger(s);
         }
 
         if (JsonWalker.Has(e, "date"))

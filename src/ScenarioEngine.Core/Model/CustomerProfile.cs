@@ -28,6 +28,12 @@ public sealed class CustomerProfile
     /// <summary>The customer's IANA time zone (e.g. Asia/Tokyo); null means the configured default.</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// The customer's recent behaviour, oldest first, bounded as <see cref="RecentEventLog"/> describes; count conditions
+    /// ("viewed the same product 3 times in 7 days") are evaluated against it.
+    /// </summary>
+    public List<RecentEvent> RecentEvents { get; init; } = [];
+
     /// <summary>A deep copy, for copy-on-write updates.</summary>
     public CustomerProfile Clone() => new(CustomerId)
     {
@@ -37,7 +43,113 @@ public sealed class CustomerProfile
         Suppressed = new(Suppressed, StringComparer.Ordinal),
         Tags = new(Tags, StringComparer.Ordinal),
         TimeZone = TimeZone,
+        RecentEvents = new(RecentEvents),
     };
+}
+
+/// <summary>One event kept in a profile's recent-event log: its id, type, time and (trimmed) properties.</summary>
+public sealed record RecentEvent(string Id, string Type, DateTimeOffset At, IReadOnlyDictionary<string, Value> Properties)
+{
+    /// <summary>The logged event as a customer event, for evaluating conditions on <c>event.*</c>.</summary>
+    public CustomerEvent ToEvent(string customerId) => new(Id, Type, customerId, At, Properties);
+}
+
+/// <summary>
+/// Keeps the bounded log of recent events on a profile: at most <see cref="MaxEvents"/> events, none older than
+/// <see cref="MaxAge"/> before the newest one, engine and identity events left out, and each event's properties trimmed
+/// to <see cref="MaxProperties"/> scalars (strings up to <see cref="MaxStringLength"/> characters).
+/// </summary>
+public static class RecentEventLog
+{
+    /// <summary>The most events kept; the oldest fall off first.</summary>
+    public const int MaxEvents = 200;
+
+    /// <summary>The most properties kept per event (the first by ordinal name).</summary>
+    public const int MaxProperties = 20;
+
+    /// <summary>Longer string properties are not kept.</summary>
+    public const int MaxStringLength = 200;
+
+    /// <summary>How far back the log reaches from its newest event; a count condition's window may not be longer.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(90);
+
+    /// <summary>Event types not logged: identity data, and the engine's own bookkeeping events.</summary>
+    public static readonly IReadOnlySet<string> NotLogged = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "identify", "analytics.updated", "journey.due", "segment.entered", "segment.left",
+    };
+
+    /// <summary>Adds an event to the profile's log, in time order, then trims the log; returns false when the type is not logged.</summary>
+    public static bool Record(CustomerProfile profile, CustomerEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(e);
+        if (NotLogged.Contains(e.Type))
+        {
+            return false;
+        }
+
+        var log = profile.RecentEvents;
+        var entry = new RecentEvent(e.Id, e.Type, e.OccurredAt, Trim(e.Properties));
+
+        // Events mostly arrive in order: walk back from the end to the insertion point (after equal times, so arrival order holds).
+        var i = log.Count;
+        while (i > 0 && log[i - 1].At > e.OccurredAt)
+        {
+            i--;
+        }
+
+        log.Insert(i, entry);
+        Prune(log);
+        return true;
+    }
+
+    /// <summary>Drops events older than <see cref="MaxAge"/> before the newest, then the oldest beyond <see cref="MaxEvents"/>.</summary>
+    public static void Prune(List<RecentEvent> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        if (log.Count == 0)
+        {
+            return;
+        }
+
+        var oldest = log[^1].At - MaxAge;
+        var stale = 0;
+        while (stale < log.Count && log[stale].At < oldest)
+        {
+            stale++;
+        }
+
+        var drop = Math.Max(stale, log.Count - MaxEvents);
+        if (drop > 0)
+        {
+            log.RemoveRange(0, drop);
+        }
+    }
+
+    private static IReadOnlyDictionary<string, Value> Trim(IReadOnlyDictionary<string, Value> properties)
+    {
+        if (properties.Count == 0)
+        {
+            return CustomerEvent.NoProperties;
+        }
+
+        var kept = new Dictionary<string, Value>(StringComparer.Ordinal);
+        foreach (var (key, value) in properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (kept.Count == MaxProperties)
+            {
+                break;
+            }
+
+            if (value.Kind is ValueKind.Bool or ValueKind.Number || (value.Kind == ValueKind.String && value.AsString!.Length <= MaxStringLength))
+            {
+                kept[key] = value;
+            }
+        }
+
+        return kept;
+    }
 }
 
 /// <summary>A behaviour or purchase event of one customer.</summary>

@@ -1,3 +1,4 @@
+using ScenarioEngine.Core.Model;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -64,6 +65,14 @@ public static class ScenarioEngineApp
             .Validate(o => o.IdlePollDelay > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.ScheduledTriggersInterval > TimeSpan.Zero &&
                            o.CatalogRefreshInterval > TimeSpan.Zero, "Engine intervals must be positive durations (hh:mm:ss).")
             .ValidateOnStart();
+        services.AddOptions<PolicySettings>().BindConfiguration("Engine")
+            .Validate(o => LocalTime.FindZone(o.DefaultTimeZone) is not null, "Engine:DefaultTimeZone must be an IANA time zone such as Asia/Tokyo.")
+            .Validate(o => o.TryGetQuietHours(out _), "Engine:QuietHours must be HH:mm-HH:mm (e.g. 21:00-09:00) or empty.")
+            .Validate(o => o.TryGetCaps(out _), "Engine:Caps must be comma-separated medium:max/duration with medium email, line, webhook, postcard or *, e.g. email:1/P1D,*:3/P7D.")
+            .Validate(o => o.OverCap is "skip" or "defer", "Engine:OverCap must be skip or defer.")
+            .Validate(o => o.AnalyticsInterval > TimeSpan.Zero, "Engine:AnalyticsInterval must be a positive duration (d.hh:mm:ss).")
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<EngineOptions>, ConfigurePolicy>();
         services.AddOptions<ApiKeyOptions>().BindConfiguration("ApiKeys").ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         services.AddOptions<SendGridOptions>().BindConfiguration("SendGrid")

@@ -11,7 +11,7 @@ namespace ScenarioEngine.Host.Hosting;
 /// date and schedule triggers every <see cref="EngineHostOptions.ScheduledTriggersInterval"/>. Several processes run these
 /// against one storage account as competing consumers.
 /// </summary>
-public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptions> options, TimeProvider time, ILogger<EngineWorkers> logger) : BackgroundService
+public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptions> options, IOptions<PolicySettings> policy, TimeProvider time, ILogger<EngineWorkers> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstIdleDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxErrorDelay = TimeSpan.FromSeconds(30);
@@ -46,6 +46,12 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
             {
                 Log.ScheduledTriggersFired(logger, n);
             }
+        }, stoppingToken));
+        loops.Add(PeriodicAsync("analytics", policy.Value.AnalyticsInterval, async ct =>
+        {
+            // Daily: recency ages, so RFM segments and P(alive) change for everyone; changes arrive as ordinary events.
+            var run = await engine.RecomputeAnalyticsAsync(time.GetUtcNow(), cancellationToken: ct).ConfigureAwait(false);
+            Log.AnalyticsRecomputed(logger, run.Customers, run.Updated, run.SegmentChanges);
         }, stoppingToken));
         return Task.WhenAll(loops);
     }
