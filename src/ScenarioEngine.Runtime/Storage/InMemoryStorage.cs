@@ -209,16 +209,31 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector? faults = null) : IQueue
 {
     private readonly Lock _lock = new();
-    private readonly List<Entry> _entries = [];
+
+    // Ordered by visibility time, then arrival: receive takes from the front, so it costs O(log n) however many messages wait.
+    private readonly SortedSet<Entry> _entries = new(EntryOrder.Instance);
+    private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private long _ids;
 
     private sealed class Entry
     {
         public required string Id;
+        public required long Seq;
         public required string Text;
         public DateTimeOffset VisibleAt;
         public string PopReceipt = "";
         public int DequeueCount;
+    }
+
+    private sealed class EntryOrder : IComparer<Entry>
+    {
+        public static readonly EntryOrder Instance = new();
+
+        public int Compare(Entry? x, Entry? y)
+        {
+            var c = x!.VisibleAt.CompareTo(y!.VisibleAt);
+            return c != 0 ? c : x.Seq.CompareTo(y.Seq);
+        }
     }
 
     /// <summary>The most bytes one message may take once base64-encoded, as in Azure Storage queues.</summary>
@@ -256,7 +271,10 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
 
         lock (_lock)
         {
-            _entries.Add(new Entry { Id = Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture), Text = text, VisibleAt = time.GetUtcNow() + (delay ?? TimeSpan.Zero) });
+            var seq = ++_ids;
+            var entry = new Entry { Id = seq.ToString(System.Globalization.CultureInfo.InvariantCulture), Seq = seq, Text = text, VisibleAt = time.GetUtcNow() + (delay ?? TimeSpan.Zero) };
+            _entries.Add(entry);
+            _byId[entry.Id] = entry;
         }
 
         return crash ? throw FaultInjector.Crash("enqueue") : Task.CompletedTask;
@@ -274,20 +292,15 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
         var result = new List<QueueItem>();
         lock (_lock)
         {
-            foreach (var e in _entries)
+            while (result.Count < max && _entries.Count > 0 && _entries.Min!.VisibleAt <= now)
             {
-                if (result.Count == max)
-                {
-                    break;
-                }
-
-                if (e.VisibleAt <= now)
-                {
-                    e.VisibleAt = now + visibility;
-                    e.DequeueCount++;
-                    e.PopReceipt = Guid.NewGuid().ToString("N");
-                    result.Add(new QueueItem(e.Id, e.PopReceipt, e.Text, e.DequeueCount));
-                }
+                var e = _entries.Min!;
+                _entries.Remove(e);
+                e.VisibleAt = now + visibility;
+                e.DequeueCount++;
+                e.PopReceipt = Guid.NewGuid().ToString("N");
+                _entries.Add(e);
+                result.Add(new QueueItem(e.Id, e.PopReceipt, e.Text, e.DequeueCount));
             }
         }
 
@@ -305,7 +318,11 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
 
         lock (_lock)
         {
-            _entries.RemoveAll(e => e.Id == item.Id && e.PopReceipt == item.PopReceipt);
+            if (_byId.TryGetValue(item.Id, out var e) && e.PopReceipt == item.PopReceipt)
+            {
+                _entries.Remove(e);
+                _byId.Remove(item.Id);
+            }
         }
 
         return crash ? throw FaultInjector.Crash("delete") : Task.CompletedTask;
@@ -325,7 +342,7 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
     {
         lock (_lock)
         {
-            return _entries.Count == 0 ? null : _entries.Min(e => e.VisibleAt);
+            return _entries.Count == 0 ? null : _entries.Min!.VisibleAt;
         }
     }
 }
