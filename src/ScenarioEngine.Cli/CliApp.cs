@@ -16,6 +16,7 @@ public static class CliApp
           scenario simulate --journey <file|folder> [--journey ...] --messages <folder> --events <file.jsonl|CDNOW .txt>
                             [--tail P30D] [--consent] [--rate 150] [--analytics-every P7D] [--quiet] [--limit 20]
           scenario report rfm|deciles|nps|clv --input <CDNOW .txt|purchases .jsonl|nps .jsonl> [--as-of 1998-07-01]
+          scenario load --url http://127.0.0.1:7071 --key <events key> --admin-key <admin key> [--rate 1000] [--duration 10] [--batch 100]
         """;
 
     /// <summary>Runs the command; returns the process exit code (0 ok, 1 invalid input, 2 usage).</summary>
@@ -35,6 +36,7 @@ public static class CliApp
                 "validate" => Validate(options, output, error),
                 "simulate" => await SimulateAsync(options, output, error).ConfigureAwait(false),
                 "report" => Report(options, output, error),
+                "load" => await LoadDriver.RunAsync(options, output, error).ConfigureAwait(false),
                 _ => UsageError(error, $"unknown command '{args[0]}'"),
             };
         }
@@ -42,7 +44,7 @@ public static class CliApp
         {
             return UsageError(error, ex.Message);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or HttpRequestException)
         {
             await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return 1;

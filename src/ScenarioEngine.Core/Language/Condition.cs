@@ -204,7 +204,7 @@ public sealed record CountCondition(string Event, IsoDuration Within, Condition?
     /// <inheritdoc />
     public override bool Evaluate(in EvaluationContext context)
     {
-        var c = Count(context).CompareTo(Operand);
+        var c = ((double)Count(context)).CompareTo(Operand);
         return Op switch
         {
             CompareOp.Eq => c == 0,

@@ -97,7 +97,7 @@ internal static class ConditionParser
         if (!EvaluationContext.Roots.Contains(root) || (dot < 0 && !EvaluationContext.WholeRoots.Contains(root)) || s.EndsWith('.'))
         {
             w.Error(JsonWalker.Child(path, name),
-                $"'{s}' is not a known path: expected tags, segments, or one starting with {string.Join(", ", EvaluationContext.Roots.Where(r => r != "tags").Select(r => r + "."))}");
+                $"'{s}' is not a known path: expected one starting with {string.Join(", ", EvaluationContext.Roots.Select(r => r == "tags" ? "tags" : r + "."))} (tags and segments also stand alone)");
             return null;
         }
 

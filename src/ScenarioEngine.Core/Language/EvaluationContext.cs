@@ -72,6 +72,9 @@ public readonly struct EvaluationContext
                 return Value.From(Profile.Suppressed.ContainsKey(rest));
             case "tags":
                 return Value.From(Profile.Tags.Order(StringComparer.Ordinal).Select(Value.From).ToArray());
+            case "segments" when dot < 0:
+                // The bare path is the list of the customer's segment ids, kept as segments.current (computed values are root.name).
+                return Profile.Computed.TryGetValue(Segment.ComputedKey, out var ids) ? ids : Value.From(Array.Empty<Value>());
             default:
                 return Profile.Computed.TryGetValue(path, out var computed) ? computed : Value.Null;
         }

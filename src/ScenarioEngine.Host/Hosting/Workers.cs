@@ -69,6 +69,9 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
                 if (handled > 0)
                 {
                     idle = TimeSpan.Zero;
+
+                    // On the in-memory store every call completes synchronously: yield so the loop never starves HTTP requests.
+                    await Task.Yield();
                     continue;
                 }
 

@@ -13,8 +13,31 @@ public sealed class ValueJsonConverter : JsonConverter<Value>
     /// <inheritdoc />
     public override Value Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        using var doc = JsonDocument.ParseValue(ref reader);
-        return Value.FromJson(doc.RootElement);
+        // Token by token: this runs for every stored attribute and property, so no intermediate JsonDocument.
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True:
+                return Value.From(true);
+            case JsonTokenType.False:
+                return Value.From(false);
+            case JsonTokenType.Number:
+                return Value.From(reader.GetDouble());
+            case JsonTokenType.String:
+                return Value.From(reader.GetString());
+            case JsonTokenType.StartArray:
+                var items = new List<Value>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(Read(ref reader, typeToConvert, options));
+                }
+
+                return Value.From(items);
+            case JsonTokenType.StartObject:
+                reader.Skip();
+                return Value.Null;
+            default:
+                return Value.Null;
+        }
     }
 
     /// <inheritdoc />
@@ -40,13 +63,15 @@ public sealed class ProfileDoc
     public List<SentMessage> Sends { get; set; } = [];
     /// <summary>Number of time-line rows written (their sequence).</summary>
     public long TimelineSeq { get; set; }
+    /// <summary>The recent-event log read by count conditions (bounded; see <see cref="RecentEventLog"/>).</summary>
+    public List<RecentEvent> Recent { get; set; } = [];
 
     /// <summary>Builds the domain profile.</summary>
     public CustomerProfile ToProfile(string customerId) => new(customerId)
     {
         Attributes = new(Attributes, StringComparer.Ordinal), Computed = new(Computed, StringComparer.Ordinal),
         Consent = new(Consent, StringComparer.Ordinal), Suppressed = new(Suppressed, StringComparer.Ordinal),
-        Tags = new(Tags, StringComparer.Ordinal), TimeZone = TimeZone,
+        Tags = new(Tags, StringComparer.Ordinal), TimeZone = TimeZone, RecentEvents = new(Recent),
     };
 
     /// <summary>Copies a domain profile into the stored form, keeping the send history.</summary>
@@ -58,6 +83,7 @@ public sealed class ProfileDoc
         Suppressed = p.Suppressed;
         Tags = p.Tags.Order(StringComparer.Ordinal).ToList();
         TimeZone = p.TimeZone;
+        Recent = p.RecentEvents;
     }
 }
 

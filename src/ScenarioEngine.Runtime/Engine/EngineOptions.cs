@@ -1,3 +1,4 @@
+using ScenarioEngine.Analytics;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Policy;
 
@@ -44,6 +45,12 @@ public sealed class EngineOptions
 
     /// <summary>The send policy.</summary>
     public SendPolicyOptions Policy { get; set; } = new();
+
+    /// <summary>
+    /// Live lead scoring: points per event type, half-life and hot threshold. Null (the default), or no points configured, turns it
+    /// off. The score is kept as lead.score (decayed at each event and by the daily job), with lead.scoredAt and lead.hot.
+    /// </summary>
+    public LeadScoringOptions? LeadScoring { get; set; }
 
     /// <summary>The name of the events queue for a customer.</summary>
     public string EventQueueFor(string customerId) => EventQueue((int)(StableHash.Hash(customerId) % (ulong)EventQueueCount));

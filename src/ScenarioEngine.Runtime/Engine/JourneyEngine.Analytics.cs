@@ -7,11 +7,19 @@ namespace ScenarioEngine.Runtime.Engine;
 
 /// <summary>What the daily analytics job found and changed.</summary>
 /// <param name="Customers">Customers with at least one purchase.</param>
-/// <param name="Updated">Customers whose computed values changed (an analytics.updated event each).</param>
-/// <param name="SegmentChanges">Customers who entered a new RFM segment (a segment.entered event each).</param>
-/// <param name="Breakpoints">The RFM breakpoints used.</param>
+/// <param name="Updated">Customers whose RFM or CLV values changed (an analytics.updated event each).</param>
+/// <param name="SegmentChanges">Customers who entered a new RFM segment (a segment.entered event each, and a segment.left for the previous one).</param>
+/// <param name="Breakpoints">The RFM breakpoints used, or null when nobody has bought yet.</param>
 /// <param name="Clv">The fitted BG/NBD model, or null when there were too few repeat customers to fit one.</param>
-public sealed record AnalyticsRun(int Customers, int Updated, int SegmentChanges, RfmBreakpoints? Breakpoints, BgNbdModel? Clv);
+public sealed record AnalyticsRun(int Customers, int Updated, int SegmentChanges, RfmBreakpoints? Breakpoints, BgNbdModel? Clv)
+{
+    /// <summary>
+    /// Customers whose values did not change but who were re-evaluated because time alone moved them: their lead score decayed
+    /// past the refresh tolerance or the hot threshold, or a JSON segment's membership changed (an analytics.updated event
+    /// without properties each, which decays the score and re-evaluates the segments as it is applied).
+    /// </summary>
+    public int Refreshed { get; init; }
+}
 
 public sealed partial class JourneyEngine
 {
@@ -21,8 +29,10 @@ public sealed partial class JourneyEngine
     /// <summary>
     /// The daily job: recomputes RFM scores and segments (recency ages every day) from population quintiles, or from fixed
     /// breakpoints when given, and the BG/NBD probability of being alive and expected purchases; ingests an analytics.updated event
-    /// for every customer whose values changed and a segment.entered event for every customer who entered a segment, so segment
-    /// triggers start journeys. Event ids are derived from the date, so running the job twice on a day changes nothing.
+    /// for every customer whose values changed, and a segment.left / segment.entered pair for every customer who moved to another RFM
+    /// segment, so segment triggers start journeys. Customers whose lead score decayed or whose JSON segment membership changed with
+    /// time get an analytics.updated event without properties: applying it decays the score and re-evaluates the segments, emitting
+    /// segment.entered / segment.left in the same batch. Event ids are derived from the date, so running the job twice on a day changes nothing.
     /// </summary>
     public async Task<AnalyticsRun> RecomputeAnalyticsAsync(DateTimeOffset asOf, RfmBreakpoints? fixedBreakpoints = null, CancellationToken cancellationToken = default)
     {
@@ -33,13 +43,8 @@ public sealed partial class JourneyEngine
         }
 
         var buyers = profiles.Select(p => (Profile: p, Orders: Aggregates(p))).Where(x => x.Orders.OrderCount > 0).ToList();
-        if (buyers.Count == 0)
-        {
-            return new AnalyticsRun(0, 0, 0, null, null);
-        }
-
         var values = buyers.Select(b => RfmValues.From(b.Orders, asOf)).ToList();
-        var breakpoints = fixedBreakpoints ?? RfmBreakpoints.FromPopulation(values);
+        var breakpoints = buyers.Count == 0 ? null : fixedBreakpoints ?? RfmBreakpoints.FromPopulation(values);
         var summaries = buyers.Select(b => Summary(b.Profile.CustomerId, b.Orders, asOf)).ToList();
         BgNbdModel? clv = null;
         if (summaries.Count(s => s.Frequency > 0) >= 20)
@@ -51,7 +56,9 @@ public sealed partial class JourneyEngine
         var events = new List<CustomerEvent>();
         var day = asOf.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var segmentChanges = 0;
-        for (var i = 0; i < buyers.Count; i++)
+        var updated = 0;
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < buyers.Count && breakpoints is not null; i++)
         {
             var profile = buyers[i].Profile;
             var score = breakpoints.Score(values[i]);
@@ -76,14 +83,35 @@ public sealed partial class JourneyEngine
             }
 
             var customer = profile.CustomerId;
+            updated++;
+            touched.Add(customer);
             events.Add(new CustomerEvent($"analytics-{day}-{customer}", AnalyticsUpdatedEvent, customer, asOf, computed));
             var previous = profile.Computed.TryGetValue("rfm.segment", out var p) ? p.AsString : null;
             if (previous != segment)
             {
                 segmentChanges++;
+                if (previous is not null)
+                {
+                    events.Add(new CustomerEvent($"segment-left-{day}-{previous}-{customer}", SegmentTrigger.LeftEvent, customer, asOf,
+                        new Dictionary<string, Value>(StringComparer.Ordinal) { ["segment"] = Value.From(previous), ["next"] = Value.From(segment) }));
+                }
+
                 events.Add(new CustomerEvent($"segment-{day}-{segment}-{customer}", SegmentTrigger.EnteredEvent, customer, asOf,
                     new Dictionary<string, Value>(StringComparer.Ordinal) { ["segment"] = Value.From(segment), ["previous"] = Value.From(previous) }));
             }
+        }
+
+        // Time alone changes lead scores (decay) and segment memberships (windows slide, dates age): re-evaluate everyone else.
+        var refreshed = 0;
+        foreach (var profile in profiles)
+        {
+            if (touched.Contains(profile.CustomerId) || !NeedsRefresh(profile, asOf))
+            {
+                continue;
+            }
+
+            refreshed++;
+            events.Add(new CustomerEvent($"analytics-{day}-{profile.CustomerId}", AnalyticsUpdatedEvent, profile.CustomerId, asOf, CustomerEvent.NoProperties));
         }
 
         if (events.Count > 0)
@@ -91,7 +119,30 @@ public sealed partial class JourneyEngine
             await IngestAsync(events, cancellationToken).ConfigureAwait(false);
         }
 
-        return new AnalyticsRun(buyers.Count, events.Count - segmentChanges, segmentChanges, breakpoints, clv);
+        return new AnalyticsRun(buyers.Count, updated, segmentChanges, breakpoints, clv) { Refreshed = refreshed };
+    }
+
+    /// <summary>True when, as of <paramref name="asOf"/>, the lead score should be refreshed or a JSON segment's membership differs.</summary>
+    private bool NeedsRefresh(CustomerProfile profile, DateTimeOffset asOf)
+    {
+        if (_leadScore?.NeedsRefresh(profile, asOf) == true)
+        {
+            return true;
+        }
+
+        if (Catalog.Segments.Count == 0)
+        {
+            return false;
+        }
+
+        var probe = profile;
+        if (_leadScore is not null && profile.Computed.ContainsKey(LiveLeadScore.ScoreKey))
+        {
+            probe = profile.Clone();
+            _leadScore.DecayTo(probe, asOf);
+        }
+
+        return !SegmentMembership.Evaluate(probe, Catalog.Segments, asOf).IsEmpty;
     }
 
     private static PurchaseAggregates Aggregates(CustomerProfile p)

@@ -33,7 +33,10 @@ public sealed partial class JourneyEngine
         _renderer = renderer;
         _time = time;
         Options = options;
+        _leadScore = LiveLeadScore.For(options);
     }
+
+    private readonly LiveLeadScore? _leadScore;
 
     /// <summary>The journeys and messages being run.</summary>
     public Catalog Catalog { get; }
@@ -248,8 +251,38 @@ public sealed partial class JourneyEngine
     private void Apply(CustomerState state, CustomerEvent e, DateTimeOffset now)
     {
         ProfileProjection.Apply(state.Profile, e);
+        _leadScore?.Apply(state.Profile, e, now);
+        var changes = SegmentMembership.Update(state.Profile, Catalog.Segments, now);
         state.Note(new TimelineEntry(e.OccurredAt, "event", null, null, e.Type, Flatten(e)));
+        Step(state, e, now);
 
+        // Entering and leaving segments are events too, applied in the same batch: their ids derive from the event that caused
+        // them, so a redelivered event (refused by its marker) cannot make anyone enter twice.
+        foreach (var segmentEvent in SegmentEvents(state.CustomerId, e, changes, now))
+        {
+            state.Note(new TimelineEntry(now, "event", null, null, segmentEvent.Type, Flatten(segmentEvent)));
+            Step(state, segmentEvent, now);
+        }
+    }
+
+    /// <summary>The segment.entered and segment.left events for membership changes caused by an event.</summary>
+    private static IEnumerable<CustomerEvent> SegmentEvents(string customerId, CustomerEvent cause, SegmentChanges changes, DateTimeOffset now)
+    {
+        foreach (var (ids, type, tag) in new[] { (changes.Left, SegmentTrigger.LeftEvent, "out"), (changes.Entered, SegmentTrigger.EnteredEvent, "in") })
+        {
+            foreach (var id in ids)
+            {
+                yield return new CustomerEvent($"seg{tag}-{id}-{cause.Id}", type, customerId, now, new Dictionary<string, Value>(StringComparer.Ordinal)
+                {
+                    ["segment"] = Value.From(id), ["causeEventId"] = Value.From(cause.Id), ["causeEventType"] = Value.From(cause.Type),
+                });
+            }
+        }
+    }
+
+    /// <summary>Steps the customer's running instances with an event, then starts the journeys it triggers.</summary>
+    private void Step(CustomerState state, CustomerEvent e, DateTimeOffset now)
+    {
         foreach (var key in state.Instances.Keys.ToList())
         {
             var (doc, _) = state.Instances[key];

@@ -13,8 +13,17 @@ public static class ProfileProjection
         ["email.group_unsubscribed"] = "unsubscribed from the group", ["line.unfollowed"] = "unfollowed",
     };
 
-    /// <summary>Applies one event to a profile in place; returns true when anything changed.</summary>
+    /// <summary>How many NPS answers the compact history (computed value nps.history) keeps, newest last.</summary>
+    public const int NpsHistoryLength = 24;
+
+    /// <summary>Applies one event to a profile in place, and adds it to the recent-event log; returns true when anything changed.</summary>
     public static bool Apply(CustomerProfile profile, CustomerEvent e)
+    {
+        var changed = Project(profile, e);
+        return RecentEventLog.Record(profile, e) || changed;
+    }
+
+    private static bool Project(CustomerProfile profile, CustomerEvent e)
     {
         switch (e.Type)
         {
@@ -74,6 +83,12 @@ public static class ProfileProjection
             case "nps.response":
                 if (e.Properties.TryGetValue("score", out var s) && s.TryGetNumber(out var score) && score is >= 0 and <= 10)
                 {
+                    AddNpsAnswer(profile, e, score);
+                    if (profile.Computed.TryGetValue("nps.respondedAt", out var latest) && latest.TryGetTime(out var lt) && lt > e.OccurredAt)
+                    {
+                        return true; // a late answer older than the latest: history only
+                    }
+
                     profile.Computed["nps.score"] = Value.From(score);
                     profile.Computed["nps.category"] = Value.From(score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor");
                     profile.Computed["nps.respondedAt"] = Value.From(e.OccurredAt);
@@ -101,6 +116,30 @@ public static class ProfileProjection
 
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Keeps the last <see cref="NpsHistoryLength"/> answers as nps.history: a list of [answeredAt, score, journey] entries (journey is
+    /// the event's journey property, or null), in time order, so reports can count answers per month and per journey.
+    /// </summary>
+    private static void AddNpsAnswer(CustomerProfile profile, CustomerEvent e, double score)
+    {
+        var history = profile.Computed.TryGetValue("nps.history", out var h) ? h.AsList.ToList() : [];
+        var journey = e.Properties.TryGetValue("journey", out var j) && j.Kind == ValueKind.String ? j : Value.Null;
+        var entry = Value.From([Value.From(e.OccurredAt), Value.From(score), journey]);
+        var i = history.Count;
+        while (i > 0 && history[i - 1].AsList is [var at, ..] && at.TryGetTime(out var t) && t > e.OccurredAt)
+        {
+            i--;
+        }
+
+        history.Insert(i, entry);
+        if (history.Count > NpsHistoryLength)
+        {
+            history.RemoveRange(0, history.Count - NpsHistoryLength);
+        }
+
+        profile.Computed["nps.history"] = Value.From(history);
     }
 
     private static double Number(CustomerProfile p, string key) => p.Computed.TryGetValue(key, out var v) && v.TryGetNumber(out var n) ? n : 0;
