@@ -34,6 +34,9 @@ public sealed class EngineOptions
     /// <summary>Provider attempts before a message is recorded as failed.</summary>
     public int MaxSendAttempts { get; set; } = 8;
 
+    /// <summary>How many received messages one pump handles at once (storage is latency-bound; 1 handles them in order).</summary>
+    public int HandlerConcurrency { get; set; } = 8;
+
     /// <summary>Events packed into one queue message at most.</summary>
     public int MaxEventsPerMessage { get; set; } = 100;
 

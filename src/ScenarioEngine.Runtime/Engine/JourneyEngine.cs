@@ -113,9 +113,20 @@ public sealed partial class JourneyEngine
         PumpAsync(Options.EventQueue(queueIndex), async (text, ct) =>
         {
             var message = Codec.Read<EventsMessage>(text);
-            foreach (var group in message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal))
+            var groups = message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal).ToList();
+            if (Options.HandlerConcurrency <= 1 || groups.Count == 1)
             {
-                await ApplyEventsAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
+                foreach (var group in groups)
+                {
+                    await ApplyEventsAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                // Customers are independent partitions: apply them side by side. If one fails the message is retried, and the
+                // customers already applied recognise the redelivery by their event markers.
+                await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = ct },
+                    (group, token) => new ValueTask(ApplyEventsAsync(group.Key, group.ToList(), token))).ConfigureAwait(false);
             }
         }, cancellationToken);
 
@@ -145,32 +156,46 @@ public sealed partial class JourneyEngine
     {
         var queue = _queues.Get(queueName);
         var items = await queue.ReceiveAsync(32, Options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
-        foreach (var item in items)
+        if (Options.HandlerConcurrency <= 1 || items.Count <= 1)
         {
-            if (item.DequeueCount > Options.MaxDequeueCount)
+            foreach (var item in items)
             {
-                await _queues.Get(queueName + "-poison").SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
-                await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
-                Metrics.PoisonOne();
-                continue;
+                await HandleOneAsync(queue, queueName, item, handle, cancellationToken).ConfigureAwait(false);
             }
-
-            try
-            {
-                await handle(item.Text, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                // Only this message failed: it reappears after the visibility timeout (and is poisoned after too many tries). Throwing
-                // would strand the rest of the batch, already received and counted, and poison healthy messages along with a bad one.
-                Metrics.HandlerFailed();
-                continue;
-            }
-
-            await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Storage is latency-bound: keep several messages in flight. Messages of one customer may race; the profile ETag serialises them.
+            await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = cancellationToken },
+                (item, ct) => new ValueTask(HandleOneAsync(queue, queueName, item, handle, ct))).ConfigureAwait(false);
         }
 
         return items.Count;
+    }
+
+    private async Task HandleOneAsync(IQueue queue, string queueName, QueueItem item, Func<string, CancellationToken, Task> handle, CancellationToken cancellationToken)
+    {
+        if (item.DequeueCount > Options.MaxDequeueCount)
+        {
+            await _queues.Get(queueName + "-poison").SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+            Metrics.PoisonOne();
+            return;
+        }
+
+        try
+        {
+            await handle(item.Text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Only this message failed: it reappears after the visibility timeout (and is poisoned after too many tries). Throwing
+            // would strand the rest of the batch, already received and counted, and poison healthy messages along with a bad one.
+            Metrics.HandlerFailed();
+            return;
+        }
+
+        await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
     // ---------------------------------------------------------------- step: events
@@ -286,10 +311,14 @@ public sealed partial class JourneyEngine
         foreach (var key in state.Instances.Keys.ToList())
         {
             var (doc, _) = state.Instances[key];
-            if (!doc.State.IsLive(now) || Catalog.Find(doc.State.JourneyId, doc.State.Version) is not { } journey)
+            if (!doc.State.IsLive(now))
             {
                 continue;
             }
+
+            // A version another process published but this one has not loaded yet: fail the message so it is retried after a reload,
+            // rather than skip the instance and lose the event for it.
+            var journey = Catalog.Find(doc.State.JourneyId, doc.State.Version) ?? throw new CatalogOutOfDateException(doc.State.JourneyId, doc.State.Version);
 
             var result = JourneyMachine.Step(journey, doc.State, new EventInput(e), state.Profile, now, Options.Machine);
             Record(state, key, doc, journey, result, now);
@@ -406,6 +435,12 @@ public sealed partial class JourneyEngine
         {
             var state = await ReadAsync(timer.CustomerId, cancellationToken).ConfigureAwait(false);
             now = _time.GetUtcNow();
+            if (state.Instances.TryGetValue(timer.InstanceRowKey, out var found) && found.Doc.State.Status == InstanceStatus.Active &&
+                Catalog.Find(found.Doc.State.JourneyId, found.Doc.State.Version) is null)
+            {
+                throw new CatalogOutOfDateException(found.Doc.State.JourneyId, found.Doc.State.Version);
+            }
+
             if (!state.Instances.TryGetValue(timer.InstanceRowKey, out var entry) || Catalog.Find(entry.Doc.State.JourneyId, entry.Doc.State.Version) is not { } journey)
             {
                 Metrics.StaleTimer();
@@ -814,6 +849,10 @@ public sealed partial class JourneyEngine
         return stats;
     }
 }
+
+/// <summary>Thrown when an instance's journey version is not in this process's catalog yet; the message is retried after a reload.</summary>
+public sealed class CatalogOutOfDateException(string journeyId, int version)
+    : Exception($"journey {journeyId} version {version} is not loaded in this process yet; the message will be retried");
 
 /// <summary>A customer as the engine holds them.</summary>
 public sealed record CustomerSnapshot(CustomerProfile Profile, IReadOnlyList<InstanceDoc> Instances, IReadOnlyList<OutboxDoc> Outbox, IReadOnlyList<SentMessage> RecentSends);

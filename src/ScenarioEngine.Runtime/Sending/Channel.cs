@@ -85,9 +85,15 @@ public static class TemplateData
             ["trigger"] = Nest(trigger),
             ["event"] = Nest(trigger),
         };
-        foreach (var group in profile.Computed.GroupBy(kv => kv.Key.Split('.')[0], StringComparer.Ordinal))
+        foreach (var group in profile.Computed.Where(kv => kv.Key.Contains('.', StringComparison.Ordinal)).GroupBy(kv => kv.Key.Split('.')[0], StringComparer.Ordinal))
         {
             data[group.Key] = Nest(group.Select(kv => new KeyValuePair<string, Value>(kv.Key[(group.Key.Length + 1)..], kv.Value)));
+        }
+
+        // A computed value without a namespace (none today) is still visible to templates, under its own name.
+        foreach (var (key, value) in profile.Computed.Where(kv => !kv.Key.Contains('.', StringComparison.Ordinal)))
+        {
+            data.TryAdd(key, value.ToObject());
         }
 
         return data;

@@ -35,6 +35,7 @@ public sealed class Simulator
         _channels = Medium.All.ToDictionary(m => m, m => new RecordingChannel(m), StringComparer.Ordinal);
         var opts = options ?? new EngineOptions();
         opts.EventQueueCount = 1;
+        opts.HandlerConcurrency = 1; // virtual time: one message after another, so a replay is reproducible
         Engine = new JourneyEngine(Store, _queues, catalog, _channels.Values, renderer ?? new VerbatimRenderer(), _clock, opts);
     }
 
