@@ -165,11 +165,21 @@ public sealed record EventsMessage(IReadOnlyList<CustomerEvent> Events);
 public static class Codec
 {
     /// <summary>The serializer options for stored rows and queue messages.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Json = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
     {
-        Converters = { new ValueJsonConverter(), new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            Converters = { new ValueJsonConverter(), new JsonStringEnumConverter() },
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+
+        // Source-generated metadata for the rows and messages on the hot path (no reflection per call); anything else falls back.
+        options.TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+            CodecContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
+        return options;
+    }
 
     /// <summary>Serializes.</summary>
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Json);
@@ -221,3 +231,15 @@ public static class Codec
     /// <summary>The row key of a time-line row; newest first.</summary>
     public static string TimelineKey(long seq) => TimelinePrefix + (long.MaxValue - seq).ToString("D19", CultureInfo.InvariantCulture);
 }
+
+/// <summary>Source-generated serialization metadata for the runtime's stored rows and queue messages.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProfileDoc))]
+[JsonSerializable(typeof(InstanceDoc))]
+[JsonSerializable(typeof(OutboxDoc))]
+[JsonSerializable(typeof(List<TimelineEntry>))]
+[JsonSerializable(typeof(TimerMessage))]
+[JsonSerializable(typeof(DispatchMessage))]
+[JsonSerializable(typeof(EventsMessage))]
+[JsonSerializable(typeof(CustomerEvent))]
+internal sealed partial class CodecContext : JsonSerializerContext;
