@@ -99,6 +99,9 @@ public abstract record Step
     /// <summary>The ids of the steps this step can go to.</summary>
     public abstract IEnumerable<string> Successors { get; }
 
+    /// <summary>The step's type as written in journey JSON (send, wait, waitForEvent, branch, split, update, exit).</summary>
+    public abstract string Type { get; }
+
     /// <summary>True when the step makes the customer wait (a wait or a wait for an event).</summary>
     public virtual bool Waits => false;
 }
@@ -107,12 +110,18 @@ public abstract record Step
 public sealed record SendStep(string Medium, string Message, bool Transactional, string Next) : Step
 {
     /// <inheritdoc />
+    public override string Type => "send";
+
+    /// <inheritdoc />
     public override IEnumerable<string> Successors => [Next];
 }
 
 /// <summary>Waits for a duration, optionally until a local time of day, or until a date attribute plus an offset.</summary>
 public sealed record WaitStep(IsoDuration? For, TimeOnly? AtLocalTime, string? UntilAttribute, IsoDuration UntilOffset, DateTimeOffset? Until, string Next) : Step
 {
+    /// <inheritdoc />
+    public override string Type => "wait";
+
     /// <inheritdoc />
     public override IEnumerable<string> Successors => [Next];
 
@@ -123,6 +132,9 @@ public sealed record WaitStep(IsoDuration? For, TimeOnly? AtLocalTime, string? U
 /// <summary>Waits for an event (with a condition) until a timeout.</summary>
 public sealed record WaitForEventStep(EventMatch Match, IsoDuration Timeout, string OnEvent, string OnTimeout) : Step
 {
+    /// <inheritdoc />
+    public override string Type => "waitForEvent";
+
     /// <inheritdoc />
     public override IEnumerable<string> Successors => [OnEvent, OnTimeout];
 
@@ -137,6 +149,9 @@ public sealed record BranchCase(Condition When, string Next);
 public sealed record BranchStep(IReadOnlyList<BranchCase> Cases, string Otherwise) : Step
 {
     /// <inheritdoc />
+    public override string Type => "branch";
+
+    /// <inheritdoc />
     public override IEnumerable<string> Successors => Cases.Select(c => c.Next).Append(Otherwise);
 }
 
@@ -146,6 +161,9 @@ public sealed record SplitVariant(string Name, double Weight, string Next);
 /// <summary>Sends each customer to one variant, chosen by a stable hash so a replay lands in the same variant.</summary>
 public sealed record SplitStep(IReadOnlyList<SplitVariant> Variants) : Step
 {
+    /// <inheritdoc />
+    public override string Type => "split";
+
     /// <inheritdoc />
     public override IEnumerable<string> Successors => Variants.Select(v => v.Next);
 }
@@ -172,12 +190,18 @@ public sealed record UpdateOperation(UpdateKind Kind, string Name, Value Value);
 public sealed record UpdateStep(IReadOnlyList<UpdateOperation> Operations, string Next) : Step
 {
     /// <inheritdoc />
+    public override string Type => "update";
+
+    /// <inheritdoc />
     public override IEnumerable<string> Successors => [Next];
 }
 
 /// <summary>Ends the instance.</summary>
 public sealed record ExitStep : Step
 {
+    /// <inheritdoc />
+    public override string Type => "exit";
+
     /// <inheritdoc />
     public override IEnumerable<string> Successors => [];
 }

@@ -221,7 +221,7 @@ public static class JourneyMachine
 
                     seq++;
                     current = stepId;
-                    Effects.Add(new StepEntered(stepId, TypeName(step)));
+                    Effects.Add(new StepEntered(stepId, step.Type));
 
                     // Without a current event (a timer), event.* in the audience means the event that started the instance.
                     if (journey.Audience is { } audience && !audience.Evaluate(Context(e ?? TriggerEvent())))
@@ -390,17 +390,6 @@ public static class JourneyMachine
             Instance = Instance with { Status = InstanceStatus.Exited, ExitedAt = now, ExitReason = reason, WakeAt = null };
             Effects.Add(new Exited(reason));
         }
-
-        private static string TypeName(Step step) => step switch
-        {
-            SendStep => "send",
-            WaitStep => "wait",
-            WaitForEventStep => "waitForEvent",
-            BranchStep => "branch",
-            SplitStep => "split",
-            UpdateStep => "update",
-            _ => "exit",
-        };
     }
 }
 
