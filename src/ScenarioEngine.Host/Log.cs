@@ -45,12 +45,19 @@ internal static partial class Log
     [LoggerMessage(4013, LogLevel.Information, "Scheduled triggers fired for {Count} customers")]
     public static partial void ScheduledTriggersFired(ILogger logger, int count);
 
-    [LoggerMessage(4016, LogLevel.Information, "Analytics recomputed for {Customers} customers: {Updated} updated, {SegmentChanges} entered a new RFM segment")]
-    public static partial void AnalyticsRecomputed(ILogger logger, int customers, int updated, int segmentChanges);
+    [LoggerMessage(4016, LogLevel.Information,
+        "Analytics recomputed for {Customers} customers: {Updated} updated, {SegmentChanges} entered a new RFM segment, {Refreshed} refreshed (lead score decay or JSON segment membership)")]
+    public static partial void AnalyticsRecomputed(ILogger logger, int customers, int updated, int segmentChanges, int refreshed);
 
     [LoggerMessage(4014, LogLevel.Warning, "Samples folder {Path} not found; nothing loaded")]
     public static partial void SamplesMissing(ILogger logger, string path);
 
     [LoggerMessage(4015, LogLevel.Information, "Channel {Medium}: {Provider}")]
     public static partial void ChannelConfigured(ILogger logger, string medium, string provider);
+
+    [LoggerMessage(4017, LogLevel.Information, "Segment {SegmentId} saved")]
+    public static partial void SegmentSaved(ILogger logger, string segmentId);
+
+    [LoggerMessage(4018, LogLevel.Information, "Segment {SegmentId} deleted")]
+    public static partial void SegmentDeleted(ILogger logger, string segmentId);
 }

@@ -21,19 +21,25 @@ public sealed record JourneySummary(string Id, string? Name, JourneyState? State
 /// <summary>A message as the definitions table holds it.</summary>
 public sealed record MessageSummary(string Id, string? Name, IReadOnlyList<string> Media, DateTimeOffset SavedAt);
 
+/// <summary>A JSON segment as the definitions table holds it.</summary>
+public sealed record SegmentSummary(string Id, string? Name, string? Description, DateTimeOffset SavedAt);
+
 /// <summary>
-/// Journey drafts, immutable published versions, journey states and messages, kept in a definitions table through
+/// Journey drafts, immutable published versions, journey states, messages and JSON segments, kept in a definitions table through
 /// <see cref="IRowStore"/> so every process sees them; <see cref="ReloadAsync"/> loads them into the engine's catalog.
 /// </summary>
 /// <remarks>
-/// One partition per journey ("journey|{id}": rows "draft", "state", "version|0000000001"...) and per message
-/// ("message|{id}": row "message"). A version row is inserted, never replaced: two publishers racing get different numbers.
+/// One partition per journey ("journey|{id}": rows "draft", "state", "version|0000000001"...), per message
+/// ("message|{id}": row "message") and per segment ("segment|{id}": row "segment"). A version row is inserted, never replaced:
+/// two publishers racing get different numbers.
 /// </remarks>
 public sealed class DefinitionStore
 {
     private const string DraftRow = "draft";
     private const string StateRow = "state";
     private const string MessageRow = "message";
+    private const string SegmentRow = "segment";
+    private const string SegmentPrefix = "segment|";
     private const string VersionPrefix = "version|";
     private readonly IRowStore _store;
     private readonly Runtime.Engine.Catalog _catalog;
@@ -62,6 +68,8 @@ public sealed class DefinitionStore
     private static string JourneyPartition(string id) => "journey|" + id;
 
     private static string MessagePartition(string id) => "message|" + id;
+
+    private static string SegmentPartition(string id) => SegmentPrefix + id;
 
     private static string VersionRow(int version) => VersionPrefix + version.ToString("D10", CultureInfo.InvariantCulture);
 
@@ -213,11 +221,64 @@ public sealed class DefinitionStore
         return list.OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
     }
 
+    // ------------------------------------------------------------------ segments
+
+    /// <summary>Creates or replaces a JSON segment (the caller has validated it).</summary>
+    public async Task<StoredDocument> PutSegmentAsync(string segmentId, string json, CancellationToken cancellationToken = default)
+    {
+        var doc = new StoredDocument(json, _time.GetUtcNow());
+        await CommitOrThrowAsync([new RowWrite(WriteKind.Upsert, new StoredRow(SegmentPartition(segmentId), SegmentRow, Codec.Write(doc)))], cancellationToken).ConfigureAwait(false);
+        return doc;
+    }
+
+    /// <summary>A segment, or null.</summary>
+    public async Task<StoredDocument?> GetSegmentAsync(string segmentId, CancellationToken cancellationToken = default)
+    {
+        var row = await _store.GetAsync(Table, SegmentPartition(segmentId), SegmentRow, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : Codec.Read<StoredDocument>(row.Data);
+    }
+
+    /// <summary>Deletes a segment; false when there was none.</summary>
+    public async Task<bool> DeleteSegmentAsync(string segmentId, CancellationToken cancellationToken = default)
+    {
+        // A delete without an ETag fails only when the row is missing.
+        var result = await _store.CommitAsync(Table, [new RowWrite(WriteKind.Delete, new StoredRow(SegmentPartition(segmentId), SegmentRow, ""))], cancellationToken)
+            .ConfigureAwait(false);
+        return result.Status == CommitStatus.Ok;
+    }
+
+    /// <summary>Every segment, by id.</summary>
+    public async Task<IReadOnlyList<SegmentSummary>> ListSegmentsAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new List<SegmentSummary>();
+        await foreach (var (id, doc) in ScanSegmentsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var parsed = SegmentParser.Parse(doc.Json).Value;
+            list.Add(new SegmentSummary(id, parsed?.Name, parsed?.Description, doc.SavedAt));
+        }
+
+        return list.OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+    }
+
+    private async IAsyncEnumerable<(string Id, StoredDocument Document)> ScanSegmentsAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Other partitions (postcard batches) have free-form row keys: keep only segment partitions.
+        await foreach (var row in _store.ScanAsync(Table, SegmentRow, cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == SegmentRow && row.PartitionKey.StartsWith(SegmentPrefix, StringComparison.Ordinal))
+            {
+                yield return (row.PartitionKey[SegmentPrefix.Length..], Codec.Read<StoredDocument>(row.Data));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ catalog
 
     /// <summary>
-    /// Loads every published version, state and message into the catalog in one swap. A stored document that no longer parses
-    /// is logged and left out (the previous load keeps nothing of it either), so one bad row does not stop the engine.
+    /// Loads every published version, state and message into the catalog in one swap, then every JSON segment (replacing the
+    /// catalog's segments, so a deleted one is removed). A stored document that no longer parses is logged and left out (the
+    /// previous load keeps nothing of it either), so one bad row does not stop the engine.
     /// </summary>
     public async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
@@ -261,7 +322,22 @@ public sealed class DefinitionStore
                 }
             }
 
+            var segments = new List<Segment>();
+            await foreach (var (id, doc) in ScanSegmentsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var parsed = SegmentParser.Parse(doc.Json, Runtime.Engine.Catalog.ReservedSegmentIds);
+                if (parsed.IsValid && parsed.Value!.Id == id)
+                {
+                    segments.Add(parsed.Value);
+                }
+                else
+                {
+                    Log.StoredDocumentInvalid(_logger, SegmentPartition(id), SegmentRow, parsed.IsValid ? $"the document's id is '{parsed.Value!.Id}'" : string.Join("; ", parsed.Errors));
+                }
+            }
+
             _catalog.Load(versions, states, messages);
+            _catalog.ReplaceSegments(segments);
             LoadedAt = _time.GetUtcNow();
         }
         finally

@@ -31,7 +31,8 @@ public sealed class TemplateDataPaths
     public static readonly IReadOnlyList<string> EventProperties =
     [
         "orderId", "amount", "currency", "itemCount", "quantity", "category", "cartId", "cartTotal", "couponCode", "source",
-        "score", "comment", "medium", "reason", "segment", "previous", "productId", "productName", "url", "journey",
+        "score", "comment", "medium", "reason", "segment", "previous", "next", "causeEventId", "causeEventType", "productId", "productName", "url",
+        "journey",
     ];
 
     /// <summary>Builds the dictionary from the defaults and the configured extra paths.</summary>

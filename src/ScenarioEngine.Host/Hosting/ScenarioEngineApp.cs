@@ -5,10 +5,12 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ScenarioEngine.Analytics;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Host.Api;
 using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Host.Reports;
 using ScenarioEngine.Host.Settings;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
@@ -59,6 +61,8 @@ public static class ScenarioEngineApp
             .Validate(o => o.EventQueueCount is >= 1 and <= 64, "Engine:EventQueueCount must be 1 to 64.")
             .Validate(o => IsQueueName(o.QueuePrefix), "Engine:QueuePrefix must be lowercase letters, digits and hyphens (1 to 40), starting with a letter.")
             .Validate(o => IsTableName(o.CustomersTable), "Engine:CustomersTable must be 3 to 63 letters and digits, starting with a letter.")
+            .Validate(o => o.LeadScoring is null || CanScore(o.LeadScoring),
+                "Engine:LeadScoring needs a positive HalfLife (d.hh:mm:ss), a finite HotThreshold and finite PointsByEventType values, each event type once (case-insensitive).")
             .ValidateOnStart();
         services.AddOptions<EngineHostOptions>().BindConfiguration("Engine")
             .Validate(o => IsTableName(o.DefinitionsTable), "Engine:DefinitionsTable must be 3 to 63 letters and digits, starting with a letter.")
@@ -108,6 +112,7 @@ public static class ScenarioEngineApp
         services.AddSingleton<PublishChecks>();
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<SampleLoader>();
+        services.AddSingleton<CustomerReports>();
         services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) });
         services.AddSingleton(CreateChannels);
         services.AddSingleton(sp =>
@@ -155,6 +160,8 @@ public static class ScenarioEngineApp
         app.MapCustomersEndpoints();
         app.MapJourneysEndpoints();
         app.MapMessagesEndpoints();
+        app.MapSegmentsEndpoints();
+        app.MapReportsEndpoints();
         app.MapWebhooksEndpoints();
         app.MapPostcardsEndpoints();
         if (app.Services.GetRequiredService<HostMode>().CustomHandler)
@@ -253,6 +260,19 @@ public static class ScenarioEngineApp
         try
         {
             _ = new SendGridEventWebhook(new SendGridEventWebhookOptions { VerificationKey = key });
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool CanScore(LeadScoringOptions options)
+    {
+        try
+        {
+            _ = new LeadScorer(options);
             return true;
         }
         catch (ArgumentException)

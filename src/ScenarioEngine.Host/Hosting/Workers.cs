@@ -51,7 +51,7 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
         {
             // Daily: recency ages, so RFM segments and P(alive) change for everyone; changes arrive as ordinary events.
             var run = await engine.RecomputeAnalyticsAsync(time.GetUtcNow(), cancellationToken: ct).ConfigureAwait(false);
-            Log.AnalyticsRecomputed(logger, run.Customers, run.Updated, run.SegmentChanges);
+            Log.AnalyticsRecomputed(logger, run.Customers, run.Updated, run.SegmentChanges, run.Refreshed);
         }, stoppingToken));
         return Task.WhenAll(loops);
     }
@@ -128,7 +128,10 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
 
-/// <summary>Reloads the catalog from the definitions table periodically, so versions published by other processes go live here.</summary>
+/// <summary>
+/// Reloads the catalog from the definitions table periodically, so journey versions, messages and JSON segments saved by other
+/// processes go live here (segments with <see cref="Runtime.Engine.Catalog.ReplaceSegments"/>, so deleted ones go too).
+/// </summary>
 public sealed class CatalogRefresher(DefinitionStore definitions, IOptions<EngineHostOptions> options, TimeProvider time, ILogger<CatalogRefresher> logger) : BackgroundService
 {
     /// <inheritdoc />

@@ -30,7 +30,7 @@ public static class HostSettings
     [
         new(Storage, true, "Storage account connection string; UseDevelopmentStorage=true means Azurite, \"memory\" the in-memory store."),
         new("Engine:CustomersTable", false, "Table holding one partition per customer."),
-        new("Engine:DefinitionsTable", false, "Table holding journey drafts, published versions and messages."),
+        new("Engine:DefinitionsTable", false, "Table holding journey drafts, published versions, messages, JSON segments and postcard batches."),
         new("Engine:QueuePrefix", false, "Prefix of every queue name (the function.json files use \"se\")."),
         new("Engine:EventQueueCount", false, "Number of events queues customers are spread over (the function.json files have 4)."),
         new("Engine:Workers", false, "Run the queue workers, sweeper and scheduled triggers in this process (true standalone, false under Functions)."),
@@ -43,6 +43,8 @@ public static class HostSettings
         new("Engine:Caps", false, "Frequency caps across journeys, medium:max/duration with * for all media, e.g. email:1/P1D,*:3/P7D; empty for none."),
         new("Engine:OverCap", false, "What happens to a message over a cap: skip (recorded with the reason) or defer."),
         new("Engine:AnalyticsInterval", false, "How often RFM, P(alive) and segment membership are recomputed (d.hh:mm:ss)."),
+        new("Engine:LeadScoring:HalfLife", false, "Lead scoring: how long until an event's points count half (d.hh:mm:ss); scoring is on only with Engine:LeadScoring:PointsByEventType:<type> values."),
+        new("Engine:LeadScoring:HotThreshold", false, "Lead scoring: the lead.score at or above which lead.hot is true."),
         new("ApiKeys:Events", true, "API key(s) for shops (scope events), comma-separated to rotate."),
         new("ApiKeys:Admin", true, "API key(s) for marketers and operators (scope admin, which includes events)."),
         new("SendGrid:ApiKey", true, "SendGrid API key; empty records email instead of sending it."),
