@@ -32,11 +32,60 @@ internal static class Throughput
         }
 
         await using var azurite = await AzuriteProcess.StartAsync().ConfigureAwait(false);
+        if (target == "azurite-ops")
+        {
+            await OperationLatencyAsync(azurite.ConnectionString, output).ConfigureAwait(false);
+            return;
+        }
+
         var counter = new StorageCallCounter();
         await RawInsertRateAsync(azurite.ConnectionString, workers * 4, TimeSpan.FromSeconds(10), output).ConfigureAwait(false);
-        var store = new AzureRowStore(azurite.ConnectionString, counter);
-        var queues = new AzureQueueFactory(azurite.ConnectionString, counter);
+        var times = new OperationTimes();
+        var store = new TimedRowStore(new AzureRowStore(azurite.ConnectionString, counter), times);
+        var queues = new TimedQueueFactory(new AzureQueueFactory(azurite.ConnectionString, counter), times);
         await RunEngineAsync(store, queues, () => counter.Total, events, workers, output).ConfigureAwait(false);
+        output.WriteLine("  time per storage operation: " + times);
+    }
+
+    /// <summary>Mean latency of each storage operation the hot path uses, on a small table and on one with 20,000 rows.</summary>
+    private static async Task OperationLatencyAsync(string connectionString, TextWriter output)
+    {
+        var store = new AzureRowStore(connectionString);
+        var queue = new AzureQueueFactory(connectionString).Get("ops" + Guid.NewGuid().ToString("N")[..8]);
+        await queue.CreateAsync().ConfigureAwait(false);
+        foreach (var rows in new[] { 0, 20_000 })
+        {
+            var table = "ops" + Guid.NewGuid().ToString("N")[..8];
+            await store.CreateTableAsync(table).ConfigureAwait(false);
+            await Parallel.ForEachAsync(Enumerable.Range(0, rows / 4), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                await store.CommitAsync(table, Enumerable.Range(0, 4).Select(k => new RowWrite(WriteKind.Insert, new StoredRow($"fill{i}", $"r{k}", "{}"))).ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+            async Task<double> TimeAsync(Func<int, Task> op)
+            {
+                var sw = Stopwatch.StartNew();
+                for (var i = 0; i < 200; i++)
+                {
+                    await op(i).ConfigureAwait(false);
+                }
+
+                return sw.Elapsed.TotalMilliseconds / 200;
+            }
+
+            var batch = await TimeAsync(i => store.CommitAsync(table, [new RowWrite(WriteKind.Insert, new StoredRow($"c{i}", "a|profile", "{\"x\":1}")),
+                new RowWrite(WriteKind.Insert, new StoredRow($"c{i}", "i|j:1", "{}")), new RowWrite(WriteKind.Insert, new StoredRow($"c{i}", "x|e1", "{}"))]));
+            var single = await TimeAsync(i => store.CommitAsync(table, [new RowWrite(WriteKind.Insert, new StoredRow($"s{i}", "a|profile", "{}"))]));
+            var query = await TimeAsync(i => store.QueryAsync(table, $"c{i}", "a", "p"));
+            var send = await TimeAsync(i => queue.SendAsync("{}"));
+            var receive = await TimeAsync(async i =>
+            {
+                foreach (var item in await queue.ReceiveAsync(1, TimeSpan.FromMinutes(1)).ConfigureAwait(false))
+                {
+                    await queue.DeleteAsync(item).ConfigureAwait(false);
+                }
+            });
+            output.WriteLine($"table with {rows} other rows, one request at a time: batch of 3 {batch:F1} ms, batch of 1 {single:F1} ms, " +
+                             $"partition range query {query:F1} ms; queue send {send:F1} ms, receive+delete {receive:F1} ms");
+        }
     }
 
     private static async Task RawInsertRateAsync(string connectionString, int concurrency, TimeSpan duration, TextWriter output)
@@ -121,12 +170,55 @@ internal static class Throughput
         await Task.WhenAll(pumps).ConfigureAwait(false);
         var calls = storageCalls() - callsBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        output.WriteLine($"{store.GetType().Name}: {eventCount} events ({customers} customers), {workers} workers: accepted in {accepted.TotalSeconds:F2} s, " +
+        output.WriteLine($"{(store is InMemoryRowStore ? "in memory" : "Azurite")}: {eventCount} events ({customers} customers), {workers} workers: accepted in {accepted.TotalSeconds:F2} s, " +
                          $"applied and dispatched in {elapsed.TotalSeconds:F2} s = {eventCount / elapsed.TotalSeconds:F0} events/s");
         output.WriteLine($"  messages sent {engine.Metrics.Sent} (expected {expectedSends}, distinct keys {channel.Sent.Select(m => m.IdempotencyKey).Distinct().Count()}), " +
                          $"events applied {engine.Metrics.EventsApplied}, conflicts {engine.Metrics.Conflicts}");
         output.WriteLine($"  storage calls {calls} = {(double)calls / eventCount:F2} per event (idle polling included); allocated {allocated / eventCount / 1024.0:F1} KiB per event; " +
                          $"working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB");
+
+        // The daily analytics job over the same customers: scan, fit, and the analytics.updated / segment.entered events it ingests,
+        // until they are all applied.
+        var appliedBefore = engine.Metrics.EventsApplied;
+        callsBefore = storageCalls();
+        clock.Restart();
+        var run = await engine.RecomputeAnalyticsAsync(DateTimeOffset.UtcNow.AddDays(1)).ConfigureAwait(false);
+        var scanned = clock.Elapsed;
+        var produced = run.Updated + run.SegmentChanges + run.Refreshed;
+        using var drain = new CancellationTokenSource();
+        var drainers = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            while (!drain.IsCancellationRequested)
+            {
+                if (await engine.PumpAllAsync().ConfigureAwait(false) == 0)
+                {
+                    await Task.Delay(5).ConfigureAwait(false);
+                }
+            }
+        })).ToList();
+        async Task<int> BacklogAsync()
+        {
+            var n = 0;
+            foreach (var name in engine.AllQueueNames().Where(q => q != engine.Options.TimerQueue))
+            {
+                n += await queues.Get(name).CountAsync().ConfigureAwait(false);
+            }
+
+            return n;
+        }
+
+        while (engine.Metrics.EventsApplied - appliedBefore < produced || await BacklogAsync().ConfigureAwait(false) > 0)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        drain.Cancel();
+        await Task.WhenAll(drainers).ConfigureAwait(false);
+        var total = clock.Elapsed;
+        var recomputeCalls = storageCalls() - callsBefore;
+        output.WriteLine($"  daily analytics over {run.Customers} customers: scan and fit {scanned.TotalSeconds:F2} s, {produced} events applied, total {total.TotalSeconds:F2} s " +
+                         $"= {total.TotalMilliseconds / run.Customers:F2} ms and {(double)recomputeCalls / run.Customers:F2} storage calls per customer " +
+                         $"(one million customers at this rate: {total.TotalMilliseconds / run.Customers * 1_000_000 / 3_600_000:F1} h)");
     }
 
     /// <summary>Azurite started from the repository's pinned npm package on free ports, in memory.</summary>
