@@ -75,7 +75,7 @@ fi
 echo "Building the host ..."
 dotnet build src/ScenarioEngine.Host -c Release -nologo -v q
 
-export Engine__Workers=true
+export Engine__Workers="${Engine__Workers:-true}"
 export Samples__Load=true
 export Samples__Path="$PWD/samples"
 dotnet src/ScenarioEngine.Host/bin/Release/net10.0/ScenarioEngine.Host.dll --urls "http://localhost:$port" &
