@@ -6,10 +6,18 @@ using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Channels;
 
+/// <summary>A day's postcard batch as exported.</summary>
+/// <param name="Day">The batch day.</param>
+/// <param name="Rows">The cards.</param>
+/// <param name="ExportedAt">When the batch was first exported.</param>
+/// <param name="FirstExport">True when this call exported it.</param>
+public sealed record PostcardExport(DateOnly Day, IReadOnlyList<PostcardRow> Rows, DateTimeOffset ExportedAt, bool FirstExport);
+
+
 /// <summary>
 /// Postcards go into daily batches for a print vendor: each card is a row of the day's partition (the send date in
 /// <see cref="TimeZone"/>), keyed by the idempotency key so a retried send adds nothing; <see cref="ReadBatchAsync"/> gives the
-/// day's cards for <see cref="PostcardCsv"/>. The address comes from the profile attributes of docs/events.md.
+/// day's cards for <see cref="PostcardCsv"/>, and <see cref="ExportAsync"/> closes a day's batch once. The address comes from the profile attributes of docs/events.md.
 /// </summary>
 public sealed class PostcardBatchChannel : IChannel
 {
@@ -64,7 +72,13 @@ public sealed class PostcardBatchChannel : IChannel
             Fields = message.Content.Where(kv => kv.Key.StartsWith("fields.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key["fields.".Length..], kv => (string?)kv.Value, StringComparer.Ordinal),
         };
+        // A day's batch is exported once: a card that arrives after the export goes into the next day's batch.
         var day = BatchDate(_time.GetUtcNow());
+        while (await _store.GetAsync(_table, Partition(day), ExportedKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            day = day.AddDays(1);
+        }
+
         var card = new StoredCard(message.CustomerId, message.JourneyId, message.StepId, message.MessageId, row);
         var stored = new StoredRow(PartitionPrefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Key(message.IdempotencyKey), JsonSerializer.Serialize(card));
         var result = await _store.CommitAsync(_table, [new RowWrite(WriteKind.Insert, stored)], cancellationToken).ConfigureAwait(false);
@@ -80,9 +94,32 @@ public sealed class PostcardBatchChannel : IChannel
     /// <summary>The cards of one day, in the order of their keys.</summary>
     public async Task<IReadOnlyList<PostcardRow>> ReadBatchAsync(DateOnly day, CancellationToken cancellationToken = default)
     {
-        var rows = await _store.QueryAsync(_table, PartitionPrefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "", "\uffff", cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => JsonSerializer.Deserialize<StoredCard>(r.Data)!.Row).ToList();
+        var rows = await _store.QueryAsync(_table, Partition(day), "", "\uffff", cancellationToken).ConfigureAwait(false);
+        return rows.Where(r => r.RowKey != ExportedKey).Select(r => JsonSerializer.Deserialize<StoredCard>(r.Data)!.Row).ToList();
     }
+
+    /// <summary>
+    /// Exports a day's batch: the first export closes it (later cards go to the next day) and records when; a later call returns the
+    /// same cards with the time of the first export, so the caller can refuse a second print run.
+    /// </summary>
+    public async Task<PostcardExport> ExportAsync(DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var marker = new StoredRow(Partition(day), ExportedKey, JsonSerializer.Serialize(now));
+        var result = await _store.CommitAsync(_table, [new RowWrite(WriteKind.Insert, marker)], cancellationToken).ConfigureAwait(false);
+        var first = result.Status == CommitStatus.Ok;
+        var exportedAt = now;
+        if (!first && await _store.GetAsync(_table, Partition(day), ExportedKey, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            exportedAt = JsonSerializer.Deserialize<DateTimeOffset>(existing.Data);
+        }
+
+        return new PostcardExport(day, await ReadBatchAsync(day, cancellationToken).ConfigureAwait(false), exportedAt, first);
+    }
+
+    private const string ExportedKey = "~exported";
+
+    private static string Partition(DateOnly day) => PartitionPrefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Key(string idempotencyKey) =>
         idempotencyKey.Length <= 200 && !idempotencyKey.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c))

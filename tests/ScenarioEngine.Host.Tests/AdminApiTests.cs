@@ -306,7 +306,7 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
         byte[] bytes = [];
         await TestHost.WaitUntilAsync(async () =>
         {
-            bytes = await _host.Admin.GetByteArrayAsync($"/api/postcards/batches/{day}.csv");
+            bytes = await _host.Admin.GetByteArrayAsync($"/api/postcards/batches/{day}.csv?preview=true");
             return System.Text.Encoding.UTF8.GetString(bytes).Contains("420-0853", StringComparison.Ordinal);
         }, TimeSpan.FromSeconds(10), "the card in the batch");
         var csv = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
@@ -315,6 +315,16 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.StartsWith("name,postal_code,region,city,address_line1,address_line2,country,greeting\r\n", csv, StringComparison.Ordinal);
         Assert.Contains("高橋 舞,420-0853,静岡県,静岡市葵区,追手町1-2-3,,,Dear 舞", csv, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await _host.Admin.GetAsync("/api/postcards/batches/tomorrow.csv")).StatusCode);
+
+        // Exported once: the first export closes the batch, a second one is refused unless asked for again.
+        var export = await _host.Admin.GetAsync($"/api/postcards/batches/{day}.csv");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Contains("420-0853", System.Text.Encoding.UTF8.GetString(await export.Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
+        Assert.True(export.Headers.Contains("X-Postcard-Batch-Exported-At"));
+        var second = await _host.Admin.GetAsync($"/api/postcards/batches/{day}.csv");
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("already exported", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Admin.GetAsync($"/api/postcards/batches/{day}.csv?again=true")).StatusCode);
     }
 
     [Fact]

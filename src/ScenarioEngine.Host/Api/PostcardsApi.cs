@@ -12,12 +12,12 @@ public static class PostcardsApi
     public static IEndpointRouteBuilder MapPostcardsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/postcards/batches/{date}.csv", BatchAsync).RequireScope(ApiScope.Admin).WithTags("Postcards")
-            .WithSummary("The day's postcards as CSV (UTF-8 with BOM, CRLF): address columns, then the message fields.");
+            .WithSummary("Exports the day's postcards as CSV (UTF-8 with BOM, CRLF) once; ?preview=true looks without closing the batch, ?again=true downloads an exported batch again.");
         return app;
     }
 
     /// <summary>One day's batch; a day without cards gives the header row only.</summary>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BatchAsync(string date, ChannelSet channels, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BatchAsync(string date, bool? again, bool? preview, ChannelSet channels, HttpContext http, CancellationToken cancellationToken)
     {
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
@@ -29,7 +29,22 @@ public static class PostcardsApi
             return Problems.NotFound("Postcards are not batched in this host.");
         }
 
-        var rows = await postcards.ReadBatchAsync(day, cancellationToken).ConfigureAwait(false);
-        return TypedResults.File(PostcardCsv.ToBytes(rows), "text/csv; charset=utf-8", $"postcards-{date}.csv");
+        if (preview == true)
+        {
+            // A look at the batch so far: it stays open.
+            return TypedResults.File(PostcardCsv.ToBytes(await postcards.ReadBatchAsync(day, cancellationToken).ConfigureAwait(false)), "text/csv; charset=utf-8", $"postcards-{date}-preview.csv");
+        }
+
+        // The first download closes the day's batch (later cards go to the next day); a second download needs ?again=true, so a
+        // batch is not printed twice by accident.
+        var export = await postcards.ExportAsync(day, cancellationToken).ConfigureAwait(false);
+        var exportedAt = export.ExportedAt.ToString("O", CultureInfo.InvariantCulture);
+        if (!export.FirstExport && again != true)
+        {
+            return Problems.Conflict($"The postcard batch of {date} was already exported at {exportedAt}; add ?again=true to download it again.");
+        }
+
+        http.Response.Headers["X-Postcard-Batch-Exported-At"] = exportedAt;
+        return TypedResults.File(PostcardCsv.ToBytes(export.Rows), "text/csv; charset=utf-8", $"postcards-{date}.csv");
     }
 }
