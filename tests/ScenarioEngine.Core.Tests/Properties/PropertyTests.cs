@@ -276,4 +276,46 @@ public sealed class PropertyTests
 
         Check.One(Runs, property);
     }
+
+    [Fact]
+    public void SendPolicy_SuppressedOrWithoutConsent_NeverSendsNorDefers()
+    {
+        // Any medium, transactional or not, any history, caps, quiet hours and instant: a customer without consent for a medium
+        // that needs it, or suppressed for it, gets nothing by it, not even later.
+        var gen =
+            from medium in Gen.Elements("email", "line", "postcard", "webhook")
+            from transactional in Gen.Elements(true, false)
+            from consented in Gen.Elements("email", "line", "postcard", "webhook").ArrayOf()
+            from suppressed in Gen.Elements("email", "line", "postcard", "webhook").ArrayOf()
+            from minutes in Gen.Choose(0, 60 * 24 * 14)
+            from sent in Gen.Choose(0, 5)
+            from zone in Gen.Elements(Zones)
+            select (medium, transactional, consented, suppressed, minutes, sent, zone);
+        var options = new SendPolicyOptions
+        {
+            Caps = [new FrequencyCap(null, 2, TimeSpan.FromDays(1))],
+            QuietHours = new QuietHours(new TimeOnly(21, 0), new TimeOnly(9, 0)),
+        };
+        var property = Prop.ForAll(gen.ToArbitrary(), c =>
+        {
+            var profile = new CustomerProfile("c1") { TimeZone = c.zone };
+            foreach (var m in c.consented)
+            {
+                profile.Consent[m] = true;
+            }
+
+            foreach (var m in c.suppressed)
+            {
+                profile.Suppressed[m] = "bounce";
+            }
+
+            var now = T0.AddMinutes(c.minutes);
+            var history = Enumerable.Range(0, c.sent).Select(i => new SentMessage(c.medium, now.AddHours(-i), false)).ToList();
+            var decision = SendPolicy.Decide(c.medium, c.transactional, profile, history, now, options);
+            var blocked = c.suppressed.Contains(c.medium) || (options.ConsentRequired.Contains(c.medium) && !c.consented.Contains(c.medium));
+            return !blocked || decision.Outcome == PolicyOutcome.Skip;
+        });
+
+        Check.One(Runs, property);
+    }
 }
