@@ -156,19 +156,7 @@ public static class CustomersApi
             WaitForEventStep w => new WaitingFor("event", i.WakeAt, w.Match.Event),
             _ => null,
         };
-        return new CustomerJourney(i.JourneyId, i.Version, i.InstanceId, i.Status, i.Step, step is null ? null : StepType(step), waiting,
+        return new CustomerJourney(i.JourneyId, i.Version, i.InstanceId, i.Status, i.Step, step?.Type, waiting,
             i.EnteredAt, i.StepEnteredAt, i.Holdout, i.Variant, i.GoalDeadline, i.ConvertedAt, i.ExitedAt, i.ExitReason);
     }
-
-    /// <summary>The journey language's name of a step type.</summary>
-    public static string StepType(Step step) => step switch
-    {
-        SendStep => "send",
-        WaitStep => "wait",
-        WaitForEventStep => "waitForEvent",
-        BranchStep => "branch",
-        SplitStep => "split",
-        UpdateStep => "update",
-        _ => "exit",
-    };
 }

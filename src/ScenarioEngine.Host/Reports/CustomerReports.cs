@@ -97,16 +97,7 @@ public sealed class CustomerReports(IRowStore store, JourneyEngine engine, TimeP
         await foreach (var row in store.ScanAsync(engine.Options.CustomersTable, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
         {
             var computed = Codec.Read<ProfileDoc>(row.Data).Computed;
-            double Number(string key) => computed.TryGetValue(key, out var v) && v.TryGetNumber(out var n) && double.IsFinite(n) ? n : 0;
-            DateTimeOffset? Time(string key) => computed.TryGetValue(key, out var v) && v.TryGetTime(out var t) ? t : null;
-            var orders = new PurchaseAggregates
-            {
-                OrderCount = (int)Number("orders.count"),
-                TotalSpend = (decimal)Number("orders.total"),
-                Items = (long)Number("orders.items"),
-                FirstPurchaseAt = Time("orders.firstAt"),
-                LastPurchaseAt = Time("orders.lastAt"),
-            };
+            var orders = ProfileFigures.Orders(computed);
             int? nps = computed.TryGetValue("nps.score", out var s) && s.TryGetNumber(out var score) && score is >= 0 and <= 10 ? (int)Math.Floor(score) : null;
             var rfm = computed.TryGetValue("rfm.segment", out var r) && r.Kind == ValueKind.String ? r.AsString : null;
             list.Add(new CustomerFigures(row.PartitionKey, orders, nps, rfm));
@@ -228,14 +219,7 @@ public sealed class CustomerReports(IRowStore store, JourneyEngine engine, TimeP
     /// </summary>
     private static FitResult Fit(IReadOnlyList<CustomerFigures> buyers, DateTimeOffset asOf)
     {
-        var summaries = buyers.Select(b =>
-        {
-            var o = b.Orders;
-            var first = o.FirstPurchaseAt!.Value;
-            var age = Math.Max((asOf - first).TotalDays / DaysPerWeek, 0);
-            var recency = Math.Min(Math.Max((o.LastPurchaseAt!.Value - first).TotalDays / DaysPerWeek, 0), age);
-            return new CustomerSummary(b.CustomerId, o.OrderCount - 1, o.OrderCount > 1 ? recency : 0, age, o.OrderCount > 1 ? Math.Max(o.AverageSpend, 0m) : 0m);
-        }).ToList();
+        var summaries = buyers.Select(b => ProfileFigures.Summary(b.CustomerId, b.Orders, asOf)).ToList();
         var repeat = summaries.Count(s => s.Frequency > 0);
         if (repeat < MinimumRepeatCustomers)
         {

@@ -42,10 +42,10 @@ public sealed partial class JourneyEngine
             profiles.Add(Codec.Read<ProfileDoc>(row.Data).ToProfile(row.PartitionKey));
         }
 
-        var buyers = profiles.Select(p => (Profile: p, Orders: Aggregates(p))).Where(x => x.Orders.OrderCount > 0).ToList();
+        var buyers = profiles.Select(p => (Profile: p, Orders: ProfileFigures.Orders(p.Computed))).Where(x => x.Orders.OrderCount > 0).ToList();
         var values = buyers.Select(b => RfmValues.From(b.Orders, asOf)).ToList();
         var breakpoints = buyers.Count == 0 ? null : fixedBreakpoints ?? RfmBreakpoints.FromPopulation(values);
-        var summaries = buyers.Select(b => Summary(b.Profile.CustomerId, b.Orders, asOf)).ToList();
+        var summaries = buyers.Select(b => ProfileFigures.Summary(b.Profile.CustomerId, b.Orders, asOf)).ToList();
         BgNbdModel? clv = null;
         if (summaries.Count(s => s.Frequency > 0) >= 20)
         {
@@ -144,11 +144,16 @@ public sealed partial class JourneyEngine
 
         return !SegmentMembership.Evaluate(probe, Catalog.Segments, asOf).IsEmpty;
     }
+}
 
-    private static PurchaseAggregates Aggregates(CustomerProfile p)
+/// <summary>The purchase figures kept on a profile, as the analytics library's inputs (shared by the daily job and the reports).</summary>
+public static class ProfileFigures
+{
+    /// <summary>The order aggregates from the computed orders.* values.</summary>
+    public static PurchaseAggregates Orders(IReadOnlyDictionary<string, Value> computed)
     {
-        double Number(string key) => p.Computed.TryGetValue(key, out var v) && v.TryGetNumber(out var n) ? n : 0;
-        DateTimeOffset? Time(string key) => p.Computed.TryGetValue(key, out var v) && v.TryGetTime(out var t) ? t : null;
+        double Number(string key) => computed.TryGetValue(key, out var v) && v.TryGetNumber(out var n) && double.IsFinite(n) ? n : 0;
+        DateTimeOffset? Time(string key) => computed.TryGetValue(key, out var v) && v.TryGetTime(out var t) ? t : null;
         return new PurchaseAggregates
         {
             OrderCount = (int)Number("orders.count"),
@@ -159,12 +164,16 @@ public sealed partial class JourneyEngine
         };
     }
 
-    /// <summary>The BG/NBD summary in weeks from the profile's aggregates (repeat purchases counted per order, not per distinct day).</summary>
-    private static CustomerSummary Summary(string customerId, PurchaseAggregates orders, DateTimeOffset asOf)
+    /// <summary>
+    /// The BG/NBD / Gamma-Gamma summary in weeks (repeat purchases counted per order, not per distinct day), with the average order
+    /// value as the average repeat spend: profiles keep totals, not each order's amount.
+    /// </summary>
+    public static CustomerSummary Summary(string customerId, PurchaseAggregates orders, DateTimeOffset asOf)
     {
         var first = orders.FirstPurchaseAt!.Value;
         var age = Math.Max((asOf - first).TotalDays / 7, 0);
         var recency = Math.Min(Math.Max((orders.LastPurchaseAt!.Value - first).TotalDays / 7, 0), age);
-        return new CustomerSummary(customerId, orders.OrderCount - 1, orders.OrderCount > 1 ? recency : 0, age);
+        var repeat = orders.OrderCount > 1;
+        return new CustomerSummary(customerId, orders.OrderCount - 1, repeat ? recency : 0, age, repeat ? Math.Max(orders.AverageSpend, 0m) : 0m);
     }
 }
