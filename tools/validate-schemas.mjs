@@ -8,8 +8,9 @@
 //   samples/journeys/*.json   must be valid against schemas/journey.schema.json
 //   samples/messages/*.json   must be valid against schemas/message.schema.json
 //   samples/events/*.jsonl    every non-empty line must be valid against schemas/event.schema.json
+//   samples/segments/*.json   must be valid against schemas/segment.schema.json (which $refs journey.schema.json)
 //   tests/ScenarioEngine.Cli.Tests/bad/<kind>.<name>.json   must be INVALID against the <kind> schema
-//                             (kind: journey, message or event)
+//                             (kind: journey, message, event or segment)
 //
 // Prints one JSON object to stdout: {"ok", "schemas", "checked", "unexpected", "results": [...]}; each result is
 // {"file", "line"?, "schema", "expect": "valid"|"invalid", "valid", "errors": [{"instancePath", "message", "params"}]}.
@@ -56,7 +57,9 @@ function main() {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
 
-  const schemaKinds = ["journey", "message", "event"];
+  // segment.schema.json refers to journey.schema.json's $defs by a relative URI ("journey.schema.json#/$defs/..."),
+  // resolved against its $id: the journey schema is compiled first, which registers it under its own $id.
+  const schemaKinds = ["journey", "message", "event", "segment"];
   const validators = {};
   for (const kind of schemaKinds) {
     const file = join(root, "schemas", `${kind}.schema.json`);
@@ -104,6 +107,10 @@ function main() {
     checkJsonFile("message", "valid", file);
   }
 
+  for (const file of listFiles("samples/segments", ".json")) {
+    checkJsonFile("segment", "valid", file);
+  }
+
   for (const file of listFiles("samples/events", ".jsonl")) {
     const lines = readText(file).split(/\r?\n/);
     lines.forEach((text, i) => {
@@ -127,7 +134,7 @@ function main() {
     const name = file.slice(file.lastIndexOf(sep) + 1);
     const kind = name.split(".")[0];
     if (!schemaKinds.includes(kind)) {
-      fail(`${rel(file)}: a bad document's name must start with journey., message. or event.`);
+      fail(`${rel(file)}: a bad document's name must start with journey., message., event. or segment.`);
     }
 
     checkJsonFile(kind, "invalid", file);

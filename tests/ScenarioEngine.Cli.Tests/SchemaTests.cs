@@ -46,6 +46,7 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
         ["message.postcard-field-not-string.json"] = "$.postcard.fields.copies",
         ["message.bad-id.json"] = "$.id",
         ["message.webhook-without-payload.json"] = "$.webhook.payload",
+        ["segment.unknown-operator.json"] = "$.when.between",
     };
 
     private static readonly string[] PlaceholderRoots =
@@ -86,6 +87,7 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
     {
         Assert.True(Files("samples/journeys", "*.json").Count >= 6, "expected at least six sample journeys");
         Assert.True(Files("samples/messages", "*.json").Count >= 6, "expected sample messages");
+        Assert.True(Files("samples/segments", "*.json").Count >= 2, "expected sample segments");
 
         // One event stream per journey, named after it.
         foreach (var journey in Files("samples/journeys", "*.json"))
@@ -161,6 +163,23 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
     }
 
     [Fact]
+    public void Sample_segments_parse_and_are_named_by_their_id()
+    {
+        var problems = new List<string>();
+        foreach (var file in Files("samples/segments", "*.json"))
+        {
+            var result = SegmentParser.Parse(File.ReadAllText(file, Encoding.UTF8), ScenarioEngine.Runtime.Engine.Catalog.ReservedSegmentIds);
+            problems.AddRange(result.Errors.Select(e => $"{Rel(file)}: {e}"));
+            if (result.Value is { } segment && segment.Id != Path.GetFileNameWithoutExtension(file))
+            {
+                problems.Add($"{Rel(file)}: the id is '{segment.Id}' but the file name says '{Path.GetFileNameWithoutExtension(file)}'");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
     public void Every_bad_document_has_an_expectation()
     {
         var onDisk = Files("tests/ScenarioEngine.Cli.Tests/bad", "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
@@ -178,7 +197,9 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
         // The C# parser rejects it, and for the intended reason.
         var errors = file.StartsWith("message.", StringComparison.Ordinal)
             ? MessageParser.Parse(json).Errors
-            : JourneyParser.Parse(json, SampleMessages()).Errors;
+            : file.StartsWith("segment.", StringComparison.Ordinal)
+                ? SegmentParser.Parse(json, ScenarioEngine.Runtime.Engine.Catalog.ReservedSegmentIds).Errors
+                : JourneyParser.Parse(json, SampleMessages()).Errors;
         Assert.NotEmpty(errors);
         Assert.True(errors.Any(e => e.Path == expectedPath), $"expected an error at {expectedPath}; the parser said:\n{string.Join('\n', errors)}");
 
@@ -226,7 +247,7 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
 
     private static IEnumerable<string> ExpectedAjvItems()
     {
-        foreach (var f in Files("samples/journeys", "*.json").Concat(Files("samples/messages", "*.json")))
+        foreach (var f in Files("samples/journeys", "*.json").Concat(Files("samples/messages", "*.json")).Concat(Files("samples/segments", "*.json")))
         {
             yield return Rel(f);
         }

@@ -8,18 +8,19 @@ using ScenarioEngine.Runtime.Engine;
 namespace ScenarioEngine.Host.Hosting;
 
 /// <summary>What loading the samples did.</summary>
-public sealed record SampleLoadResult(int Messages, int Published, int Unchanged, IReadOnlyList<string> Skipped);
+public sealed record SampleLoadResult(int Messages, int Published, int Unchanged, IReadOnlyList<string> Skipped, int Segments = 0);
 
 /// <summary>
-/// Loads samples/messages/*.json and publishes samples/journeys/*.json through the same validation as the API. A journey
-/// whose latest published version has the same text is left alone, so restarts do not pile up versions.
+/// Loads samples/messages/*.json and samples/segments/*.json and publishes samples/journeys/*.json through the same
+/// validation as the API. A journey whose latest published version has the same text is left alone, so restarts do not
+/// pile up versions; a message or segment whose stored text is the same is not rewritten.
 /// </summary>
 public sealed class SampleLoader(DefinitionStore definitions, JourneyEngine engine, PublishChecks checks, IOptions<SamplesOptions> options, ILogger<SampleLoader> logger)
 {
     /// <summary>The samples folder the settings name (default ./samples).</summary>
     public string Folder => Path.GetFullPath(string.IsNullOrWhiteSpace(options.Value.Path) ? "samples" : options.Value.Path);
 
-    /// <summary>Loads every sample message and journey.</summary>
+    /// <summary>Loads every sample message, segment and journey.</summary>
     public async Task<SampleLoadResult> LoadAsync(CancellationToken cancellationToken = default)
     {
         var folder = Folder;
@@ -51,6 +52,27 @@ public sealed class SampleLoader(DefinitionStore definitions, JourneyEngine engi
             messages++;
         }
 
+        // Segments are stored as PUT /api/segments/{id} stores them: validated by SegmentParser (reserved RFM ids refused).
+        var segments = 0;
+        foreach (var file in Files(Path.Combine(folder, "segments")))
+        {
+            var json = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            var parsed = SegmentParser.Parse(json, Runtime.Engine.Catalog.ReservedSegmentIds);
+            if (parsed.Errors.Count > 0 || parsed.Value is null)
+            {
+                Skip(file, parsed.Errors);
+                continue;
+            }
+
+            var stored = await definitions.GetSegmentAsync(parsed.Value.Id, cancellationToken).ConfigureAwait(false);
+            if (stored?.Json != json)
+            {
+                await definitions.PutSegmentAsync(parsed.Value.Id, json, cancellationToken).ConfigureAwait(false);
+            }
+
+            segments++;
+        }
+
         await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
         var published = 0;
         var unchanged = 0;
@@ -79,7 +101,7 @@ public sealed class SampleLoader(DefinitionStore definitions, JourneyEngine engi
 
         await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
         Log.SamplesLoaded(logger, messages, published, unchanged);
-        return new SampleLoadResult(messages, published, unchanged, skipped);
+        return new SampleLoadResult(messages, published, unchanged, skipped, segments);
 
         void Skip(string file, IReadOnlyList<ValidationError> errors)
         {

@@ -54,7 +54,7 @@ public static class HostSettings
         new("Webhook:Url", false, "Where webhook messages are POSTed; empty records them instead."),
         new("Webhook:Secret", true, "HMAC secret signing webhook messages (X-ScenarioEngine-Signature)."),
         new("Templates:DataPaths", false, "Extra template data paths (comma-separated, e.g. profile.memberRank,event.sku) publishing accepts."),
-        new("Samples:Load", false, "Load samples/messages and publish samples/journeys at start (local runs)."),
+        new("Samples:Load", false, "Load samples/messages and samples/segments and publish samples/journeys at start (local runs)."),
         new("Samples:Path", false, "The samples folder (default: samples under the working directory)."),
     ];
 }
