@@ -142,7 +142,13 @@ public sealed class AzureRowStore : IRowStore
         var result = await Client(table).SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
         if (result.Status == TableStatus.Ok)
         {
-            return CommitResult.Ok;
+            var etags = new string?[writes.Count];
+            for (var i = 0; i < writes.Count && i < result.ETags.Count; i++)
+            {
+                etags[i] = writes[i].Kind == WriteKind.Delete || result.ETags[i] == default ? null : result.ETags[i].ToString();
+            }
+
+            return CommitResult.Ok with { ETags = etags };
         }
 
         var index = result.FailedIndex ?? (writes.Count == 1 ? 0 : throw new RequestFailedException(

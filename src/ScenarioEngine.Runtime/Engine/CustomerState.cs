@@ -59,6 +59,52 @@ internal sealed class CustomerState
 
     public int PendingWriteCount => _writes.Count + DirtyInstances.Count + 2;
 
+    /// <summary>
+    /// After a successful commit of <paramref name="batch"/>: takes the new ETags into the rows as read and starts a fresh batch, so the
+    /// state can be written again without reading the partition. False when the provider gave no ETags (then re-read).
+    /// </summary>
+    public bool AfterCommit(IReadOnlyList<RowWrite> batch, CommitResult result)
+    {
+        if (result.Status != CommitStatus.Ok || result.ETags is not { } etags || etags.Count != batch.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (kind, key) = (batch[i].Kind, batch[i].Row.RowKey);
+            if (kind != WriteKind.Delete && etags[i] is null)
+            {
+                return false;
+            }
+
+            if (key == Codec.ProfileKey)
+            {
+                ProfileETag = etags[i];
+            }
+            else if (Instances.TryGetValue(key, out var instance))
+            {
+                Instances[key] = (instance.Doc, etags[i]);
+            }
+            else if (Outbox.TryGetValue(key, out var outbox))
+            {
+                if (kind == WriteKind.Delete)
+                {
+                    Outbox.Remove(key);
+                }
+                else
+                {
+                    Outbox[key] = (outbox.Doc, etags[i]);
+                }
+            }
+        }
+
+        _writes.Clear();
+        _journal.Clear();
+        DirtyInstances.Clear();
+        return true;
+    }
+
     /// <summary>Builds the batch: the extra writes, dirty instances, one time-line row for the journal, and the profile (always, so its ETag serialises writers).</summary>
     public List<RowWrite> BuildBatch(DateTimeOffset now, TimeSpan historyWindow)
     {

@@ -605,7 +605,8 @@ public sealed partial class JourneyEngine
             row.Attempts++;
             state.ProfileDoc.Sends.Add(new SentMessage(row.Medium, now, row.Transactional));
             state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
-            var claim = await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false);
+            var claimBatch = state.BuildBatch(now, Options.SendHistoryWindow);
+            var claim = await _store.CommitAsync(Table, claimBatch, cancellationToken).ConfigureAwait(false);
             if (claim.Status != CommitStatus.Ok)
             {
                 Metrics.Conflict();
@@ -613,7 +614,9 @@ public sealed partial class JourneyEngine
             }
 
             var outcome = await SendAsync(state, row, instance, cancellationToken).ConfigureAwait(false);
-            await RecordOutcomeAsync(message, outcome.Result, outcome.Content, cancellationToken).ConfigureAwait(false);
+            // The claim's own ETags let the outcome be recorded without reading the partition again (when nothing raced it).
+            var afterClaim = state.AfterCommit(claimBatch, claim) ? state : null;
+            await RecordOutcomeAsync(message, outcome.Result, outcome.Content, afterClaim, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -645,11 +648,11 @@ public sealed partial class JourneyEngine
         }
     }
 
-    private async Task RecordOutcomeAsync(DispatchMessage message, DeliveryResult result, IReadOnlyDictionary<string, string>? content, CancellationToken cancellationToken)
+    private async Task RecordOutcomeAsync(DispatchMessage message, DeliveryResult result, IReadOnlyDictionary<string, string>? content, CustomerState? known, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
         {
-            var state = await ReadAsync(message.CustomerId, cancellationToken).ConfigureAwait(false);
+            var state = attempt == 0 && known is not null ? known : await ReadAsync(message.CustomerId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             if (!state.Outbox.TryGetValue(message.Key, out var entry) || entry.Doc.Status != OutboxStatus.Sending)
             {

@@ -179,8 +179,10 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         }
 
         table[writes[0].Row.PartitionKey] = t;
-        foreach (var w in writes)
+        var etags = new string?[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
         {
+            var w = writes[i];
             var key = w.Row.RowKey;
             if (w.Kind == WriteKind.Delete)
             {
@@ -188,11 +190,12 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             }
             else
             {
-                t[key] = w.Row with { ETag = "W/\"" + Interlocked.Increment(ref _etag) + "\"" };
+                etags[i] = "W/\"" + Interlocked.Increment(ref _etag) + "\"";
+                t[key] = w.Row with { ETag = etags[i] };
             }
         }
 
-        return CommitResult.Ok;
+        return CommitResult.Ok with { ETags = etags };
     }
 
     /// <summary>Every row of a table (tests and reports).</summary>

@@ -33,8 +33,17 @@ public enum CommitStatus
 /// <summary>The outcome of a batch, with the failing write's index when it failed.</summary>
 public readonly record struct CommitResult(CommitStatus Status, int FailedIndex = -1)
 {
-    /// <summary>Success.</summary>
+    /// <summary>Success (without the new ETags).</summary>
     public static readonly CommitResult Ok = new(CommitStatus.Ok);
+
+    /// <summary>On success, the new ETag of each write in order (null for a delete, or when the provider did not say).</summary>
+    public IReadOnlyList<string?>? ETags { get; init; }
+
+    /// <summary>Outcomes are equal when status and failed index are; the ETags are data, not part of the outcome.</summary>
+    public bool Equals(CommitResult other) => Status == other.Status && FailedIndex == other.FailedIndex;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Status, FailedIndex);
 }
 
 /// <summary>The table port: partitions of rows, read by range and written in atomic single-partition batches (at most 100 writes).</summary>

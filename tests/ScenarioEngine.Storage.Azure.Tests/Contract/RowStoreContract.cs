@@ -67,6 +67,29 @@ public abstract class RowStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task Commit_Ok_ReturnsTheNewETagOfEachWrite()
+    {
+        var table = await NewTableAsync();
+        var first = await InsertAsync(table, "c1", "a|profile", "v1");
+        var outbox = await InsertAsync(table, "c1", "o|m1", "o");
+
+        var result = await Store.CommitAsync(table,
+            [Replace(first, "v2"), Insert("c1", "i|j:1", "i"), Delete("c1", "o|m1", outbox.ETag)], Token);
+        var profile = await Store.GetAsync(table, "c1", "a|profile", Token);
+        var instance = await Store.GetAsync(table, "c1", "i|j:1", Token);
+
+        Assert.Equal(CommitResult.Ok, result);
+        Assert.NotNull(result.ETags);
+        Assert.Equal(3, result.ETags.Count);
+        Assert.Equal(profile!.ETag, result.ETags[0]);
+        Assert.Equal(instance!.ETag, result.ETags[1]);
+        Assert.Null(result.ETags[2]);
+
+        // The returned ETag is good for the next conditional write, with no read in between.
+        Assert.Equal(CommitResult.Ok, await Store.CommitAsync(table, [Replace(profile with { ETag = result.ETags[0] }, "v3")], Token));
+    }
+
+    [Fact]
     public async Task Insert_EmptyData_RoundTrips()
     {
         var table = await NewTableAsync();
