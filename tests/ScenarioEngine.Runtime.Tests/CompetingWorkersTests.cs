@@ -104,4 +104,24 @@ public sealed class CompetingWorkersTests
         })).ToArray();
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromMinutes(5));
     }
+
+    [Fact]
+    public async Task PumpEvents_ConcurrentHandlers_OneCustomersEventsFromSeveralMessagesApplyInTimeOrder()
+    {
+        // The purchase arrives in an earlier message than the identify that gives consent but happened before it. With concurrent
+        // handlers the customer's events of all received messages are applied together in time order, so the email is allowed.
+        var mail = Journey("""
+            { "id": "mail", "name": "Mail", "trigger": { "event": "purchase" }, "start": "send",
+              "steps": { "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" }, "done": { "type": "exit" } } }
+            """, Hello);
+        var h = new EngineHarness([mail], [Hello], new EngineOptions { HandlerConcurrency = 8, EventQueueCount = 1, MaxEventsPerMessage = 1 });
+        await h.InitializeAsync();
+        await h.IngestAsync(Purchase("p1", "c1", T0.AddSeconds(1)));
+        await h.IngestAsync(Identify("c1", T0));
+
+        await h.DrainAsync();
+
+        Assert.Single(h.Recording(Medium.Email).Sent);
+        Assert.Equal(0, h.Engine.Metrics.Skipped);
+    }
 }

@@ -36,7 +36,8 @@ public sealed class DispatchPolicyTests
             """, Hello);
     }
 
-    private static EngineOptions Options(SendPolicyOptions policy) => new() { Policy = policy };
+    // One message at a time: which of two racing sends a cap lets through is only fixed when they are dispatched in order.
+    private static EngineOptions Options(SendPolicyOptions policy) => new() { Policy = policy, HandlerConcurrency = 1 };
 
     private static async Task<List<TimelineEntry>> OutcomesAsync(EngineHarness h, string customer) =>
         (await h.TimelineAsync(customer)).Where(t => t.Kind == "message" && t.Data?.ContainsKey("outcome") == true).ToList();

@@ -21,7 +21,9 @@ internal sealed class EngineHarness
         Faults = faults ?? new FaultInjector();
         Store = new InMemoryRowStore(Faults);
         Queues = new InMemoryQueueFactory(time ?? Clock, Faults);
-        Options = options ?? new EngineOptions();
+        // One message at a time unless a test asks otherwise: scenarios that check which of two racing sends a cap lets through
+        // need a fixed order. CompetingWorkersTests pass their own options and run with concurrent handlers.
+        Options = options ?? new EngineOptions { HandlerConcurrency = 1 };
         var list = channels?.ToList() ?? [];
         foreach (var medium in Medium.All.Where(m => list.All(c => c.Medium != m)))
         {

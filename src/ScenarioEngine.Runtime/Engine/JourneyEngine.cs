@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Text;
 using ScenarioEngine.Core.Language;
@@ -109,26 +110,77 @@ public sealed partial class JourneyEngine
     // ---------------------------------------------------------------- pumps
 
     /// <summary>Handles up to 32 messages of one events queue; returns how many were handled.</summary>
-    public Task<int> PumpEventsAsync(int queueIndex, CancellationToken cancellationToken = default) =>
-        PumpAsync(Options.EventQueue(queueIndex), async (text, ct) =>
+    public async Task<int> PumpEventsAsync(int queueIndex, CancellationToken cancellationToken = default)
+    {
+        if (Options.HandlerConcurrency <= 1)
         {
-            var message = Codec.Read<EventsMessage>(text);
-            var groups = message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal).ToList();
-            if (Options.HandlerConcurrency <= 1 || groups.Count == 1)
+            return await PumpAsync(Options.EventQueue(queueIndex), async (text, ct) =>
             {
-                foreach (var group in groups)
+                var message = Codec.Read<EventsMessage>(text);
+                foreach (var group in message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal))
                 {
                     await ApplyEventsAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
                 }
-            }
-            else
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Concurrent: the events of all received messages are grouped by customer, so one customer's events are still applied in
+        // order (one task per customer) while different customers go side by side. A message is deleted only when every customer in
+        // it succeeded; otherwise it comes back, and the customers already applied recognise the redelivery by their event markers.
+        var name = Options.EventQueue(queueIndex);
+        var queue = _queues.Get(name);
+        var items = await queue.ReceiveAsync(32, Options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        var parsed = new List<(QueueItem Item, EventsMessage Message)>();
+        foreach (var item in items)
+        {
+            if (item.DequeueCount > Options.MaxDequeueCount)
             {
-                // Customers are independent partitions: apply them side by side. If one fails the message is retried, and the
-                // customers already applied recognise the redelivery by their event markers.
-                await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = ct },
-                    (group, token) => new ValueTask(ApplyEventsAsync(group.Key, group.ToList(), token))).ConfigureAwait(false);
+                await _queues.Get(name + "-poison").SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
+                await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+                Metrics.PoisonOne();
+                continue;
             }
-        }, cancellationToken);
+
+            try
+            {
+                parsed.Add((item, Codec.Read<EventsMessage>(item.Text)));
+            }
+            catch (JsonException)
+            {
+                Metrics.HandlerFailed();
+            }
+        }
+
+        var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var customers = parsed.SelectMany(p => p.Message.Events.Select(e => (p.Item, Event: e)))
+            .GroupBy(x => x.Event.CustomerId, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = cancellationToken },
+            async (group, token) =>
+            {
+                try
+                {
+                    await ApplyEventsAsync(group.Key, group.Select(x => x.Event).ToList(), token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && token.IsCancellationRequested))
+                {
+                    Metrics.HandlerFailed();
+                    foreach (var (item, _) in group)
+                    {
+                        failed[item.Id] = true;
+                    }
+                }
+            }).ConfigureAwait(false);
+
+        foreach (var (item, _) in parsed)
+        {
+            if (!failed.ContainsKey(item.Id))
+            {
+                await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return items.Count;
+    }
 
     /// <summary>Handles up to 32 timer messages.</summary>
     public Task<int> PumpTimersAsync(CancellationToken cancellationToken = default) =>
