@@ -90,4 +90,21 @@ public sealed class PipelineTests
         Assert.Single(report.Sends);
         Assert.Equal(1, report.Metrics.Duplicates);
     }
+
+    [Fact]
+    public async Task Ingest_ManyLargeEvents_PackedUnderTheQueueLimitAndAllApplied()
+    {
+        // 200 events of about 1 KB each for one customer: more than one queue message can hold (64 KiB once base64-encoded),
+        // so ingest must split them into several packs; the in-memory queue rejects an oversized message as Azure does.
+        var (journey, message) = Load();
+        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
+        var sim = new Simulator([journey], [message], start: start);
+        var note = new string('x', 1000);
+        var events = Enumerable.Range(0, 200).Select(i => Event($"v{i}", "page.viewed", "c1", start, ("note", Value.From(note)))).ToList();
+
+        var report = await sim.RunAsync(events, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(200, report.Metrics.EventsAccepted);
+        Assert.Equal(200, report.Metrics.EventsApplied);
+    }
 }

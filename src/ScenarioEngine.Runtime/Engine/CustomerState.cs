@@ -57,8 +57,6 @@ internal sealed class CustomerState
 
     public void Write(RowWrite write) => _writes.Add(write);
 
-    public int PendingWriteCount => _writes.Count + DirtyInstances.Count + 2;
-
     /// <summary>
     /// After a successful commit of <paramref name="batch"/>: takes the new ETags into the rows as read and starts a fresh batch, so the
     /// state can be written again without reading the partition. False when the provider gave no ETags (then re-read).

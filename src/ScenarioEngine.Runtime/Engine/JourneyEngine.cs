@@ -73,38 +73,43 @@ public sealed partial class JourneyEngine
         foreach (var shard in events.GroupBy(e => Options.EventQueueFor(e.CustomerId), StringComparer.Ordinal))
         {
             var queue = _queues.Get(shard.Key);
-            foreach (var pack in Pack(shard.ToList()))
+            foreach (var pack in Pack(shard))
             {
-                await queue.SendAsync(Codec.Write(new EventsMessage(pack)), null, cancellationToken).ConfigureAwait(false);
+                await queue.SendAsync(pack, null, cancellationToken).ConfigureAwait(false);
             }
         }
 
         Metrics.Accepted(events.Count);
     }
 
-    private IEnumerable<List<CustomerEvent>> Pack(List<CustomerEvent> events)
+    /// <summary>Packs events into <see cref="EventsMessage"/> texts, serialising each event once (its size decides the packing).</summary>
+    private IEnumerable<string> Pack(IEnumerable<CustomerEvent> events)
     {
         // A queue message holds 64 KiB; base64 costs a third, so keep each pack's JSON under 40 KiB.
-        var pack = new List<CustomerEvent>();
+        var pack = new List<string>();
         var size = 0;
         foreach (var e in events)
         {
-            var length = Encoding.UTF8.GetByteCount(Codec.Write(e));
+            var json = Codec.Write(e);
+            var length = Encoding.UTF8.GetByteCount(json) + 1;
             if (pack.Count > 0 && (pack.Count >= Options.MaxEventsPerMessage || size + length > 40_000))
             {
-                yield return pack;
-                pack = [];
+                yield return Message(pack);
+                pack.Clear();
                 size = 0;
             }
 
-            pack.Add(e);
+            pack.Add(json);
             size += length;
         }
 
         if (pack.Count > 0)
         {
-            yield return pack;
+            yield return Message(pack);
         }
+
+        // The text Codec.Write(new EventsMessage(...)) would give, built from the events already written.
+        static string Message(List<string> events) => "{\"events\":[" + string.Join(',', events) + "]}";
     }
 
     // ---------------------------------------------------------------- pumps
