@@ -140,16 +140,7 @@ internal static class Throughput
                 await engine.IngestAsync(chunk).ConfigureAwait(false);
             }
         });
-        var pumps = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                if (await engine.PumpAllAsync().ConfigureAwait(false) == 0)
-                {
-                    await Task.Delay(5).ConfigureAwait(false);
-                }
-            }
-        })).ToList();
+        var pumps = StartWorkers(engine, workers, done.Token);
         await ingest.ConfigureAwait(false);
         var accepted = clock.Elapsed;
         var expectedSends = 0L;
@@ -186,16 +177,7 @@ internal static class Throughput
         var scanned = clock.Elapsed;
         var produced = run.Updated + run.SegmentChanges + run.Refreshed;
         using var drain = new CancellationTokenSource();
-        var drainers = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
-        {
-            while (!drain.IsCancellationRequested)
-            {
-                if (await engine.PumpAllAsync().ConfigureAwait(false) == 0)
-                {
-                    await Task.Delay(5).ConfigureAwait(false);
-                }
-            }
-        })).ToList();
+        var drainers = StartWorkers(engine, workers, drain.Token);
         async Task<int> BacklogAsync()
         {
             var n = 0;
@@ -220,6 +202,19 @@ internal static class Throughput
                          $"= {total.TotalMilliseconds / run.Customers:F2} ms and {(double)recomputeCalls / run.Customers:F2} storage calls per customer " +
                          $"(one million customers at this rate: {total.TotalMilliseconds / run.Customers * 1_000_000 / 3_600_000:F1} h)");
     }
+
+    /// <summary>Competing workers pumping every queue until stopped, pausing briefly when idle.</summary>
+    private static List<Task> StartWorkers(JourneyEngine engine, int workers, CancellationToken stop) =>
+        Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await engine.PumpAllAsync().ConfigureAwait(false) == 0)
+                {
+                    await Task.Delay(5).ConfigureAwait(false);
+                }
+            }
+        })).ToList();
 
     /// <summary>Azurite started from the repository's pinned npm package on free ports, in memory.</summary>
     private sealed class AzuriteProcess : IAsyncDisposable
