@@ -173,6 +173,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }
+        { name: 'Engine__PartitionCacheSize', value: '10000' }
+        { name: 'Engine__LocalDispatchLimit', value: '0' }
         { name: 'Engine__IdlePollDelay', value: '00:00:01' }
         { name: 'Engine__SweepInterval', value: '00:01:00' }
         { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }

@@ -14,6 +14,13 @@ internal static class StorageCallCount
     {
         var messages = Samples.Messages();
         var journey = Samples.Journey("post-purchase-cross-sell", messages);
+        var modes = new (string Name, EngineOptions Options)[]
+        {
+            ("queued dispatch, no partition cache", new EngineOptions { EventQueueCount = 1, PartitionCacheSize = 0 }),
+            ("queued dispatch, partition cache (Azure Functions)", new EngineOptions { EventQueueCount = 1 }),
+            ("dispatch handed over in process, partition cache (standalone host)", new EngineOptions { EventQueueCount = 1, LocalDispatchLimit = 1_000 }),
+        };
+        foreach (var (mode, options) in modes)
         foreach (var customers in new[] { 1, 1000 })
         {
             var clock = new ManualClock(new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero));
@@ -22,7 +29,7 @@ internal static class StorageCallCount
             var queues = new InMemoryQueueFactory(clock, faults);
             var catalog = new Catalog();
             catalog.Load([journey], [], messages.Values);
-            var engine = new JourneyEngine(store, queues, catalog, [new RecordingChannel(Medium.Email)], new VerbatimRenderer(), clock, new EngineOptions { EventQueueCount = 1 });
+            var engine = new JourneyEngine(store, queues, catalog, [new RecordingChannel(Medium.Email)], new VerbatimRenderer(), clock, options);
             await engine.InitializeAsync().ConfigureAwait(false);
 
             var identify = Enumerable.Range(0, customers).Select(i => new CustomerEvent($"i{i}", "identify", $"c{i}", clock.GetUtcNow(),
@@ -42,7 +49,7 @@ internal static class StorageCallCount
             }
 
             var total = faults.Calls - before;
-            output.WriteLine($"{customers} purchase(s), each entering the journey and sending one email (+ one timer queued):");
+            output.WriteLine($"{mode}: {customers} purchase(s), each entering the journey and sending one email (+ one timer queued):");
             output.WriteLine($"  storage calls: {total} in all, {(double)total / customers:F2} per event (ingest {(double)ingest / customers:F2}); messages sent {engine.Metrics.Sent}");
         }
     }

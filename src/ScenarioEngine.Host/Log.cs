@@ -42,6 +42,9 @@ internal static partial class Log
     [LoggerMessage(4012, LogLevel.Information, "Sweeper re-enqueued {Count} items")]
     public static partial void Swept(ILogger logger, int count);
 
+    [LoggerMessage(4030, LogLevel.Information, "Stopping: {Count} dispatches handed over in this process moved to the dispatch queue")]
+    public static partial void LocalDispatchFlushed(ILogger logger, int count);
+
     [LoggerMessage(4013, LogLevel.Information, "Scheduled triggers fired for {Count} customers")]
     public static partial void ScheduledTriggersFired(ILogger logger, int count);
 

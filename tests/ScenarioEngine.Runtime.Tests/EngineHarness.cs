@@ -33,8 +33,16 @@ internal sealed class EngineHarness
         Channels = list;
         var catalog = new Catalog();
         catalog.Load(journeys.Select(j => j.Version == 0 ? j with { Version = 1 } : j), [], messages);
-        Engine = new JourneyEngine(wrapStore?.Invoke(Store) ?? Store, Queues, catalog, Channels, new VerbatimRenderer(), time ?? Clock, Options);
+        _engineStore = wrapStore?.Invoke(Store) ?? Store;
+        _engineTime = time ?? Clock;
+        Engine = new JourneyEngine(_engineStore, Queues, catalog, Channels, new VerbatimRenderer(), _engineTime, Options);
     }
+
+    private readonly IRowStore _engineStore;
+    private readonly TimeProvider _engineTime;
+
+    /// <summary>The process "restarts": a new engine over the same storage, with nothing of the old one's memory (cache, handoffs).</summary>
+    public void Restart() => Engine = new JourneyEngine(_engineStore, Queues, Engine.Catalog, Channels, new VerbatimRenderer(), _engineTime, Options);
 
     public ManualClock Clock { get; }
 
@@ -48,7 +56,7 @@ internal sealed class EngineHarness
 
     public IReadOnlyList<IChannel> Channels { get; }
 
-    public JourneyEngine Engine { get; }
+    public JourneyEngine Engine { get; private set; }
 
     /// <summary>Clock positions the driver moved to because a queue message became visible.</summary>
     public List<DateTimeOffset> Stops { get; } = [];

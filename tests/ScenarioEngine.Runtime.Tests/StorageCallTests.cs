@@ -19,7 +19,7 @@ public sealed class StorageCallTests
         var catalog = new Catalog();
         catalog.Load([journey with { Version = 1 }], [], [message]);
         var engine = new JourneyEngine(new InMemoryRowStore(faults), new InMemoryQueueFactory(clock, faults), catalog,
-            [new RecordingChannel(Medium.Email)], new VerbatimRenderer(), clock, new EngineOptions { EventQueueCount = 1 });
+            [new RecordingChannel(Medium.Email)], new VerbatimRenderer(), clock, new EngineOptions { EventQueueCount = 1, PartitionCacheSize = 0 });
         await engine.InitializeAsync();
         await engine.IngestAsync([
             PipelineTests.Event("i1", "identify", "c1", clock.GetUtcNow(), ("consent.email", Value.From(true))),
@@ -29,7 +29,7 @@ public sealed class StorageCallTests
         var before = faults.Calls;
         await engine.PumpDispatchAsync();
 
-        // Receive, one partition read, the claim batch, the finishing batch (with the claim's ETags, no second read), delete.
+        // Without the partition cache (PartitionCacheTests covers it): receive, one partition read, the claim batch, the finishing batch (with the claim's ETags, no second read), delete.
         Assert.Equal(1, engine.Metrics.Sent);
         Assert.Equal(5, faults.Calls - before);
     }

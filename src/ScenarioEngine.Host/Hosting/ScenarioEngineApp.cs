@@ -101,6 +101,9 @@ public static class ScenarioEngineApp
         var (store, queues, storageKind) = CreateStorage(config[HostSettings.Storage]);
         var workers = config.GetSection("Engine").Get<EngineHostOptions>()?.Workers ?? !customHandler;
         services.AddSingleton(new HostMode(storageKind, workers, customHandler));
+
+        // Handing dispatches to this process's own dispatch pump needs that pump: on by default with in-process workers, never without.
+        services.PostConfigure<EngineOptions>(o => o.LocalDispatchLimit = !workers ? 0 : config["Engine:LocalDispatchLimit"] is null ? 1_000 : o.LocalDispatchLimit);
         services.AddSingleton(store);
         services.AddSingleton(queues);
         services.TryAddSingleton(TimeProvider.System);

@@ -56,6 +56,27 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
         return Task.WhenAll(loops);
     }
 
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // Dispatches handed over in this process but not handled yet go to the dispatch queue for another process (or the next start).
+        try
+        {
+            var n = await engine.FlushLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
+            if (n > 0)
+            {
+                Log.LocalDispatchFlushed(logger, n);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The outbox rows are committed: the sweeper finds them.
+            Log.WorkerFailed(logger, "dispatch flush", TimeSpan.Zero, ex);
+        }
+    }
+
     private async Task PumpLoopAsync(string name, Func<CancellationToken, Task<int>> pump, CancellationToken stoppingToken)
     {
         var idle = TimeSpan.Zero;

@@ -34,6 +34,8 @@ public static class HostSettings
         new("Engine:QueuePrefix", false, "Prefix of every queue name (the function.json files use \"se\")."),
         new("Engine:EventQueueCount", false, "Number of events queues customers are spread over (the function.json files have 4)."),
         new("Engine:Workers", false, "Run the queue workers, sweeper and scheduled triggers in this process (true standalone, false under Functions)."),
+        new("Engine:PartitionCacheSize", false, "Customers whose parsed rows a process keeps after committing them, so their next step skips the partition read; 0 turns it off."),
+        new("Engine:LocalDispatchLimit", false, "Messages a step asks for are handed to this process's own dispatch pump, up to this many waiting (default 1000 with workers; always 0 without)."),
         new("Engine:IdlePollDelay", false, "Longest pause of an idle queue worker before it polls again."),
         new("Engine:SweepInterval", false, "How often the sweeper looks for work a lost queue message left behind."),
         new("Engine:ScheduledTriggersInterval", false, "How often date and schedule triggers are checked."),

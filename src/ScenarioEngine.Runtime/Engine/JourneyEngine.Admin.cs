@@ -28,7 +28,7 @@ public sealed partial class JourneyEngine
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
         {
-            var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
+            var (state, _) = await LoadAsync(customerId, fresh: true, cancellationToken).ConfigureAwait(false);
             if (state.ProfileETag is null)
             {
                 return null;

@@ -35,7 +35,13 @@ public sealed partial class JourneyEngine
         _time = time;
         Options = options;
         _leadScore = LiveLeadScore.For(options);
+        _cache = new PartitionCache(options.PartitionCacheSize);
     }
+
+    private readonly PartitionCache _cache;
+
+    /// <summary>How many customers' states the cache holds (tests).</summary>
+    internal int CachedCustomers => _cache.Count;
 
     private readonly LiveLeadScore? _leadScore;
 
@@ -191,9 +197,77 @@ public sealed partial class JourneyEngine
     public Task<int> PumpTimersAsync(CancellationToken cancellationToken = default) =>
         PumpAsync(Options.TimerQueue, (text, ct) => WakeAsync(Codec.Read<TimerMessage>(text), ct), cancellationToken);
 
-    /// <summary>Handles up to 32 dispatch messages.</summary>
-    public Task<int> PumpDispatchAsync(CancellationToken cancellationToken = default) =>
-        PumpAsync(Options.DispatchQueue, (text, ct) => DispatchAsync(Codec.Read<DispatchMessage>(text), ct), cancellationToken);
+    /// <summary>Handles the dispatches handed over in this process (see <see cref="EngineOptions.LocalDispatchLimit"/>), then up to 32 dispatch messages.</summary>
+    public async Task<int> PumpDispatchAsync(CancellationToken cancellationToken = default) =>
+        await PumpLocalDispatchAsync(cancellationToken).ConfigureAwait(false) +
+        await PumpAsync(Options.DispatchQueue, (text, ct) => DispatchAsync(Codec.Read<DispatchMessage>(text), ct), cancellationToken).ConfigureAwait(false);
+
+    // Dispatches a step asked for, handed straight to this process's dispatch pump instead of through a queue message (bounded by
+    // Options.LocalDispatchLimit). The outbox row is already committed: if the process stops first, the sweeper finds it.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DispatchMessage> _localDispatch = new();
+    private int _localDispatchCount;
+
+    /// <summary>Dispatches handed over in this process and not yet handled.</summary>
+    public int LocalDispatchPending => Volatile.Read(ref _localDispatchCount);
+
+    private async Task<int> PumpLocalDispatchAsync(CancellationToken cancellationToken)
+    {
+        // Everything handed over so far (at most the limit): the rows are in the cache now, and may not be after another events batch.
+        var items = new List<DispatchMessage>();
+        while (_localDispatch.TryDequeue(out var item))
+        {
+            items.Add(item);
+        }
+
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        Interlocked.Add(ref _localDispatchCount, -items.Count);
+        async ValueTask OneAsync(DispatchMessage message, CancellationToken ct)
+        {
+            try
+            {
+                await DispatchAsync(message, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                // Retried through the queue like any other dispatch (and poisoned there after too many tries).
+                Metrics.HandlerFailed();
+                await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), null, ct).ConfigureAwait(false);
+            }
+        }
+
+        if (Options.HandlerConcurrency <= 1)
+        {
+            foreach (var item in items)
+            {
+                await OneAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = cancellationToken },
+                OneAsync).ConfigureAwait(false);
+        }
+
+        return items.Count;
+    }
+
+    /// <summary>Moves dispatches handed over in this process to the dispatch queue (when the process stops); returns how many.</summary>
+    public async Task<int> FlushLocalDispatchAsync(CancellationToken cancellationToken = default)
+    {
+        var n = 0;
+        while (_localDispatch.TryDequeue(out var item))
+        {
+            Interlocked.Decrement(ref _localDispatchCount);
+            await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(item), null, cancellationToken).ConfigureAwait(false);
+            n++;
+        }
+
+        return n;
+    }
 
     /// <summary>Pumps every queue once; returns the number of messages handled.</summary>
     public async Task<int> PumpAllAsync(CancellationToken cancellationToken = default)
@@ -277,9 +351,10 @@ public sealed partial class JourneyEngine
 
     private async Task ApplySliceAsync(string customerId, List<CustomerEvent> events, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxCommitAttempts && events.Count > 0; attempt++)
+        var fresh = false;
+        for (var attempt = 0; attempt < MaxCommitAttempts && events.Count > 0; attempt++, fresh = true)
         {
-            var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
+            var (state, cached) = await LoadAsync(customerId, fresh, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             foreach (var e in events)
             {
@@ -306,7 +381,9 @@ public sealed partial class JourneyEngine
             {
                 case CommitStatus.Ok:
                     Metrics.Applied(events.Count);
+                    var reusable = state.AfterCommit(batch, result);
                     await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
+                    Keep(state, reusable);
                     return;
 
                 case CommitStatus.AlreadyExists when batch[result.FailedIndex].Row.RowKey.StartsWith(Codec.MarkerPrefix, StringComparison.Ordinal):
@@ -319,7 +396,7 @@ public sealed partial class JourneyEngine
                     break;
 
                 default:
-                    Metrics.Conflict();
+                    Conflict(cached);
                     break;
             }
         }
@@ -488,9 +565,10 @@ public sealed partial class JourneyEngine
             return;
         }
 
-        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
+        var fresh = false;
+        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++, fresh = true)
         {
-            var state = await ReadAsync(timer.CustomerId, cancellationToken).ConfigureAwait(false);
+            var (state, cached) = await LoadAsync(timer.CustomerId, fresh, cancellationToken).ConfigureAwait(false);
             now = _time.GetUtcNow();
             if (state.Instances.TryGetValue(timer.InstanceRowKey, out var found) && found.Doc.State.Status == InstanceStatus.Active &&
                 Catalog.Find(found.Doc.State.JourneyId, found.Doc.State.Version) is null)
@@ -498,8 +576,14 @@ public sealed partial class JourneyEngine
                 throw new CatalogOutOfDateException(found.Doc.State.JourneyId, found.Doc.State.Version);
             }
 
+            // Each way out without a commit is confirmed from a fresh read: a cached state may be behind the partition.
             if (!state.Instances.TryGetValue(timer.InstanceRowKey, out var entry) || Catalog.Find(entry.Doc.State.JourneyId, entry.Doc.State.Version) is not { } journey)
             {
+                if (cached)
+                {
+                    continue;
+                }
+
                 Metrics.StaleTimer();
                 return;
             }
@@ -507,25 +591,35 @@ public sealed partial class JourneyEngine
             var result = JourneyMachine.Step(journey, entry.Doc.State, new WakeInput(timer.Seq), state.Profile, now, Options.Machine);
             if (result.Effects is [Ignored])
             {
+                if (cached)
+                {
+                    continue;
+                }
+
                 Metrics.StaleTimer();
                 return;
             }
 
             if (result.Effects is [WakeScheduled early] && result.Instance == entry.Doc.State)
             {
+                if (cached)
+                {
+                    continue;
+                }
+
                 await ScheduleTimerAsync(timer with { Due = early.At }, now, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
             Record(state, timer.InstanceRowKey, entry.Doc, journey, result, now);
-            var commit = await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false);
-            if (commit.Status == CommitStatus.Ok)
+            if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } reusable)
             {
                 await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
+                Keep(state, reusable);
                 return;
             }
 
-            Metrics.Conflict();
+            Conflict(cached);
         }
 
         throw new InvalidOperationException($"customer {timer.CustomerId}: timer could not commit");
@@ -548,13 +642,68 @@ public sealed partial class JourneyEngine
 
         foreach (var dispatch in state.Dispatches)
         {
+            if (Interlocked.Increment(ref _localDispatchCount) <= Options.LocalDispatchLimit)
+            {
+                _localDispatch.Enqueue(dispatch);
+                continue;
+            }
+
+            Interlocked.Decrement(ref _localDispatchCount);
             await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(dispatch), null, cancellationToken).ConfigureAwait(false);
         }
+
+        state.Timers.Clear();
+        state.Dispatches.Clear();
+    }
+
+    /// <summary>Commits the state's batch; on success returns whether the state took the new ETags (and may be cached), null on a conflict.</summary>
+    private async Task<bool?> CommitStateAsync(CustomerState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var batch = state.BuildBatch(now, Options.SendHistoryWindow);
+        var result = await _store.CommitAsync(Table, batch, cancellationToken).ConfigureAwait(false);
+        return result.Status == CommitStatus.Ok ? state.AfterCommit(batch, result) : null;
+    }
+
+    /// <summary>Caches a state whose commit succeeded and whose rows carry the new ETags.</summary>
+    private void Keep(CustomerState state, bool reusable)
+    {
+        if (reusable)
+        {
+            _cache.Put(state);
+        }
+    }
+
+    /// <summary>Counts a failed commit: a stale cached state, or a race with another writer.</summary>
+    private void Conflict(bool cached)
+    {
+        if (cached)
+        {
+            Metrics.StaleCacheOne();
+        }
+        else
+        {
+            Metrics.Conflict();
+        }
+    }
+
+    /// <summary>The customer's state: from the cache unless <paramref name="fresh"/> (then, or on a miss, read from the partition).</summary>
+    private async Task<(CustomerState State, bool Cached)> LoadAsync(string customerId, bool fresh, CancellationToken cancellationToken)
+    {
+        if (_cache.Take(customerId) is { } cached)
+        {
+            if (!fresh)
+            {
+                Metrics.CacheHit();
+                return (cached, true);
+            }
+        }
+
+        return (await ReadAsync(customerId, cancellationToken).ConfigureAwait(false), false);
     }
 
     private async Task RekickAsync(string customerId, CancellationToken cancellationToken)
     {
-        var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
+        var (state, _) = await LoadAsync(customerId, fresh: true, cancellationToken).ConfigureAwait(false);
         foreach (var (key, (doc, _)) in state.Instances)
         {
             if (doc.State.Status == InstanceStatus.Active && doc.State.WakeAt is { } at)
@@ -581,12 +730,20 @@ public sealed partial class JourneyEngine
 
     private async Task DispatchAsync(DispatchMessage message, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
+        var fresh = false;
+        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++, fresh = true)
         {
-            var state = await ReadAsync(message.CustomerId, cancellationToken).ConfigureAwait(false);
+            var (state, cached) = await LoadAsync(message.CustomerId, fresh, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
+
+            // Each way out without a commit is confirmed from a fresh read: a cached state may be behind the partition.
             if (!state.Outbox.TryGetValue(message.Key, out var entry))
             {
+                if (cached)
+                {
+                    continue;
+                }
+
                 return; // already finished
             }
 
@@ -596,6 +753,11 @@ public sealed partial class JourneyEngine
             {
                 if (row.LeaseUntil > now)
                 {
+                    if (cached)
+                    {
+                        continue;
+                    }
+
                     await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), row.LeaseUntil - now, cancellationToken).ConfigureAwait(false);
                     return;
                 }
@@ -608,12 +770,17 @@ public sealed partial class JourneyEngine
                     return;
                 }
 
-                Metrics.Conflict();
+                Conflict(cached);
                 continue;
             }
 
             if (row.NotBefore > now)
             {
+                if (cached)
+                {
+                    continue;
+                }
+
                 await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(row.NotBefore - now, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -627,7 +794,7 @@ public sealed partial class JourneyEngine
                     return;
                 }
 
-                Metrics.Conflict();
+                Conflict(cached);
                 continue;
             }
 
@@ -644,14 +811,15 @@ public sealed partial class JourneyEngine
                 row.DeferCounted = true;
                 state.Note(new TimelineEntry(now, "decision", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message} deferred until {decision.DeferUntil:O} by {decision.Rule}: {decision.Reason}"));
                 state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
-                if ((await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
+                if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } deferred)
                 {
                     Metrics.DeferredOne();
                     await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(row.NotBefore - now, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                    Keep(state, deferred);
                     return;
                 }
 
-                Metrics.Conflict();
+                Conflict(cached);
                 continue;
             }
 
@@ -666,7 +834,7 @@ public sealed partial class JourneyEngine
             var claim = await _store.CommitAsync(Table, claimBatch, cancellationToken).ConfigureAwait(false);
             if (claim.Status != CommitStatus.Ok)
             {
-                Metrics.Conflict();
+                Conflict(cached);
                 continue;
             }
 
@@ -709,7 +877,7 @@ public sealed partial class JourneyEngine
     {
         for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
         {
-            var state = attempt == 0 && known is not null ? known : await ReadAsync(message.CustomerId, cancellationToken).ConfigureAwait(false);
+            var state = attempt == 0 && known is not null ? known : (await LoadAsync(message.CustomerId, fresh: true, cancellationToken).ConfigureAwait(false)).State;
             var now = _time.GetUtcNow();
             if (!state.Outbox.TryGetValue(message.Key, out var entry) || entry.Doc.Status != OutboxStatus.Sending)
             {
@@ -736,10 +904,12 @@ public sealed partial class JourneyEngine
                     ForgetClaim(state.ProfileDoc.Sends, row);
                     state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message}: retry after {r.After} ({r.Reason})"));
                     state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
-                    ok = (await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok;
-                    if (ok)
+                    var retry = await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false);
+                    ok = retry is not null;
+                    if (retry is { } reusable)
                     {
                         await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(r.After, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                        Keep(state, reusable);
                     }
 
                     break;
@@ -786,8 +956,13 @@ public sealed partial class JourneyEngine
         data["outcome"] = metric;
         state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, text, data));
         state.Write(new RowWrite(WriteKind.Delete, new StoredRow(state.CustomerId, key, "", etag)));
-        var result = await _store.CommitAsync(Table, state.BuildBatch(now, Options.SendHistoryWindow), cancellationToken).ConfigureAwait(false);
-        return result.Status == CommitStatus.Ok;
+        if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is not { } reusable)
+        {
+            return false;
+        }
+
+        Keep(state, reusable);
+        return true;
     }
 
     /// <summary>

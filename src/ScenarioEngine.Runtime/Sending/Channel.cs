@@ -55,7 +55,9 @@ public sealed class VerbatimRenderer : IMessageRenderer
 }
 
 /// <summary>The default channel when no provider is configured: records each message (and the time line keeps it too).</summary>
-public sealed class RecordingChannel(string medium) : IChannel
+/// <param name="medium">The medium it records.</param>
+/// <param name="onSent">Called with each message as it is recorded (the simulator stamps it with virtual time).</param>
+public sealed class RecordingChannel(string medium, Action<OutboundMessage>? onSent = null) : IChannel
 {
     private readonly ConcurrentQueue<OutboundMessage> _sent = new();
 
@@ -69,6 +71,7 @@ public sealed class RecordingChannel(string medium) : IChannel
     public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
     {
         _sent.Enqueue(message);
+        onSent?.Invoke(message);
         return Task.FromResult<DeliveryResult>(new Delivered("rec-" + message.IdempotencyKey));
     }
 }

@@ -32,10 +32,14 @@ public sealed class Simulator
         var catalog = new Catalog();
         var versions = journeys.Select(j => j.Version == 0 ? j with { Version = 1 } : j).ToList();
         catalog.Load(versions, [], messages);
-        _channels = Medium.All.ToDictionary(m => m, m => new RecordingChannel(m), StringComparer.Ordinal);
+        _channels = Medium.All.ToDictionary(m => m, m => new RecordingChannel(m, Record), StringComparer.Ordinal);
         var opts = options ?? new EngineOptions();
         opts.EventQueueCount = 1;
         opts.HandlerConcurrency = 1; // virtual time: one message after another, so a replay is reproducible
+        if (opts.LocalDispatchLimit == 0)
+        {
+            opts.LocalDispatchLimit = 10_000; // as the standalone host: one process pumps every queue
+        }
         Engine = new JourneyEngine(Store, _queues, catalog, _channels.Values, renderer ?? new VerbatimRenderer(), _clock, opts);
     }
 
@@ -140,23 +144,14 @@ public sealed class Simulator
         while (await Engine.PumpAllAsync(cancellationToken).ConfigureAwait(false) > 0)
         {
         }
-
-        foreach (var channel in _channels.Values)
-        {
-            var sent = channel.Sent;
-            if (sent.Count == 0)
-            {
-                continue;
-            }
-
-            foreach (var m in sent.Skip(_seen.GetValueOrDefault(channel.Medium)))
-            {
-                _sends.Add(new SimulatedSend(_clock.GetUtcNow(), m.CustomerId, m.JourneyId, m.StepId, m.Medium, m.MessageId, m.Content));
-            }
-
-            _seen[channel.Medium] = sent.Count;
-        }
     }
 
-    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+    /// <summary>Records a send at the virtual time it happened.</summary>
+    private void Record(OutboundMessage m)
+    {
+        lock (_sends)
+        {
+            _sends.Add(new SimulatedSend(_clock.GetUtcNow(), m.CustomerId, m.JourneyId, m.StepId, m.Medium, m.MessageId, m.Content));
+        }
+    }
 }

@@ -28,10 +28,16 @@ public sealed class FaultInjector
 /// <summary>The in-memory row store: ETags, atomic batches and the same outcomes as Table Storage; for tests, fault injection and simulation.</summary>
 public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 {
-    // Table -> partition -> row, both ordered: a partition read touches only its own rows (the simulator holds many customers).
-    private readonly Dictionary<string, SortedDictionary<string, SortedDictionary<string, StoredRow>>> _tables = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
+    // Table -> partition -> rows in row-key order. Each partition has its own lock (a batch is atomic within one partition, as in Table
+    // Storage), so workers on different customers never wait for each other; scans copy one partition at a time.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, Partition>> _tables = new(StringComparer.Ordinal);
     private long _etag;
+
+    private sealed class Partition
+    {
+        public readonly SortedDictionary<string, StoredRow> Rows = new(StringComparer.Ordinal);
+        public readonly Lock Lock = new();
+    }
 
     /// <summary>The fault injector (shared with the queues).</summary>
     public FaultInjector Faults { get; } = faults ?? new FaultInjector();
@@ -39,15 +45,11 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     /// <inheritdoc />
     public Task CreateTableAsync(string table, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
-        {
-            _tables.TryAdd(table, new SortedDictionary<string, SortedDictionary<string, StoredRow>>(StringComparer.Ordinal));
-        }
-
+        _tables.TryAdd(table, new System.Collections.Concurrent.ConcurrentDictionary<string, Partition>(StringComparer.Ordinal));
         return Task.CompletedTask;
     }
 
-    private SortedDictionary<string, SortedDictionary<string, StoredRow>> Table(string table) =>
+    private System.Collections.Concurrent.ConcurrentDictionary<string, Partition> Table(string table) =>
         _tables.TryGetValue(table, out var t) ? t : throw new InvalidOperationException($"table {table} does not exist");
 
     /// <summary>The longest key: Table Storage allows 1 KiB of UTF-16, 512 characters (Azurite enforces the same).</summary>
@@ -74,10 +76,13 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             throw FaultInjector.Crash("get");
         }
 
-        StoredRow? row;
-        lock (_lock)
+        StoredRow? row = null;
+        if (Table(table).TryGetValue(partitionKey, out var partition))
         {
-            row = Table(table).TryGetValue(partitionKey, out var partition) && partition.TryGetValue(rowKey, out var r) ? r : null;
+            lock (partition.Lock)
+            {
+                row = partition.Rows.GetValueOrDefault(rowKey);
+            }
         }
 
         return crash ? throw FaultInjector.Crash("get") : Task.FromResult(row);
@@ -91,13 +96,27 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             throw FaultInjector.Crash("query");
         }
 
-        lock (_lock)
+        var rows = new List<StoredRow>();
+        if (Table(table).TryGetValue(partitionKey, out var partition))
         {
-            IReadOnlyList<StoredRow> rows = Table(table).TryGetValue(partitionKey, out var partition)
-                ? partition.Where(kv => string.CompareOrdinal(kv.Key, fromRowKey) >= 0 && string.CompareOrdinal(kv.Key, toRowKey) < 0).Select(kv => kv.Value).ToList()
-                : [];
-            return Task.FromResult(rows);
+            lock (partition.Lock)
+            {
+                foreach (var (key, row) in partition.Rows)
+                {
+                    if (string.CompareOrdinal(key, toRowKey) >= 0)
+                    {
+                        break; // row-key order: nothing further is in range
+                    }
+
+                    if (string.CompareOrdinal(key, fromRowKey) >= 0)
+                    {
+                        rows.Add(row);
+                    }
+                }
+            }
         }
+
+        return Task.FromResult<IReadOnlyList<StoredRow>>(rows);
     }
 
     /// <inheritdoc />
@@ -108,16 +127,20 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             throw FaultInjector.Crash("scan");
         }
 
-        List<StoredRow> rows;
-        lock (_lock)
+        // Partition-key order, then row-key order, as Table Storage returns a scan.
+        foreach (var (_, partition) in Table(table).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            rows = Table(table).Values.SelectMany(p => p.Values).Where(r => r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal)).ToList();
-        }
+            List<StoredRow> rows;
+            lock (partition.Lock)
+            {
+                rows = partition.Rows.Values.Where(r => r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal)).ToList();
+            }
 
-        foreach (var row in rows)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return row;
+            foreach (var row in rows)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return row;
+            }
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -126,18 +149,25 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     /// <inheritdoc />
     public Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
     {
-        if (writes.Count is 0 or > 100 || writes.Select(w => w.Row.PartitionKey).Distinct().Count() != 1)
+        if (writes.Count is 0 or > 100)
         {
             throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
         }
 
-        if (writes.Select(w => w.Row.RowKey).Distinct(StringComparer.Ordinal).Count() != writes.Count)
-        {
-            throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
-        }
-
+        var partitionKey = writes[0].Row.PartitionKey;
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var w in writes)
         {
+            if (!string.Equals(w.Row.PartitionKey, partitionKey, StringComparison.Ordinal))
+            {
+                throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
+            }
+
+            if (!keys.Add(w.Row.RowKey))
+            {
+                throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
+            }
+
             ValidateKey(w.Row.PartitionKey, nameof(writes));
             ValidateKey(w.Row.RowKey, nameof(writes));
         }
@@ -148,22 +178,18 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             throw FaultInjector.Crash("commit");
         }
 
+        var partition = Table(table).GetOrAdd(partitionKey, static _ => new Partition());
         CommitResult result;
-        lock (_lock)
+        lock (partition.Lock)
         {
-            result = CommitLocked(Table(table), writes);
+            result = CommitLocked(partition.Rows, writes);
         }
 
         return crash ? throw FaultInjector.Crash("commit") : Task.FromResult(result);
     }
 
-    private CommitResult CommitLocked(SortedDictionary<string, SortedDictionary<string, StoredRow>> table, IReadOnlyList<RowWrite> writes)
+    private CommitResult CommitLocked(SortedDictionary<string, StoredRow> t, IReadOnlyList<RowWrite> writes)
     {
-        if (!table.TryGetValue(writes[0].Row.PartitionKey, out var t))
-        {
-            t = new SortedDictionary<string, StoredRow>(StringComparer.Ordinal);
-        }
-
         for (var i = 0; i < writes.Count; i++)
         {
             var w = writes[i];
@@ -178,7 +204,6 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             }
         }
 
-        table[writes[0].Row.PartitionKey] = t;
         var etags = new string?[writes.Count];
         for (var i = 0; i < writes.Count; i++)
         {
@@ -201,10 +226,21 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     /// <summary>Every row of a table (tests and reports).</summary>
     public IReadOnlyList<StoredRow> Dump(string table)
     {
-        lock (_lock)
+        if (!_tables.TryGetValue(table, out var t))
         {
-            return _tables.TryGetValue(table, out var t) ? t.Values.SelectMany(p => p.Values).ToList() : [];
+            return [];
         }
+
+        var rows = new List<StoredRow>();
+        foreach (var (_, partition) in t.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            lock (partition.Lock)
+            {
+                rows.AddRange(partition.Rows.Values);
+            }
+        }
+
+        return rows;
     }
 }
 

@@ -1,0 +1,126 @@
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Sending;
+using static ScenarioEngine.Runtime.Tests.EngineHarness;
+
+namespace ScenarioEngine.Runtime.Tests;
+
+/// <summary>
+/// Dispatches handed from a step straight to the same process's dispatch pump: no queue message, no partition read, and nothing
+/// lost when the process stops before handling them (the sweeper, or the flush at shutdown, hands them on).
+/// </summary>
+public sealed class LocalDispatchTests
+{
+    private static readonly MessageDocument Hello = Message("hello");
+
+    private static readonly Journey Thanks = Journey("""
+        {
+          "id": "thanks", "name": "Thanks",
+          "trigger": { "event": "purchase" },
+          "start": "send",
+          "steps": {
+            "send": { "type": "send", "medium": "webhook", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+          }
+        }
+        """, Hello);
+
+    private static EngineHarness Harness(int limit) =>
+        new([Thanks], [Hello], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1, LocalDispatchLimit = limit });
+
+    private static JourneyEngine Restarted(EngineHarness h) =>
+        new(h.Store, h.Queues, h.Engine.Catalog, h.Channels, new VerbatimRenderer(), h.Clock, h.Options);
+
+    [Fact]
+    public async Task Step_AsksForAMessage_HandedOverWithoutQueueMessageOrRead()
+    {
+        var h = Harness(limit: 100);
+        await h.InitializeAsync();
+        await h.IngestAsync(Purchase("p1", "c1", T0));
+        await h.Engine.PumpEventsAsync(0);
+
+        Assert.Equal(1, h.Engine.LocalDispatchPending);
+        Assert.Equal(0, await h.Queues.Get(h.Options.DispatchQueue).CountAsync());
+
+        var before = h.Faults.Calls;
+        Assert.Equal(1, await h.Engine.PumpDispatchAsync());
+
+        // The claim and the finishing batch, on the rows the step left in the cache; then one receive of the (empty) dispatch queue.
+        Assert.Equal(3, h.Faults.Calls - before);
+        Assert.Single(h.Recording(Medium.Webhook).Sent);
+        Assert.Equal(0, h.Engine.LocalDispatchPending);
+    }
+
+    [Fact]
+    public async Task Process_StopsBeforeHandingOn_SweeperFindsTheOutboxRowAndItIsSentOnce()
+    {
+        var h = Harness(limit: 100);
+        await h.InitializeAsync();
+        await h.IngestAsync(Purchase("p1", "c1", T0));
+        await h.Engine.PumpEventsAsync(0);
+        Assert.Equal(1, h.Engine.LocalDispatchPending); // then the process dies: the handoff is gone with it
+
+        var restarted = Restarted(h);
+        Assert.Equal(0, await restarted.PumpAllAsync());
+        Assert.Empty(h.Recording(Medium.Webhook).Sent);
+
+        h.Clock.Advance(h.Options.SweepGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await restarted.SweepAsync());
+        while (await restarted.PumpAllAsync() > 0)
+        {
+        }
+
+        Assert.Single(h.Recording(Medium.Webhook).Sent);
+        Assert.Empty((await h.CustomerAsync("c1")).Outbox);
+    }
+
+    [Fact]
+    public async Task Stop_FlushesHandoffsToTheQueue_AnotherProcessSendsThem()
+    {
+        var h = Harness(limit: 100);
+        await h.InitializeAsync();
+        await h.IngestAsync(Purchase("p1", "c1", T0), Purchase("p2", "c2", T0));
+        await h.Engine.PumpEventsAsync(0);
+
+        Assert.Equal(2, await h.Engine.FlushLocalDispatchAsync());
+        Assert.Equal(0, h.Engine.LocalDispatchPending);
+        Assert.Equal(2, await h.Queues.Get(h.Options.DispatchQueue).CountAsync());
+
+        var other = Restarted(h);
+        while (await other.PumpAllAsync() > 0)
+        {
+        }
+
+        Assert.Equal(["c1", "c2"], h.Recording(Medium.Webhook).Sent.Select(m => m.CustomerId).Order());
+    }
+
+    [Fact]
+    public async Task Handoffs_BeyondTheLimit_GoThroughTheQueue()
+    {
+        var h = Harness(limit: 2);
+        await h.InitializeAsync();
+        await h.IngestAsync(Enumerable.Range(0, 5).Select(i => Purchase($"p{i}", $"c{i}", T0)).ToArray());
+        await h.Engine.PumpEventsAsync(0);
+
+        Assert.Equal(2, h.Engine.LocalDispatchPending);
+        Assert.Equal(3, await h.Queues.Get(h.Options.DispatchQueue).CountAsync());
+
+        await h.DrainAsync();
+        var sent = h.Recording(Medium.Webhook).Sent;
+        Assert.Equal(5, sent.Count);
+        Assert.Equal(5, sent.Select(m => m.IdempotencyKey).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Off_StepQueuesADispatchMessage()
+    {
+        var h = Harness(limit: 0);
+        await h.InitializeAsync();
+        await h.IngestAsync(Purchase("p1", "c1", T0));
+        await h.Engine.PumpEventsAsync(0);
+
+        Assert.Equal(0, h.Engine.LocalDispatchPending);
+        Assert.Equal(1, await h.Queues.Get(h.Options.DispatchQueue).CountAsync());
+    }
+}
