@@ -197,7 +197,7 @@ public sealed partial class JourneyEngine
     public Task<int> PumpTimersAsync(CancellationToken cancellationToken = default) =>
         PumpAsync(Options.TimerQueue, (text, ct) => WakeAsync(Codec.Read<TimerMessage>(text), ct), cancellationToken);
 
-    /// <summary>Handles the dispatches handed over in this process (see <see cref="EngineOptions.LocalDispatchLimit"/>), then up to 32 dispatch messages.</summary>
+    /// <summary>Handles up to 32 dispatches handed over in this process (see <see cref="EngineOptions.LocalDispatchLimit"/>), then up to 32 dispatch messages.</summary>
     public async Task<int> PumpDispatchAsync(CancellationToken cancellationToken = default) =>
         await PumpLocalDispatchAsync(cancellationToken).ConfigureAwait(false) +
         await PumpAsync(Options.DispatchQueue, (text, ct) => DispatchAsync(Codec.Read<DispatchMessage>(text), ct), cancellationToken).ConfigureAwait(false);
@@ -212,9 +212,10 @@ public sealed partial class JourneyEngine
 
     private async Task<int> PumpLocalDispatchAsync(CancellationToken cancellationToken)
     {
-        // Everything handed over so far (at most the limit): the rows are in the cache now, and may not be after another events batch.
+        // At most 32 at a time, as from the queue: a pump call that ran hundreds of in-memory dispatches back to back would hold the
+        // thread pool from everything else in the process (HTTP requests among them).
         var items = new List<DispatchMessage>();
-        while (_localDispatch.TryDequeue(out var item))
+        while (items.Count < 32 && _localDispatch.TryDequeue(out var item))
         {
             items.Add(item);
         }
