@@ -96,6 +96,40 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task Sweep_EngineBehindOnOverdueTimers_ReenqueuesEachOnceThenBacksOff()
+    {
+        var h = Harness("""
+            "first": { "type": "wait", "for": "P1D", "next": "send" },
+            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+            "done": { "type": "exit" }
+            """);
+        await h.InitializeAsync();
+        await h.IngestAsync(Enumerable.Range(0, 5).SelectMany(i => new[] { Identify($"c{i}", T0), Purchase($"p{i}", $"c{i}", T0) }).ToArray());
+        await h.DrainAsync();
+
+        // The five timers are due, but nobody pumps the timers queue (the engine is behind): they are overdue, not lost.
+        var timers = h.Queues.Get(h.Options.TimerQueue);
+        h.Clock.MoveTo(T0.AddDays(1) + h.Options.SweepGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(5, await h.Engine.SweepAsync());
+        Assert.Equal(10, await timers.CountAsync());
+
+        // The next passes, a minute apart, do not pile copies on the backlog: each item waits out its backoff (twice the grace).
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await h.Engine.SweepAsync());
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await h.Engine.SweepAsync());
+        h.Clock.Advance(h.Options.SweepGrace * 2);
+        Assert.Equal(5, await h.Engine.SweepAsync());
+        Assert.Equal(15, await timers.CountAsync());
+
+        // Once the engine catches up, every instance is woken once and each customer gets one message; the copies are stale.
+        await h.DrainAsync();
+        Assert.Equal(5, h.Recording(Medium.Email).Sent.Count);
+        Assert.Equal(10, h.Engine.Metrics.StaleTimers);
+        Assert.Equal(0, await h.Engine.SweepAsync());
+    }
+
+    [Fact]
     public async Task Sweep_WithinGrace_LeavesTimersAlone()
     {
         var h = Harness("""

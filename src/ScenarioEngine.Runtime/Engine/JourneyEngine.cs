@@ -983,15 +983,22 @@ public sealed partial class JourneyEngine
 
     // ---------------------------------------------------------------- sweeper and scheduled triggers
 
-    /// <summary>Re-enqueues overdue timers and stranded outbox rows that a lost queue message left behind; returns how many.</summary>
+    /// <summary>
+    /// Re-enqueues overdue timers and stranded outbox rows that a lost queue message (or a lost in-process handoff) left behind;
+    /// returns how many. An item this process already re-enqueued is not re-enqueued again until its backoff has passed (the grace,
+    /// doubling up to <see cref="MaxSweepBackoff"/>): an item is usually overdue because the engine is behind, not because its message
+    /// was lost, and re-enqueueing a whole backlog every pass would only add to it.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         var count = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix, cancellationToken).ConfigureAwait(false))
         {
             var doc = Codec.Read<InstanceDoc>(row.Data).State;
-            if (doc.Status == InstanceStatus.Active && doc.WakeAt is { } at && at + Options.SweepGrace < now)
+            if (doc.Status == InstanceStatus.Active && doc.WakeAt is { } at && at + Options.SweepGrace < now &&
+                ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Seq.ToString(CultureInfo.InvariantCulture)}", now))
             {
                 await ScheduleTimerAsync(new TimerMessage(row.PartitionKey, row.RowKey, doc.Seq, at), now, cancellationToken).ConfigureAwait(false);
                 count++;
@@ -1002,10 +1009,19 @@ public sealed partial class JourneyEngine
         {
             var doc = Codec.Read<OutboxDoc>(row.Data);
             var due = doc.Status == OutboxStatus.Sending ? doc.LeaseUntil ?? now : doc.NotBefore;
-            if (due + Options.SweepGrace < now)
+            if (due + Options.SweepGrace < now && ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Status}|{doc.Attempts.ToString(CultureInfo.InvariantCulture)}", now))
             {
                 await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(new DispatchMessage(row.PartitionKey, row.RowKey)), null, cancellationToken).ConfigureAwait(false);
                 count++;
+            }
+        }
+
+        // Items no longer overdue were handled: forget them, so the memory stays as large as the current backlog.
+        lock (_sweptLock)
+        {
+            foreach (var key in _swept.Keys.Where(k => !seen.Contains(k)).ToList())
+            {
+                _swept.Remove(key);
             }
         }
 
@@ -1015,6 +1031,32 @@ public sealed partial class JourneyEngine
         }
 
         return count;
+    }
+
+    /// <summary>The longest wait before the sweeper re-enqueues the same overdue item again.</summary>
+    public static readonly TimeSpan MaxSweepBackoff = TimeSpan.FromHours(1);
+
+    // Overdue items this process re-enqueued: when last, and how many times (for the backoff).
+    private readonly Dictionary<string, (DateTimeOffset At, int Times)> _swept = new(StringComparer.Ordinal);
+    private readonly Lock _sweptLock = new();
+
+    private bool ShouldSweep(HashSet<string> seen, string key, DateTimeOffset now)
+    {
+        seen.Add(key);
+        lock (_sweptLock)
+        {
+            if (_swept.TryGetValue(key, out var last))
+            {
+                var backoff = Options.SweepGrace * Math.Pow(2, Math.Min(last.Times, 20));
+                if (now < last.At + (backoff < MaxSweepBackoff ? backoff : MaxSweepBackoff))
+                {
+                    return false;
+                }
+            }
+
+            _swept[key] = (now, last.Times + 1);
+            return true;
+        }
     }
 
     /// <summary>
