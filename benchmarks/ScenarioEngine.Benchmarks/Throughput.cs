@@ -180,6 +180,20 @@ internal static class Throughput
         output.WriteLine($"  CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s = {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / eventCount:F0} µs per event; " +
                          $"GC paused {(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds:F2} s, collections gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}");
 
+        // What the memory holds: the heap after a full collection, the in-memory store's rows (kept by design), and the engine's own
+        // bounded buffers (queues' waiting messages, the partition cache, the dispatch handoff).
+        var waiting = 0;
+        foreach (var name in engine.AllQueueNames())
+        {
+            waiting += await queues.Get(name).CountAsync().ConfigureAwait(false);
+        }
+
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        var storeText = store is InMemoryRowStore memory ? memory.Dump(options.CustomersTable) : null;
+        output.WriteLine($"  heap after a full collection {heap / 1024 / 1024} MiB" +
+                         (storeText is null ? "" : $"; the store holds {storeText.Count} rows with {storeText.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Data)) / 1024 / 1024} MiB of row text (kept as UTF-8)") +
+                         $"; queue messages waiting {waiting} (timers for the journey's later steps); partition cache {engine.CachedCustomers} customers; handoffs {engine.LocalDispatchPending}");
+
         // The daily analytics job over the same customers: scan, fit, and the analytics.updated / segment.entered events it ingests,
         // until they are all applied.
         var appliedBefore = engine.Metrics.EventsApplied;

@@ -109,6 +109,26 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_AfterAPurchaseThatSends_CountsQueuesHandoffsAndCache()
+    {
+        await _host.PublishAsync(TestDocuments.OneShotJourney, TestDocuments.ThanksMessage);
+        await _host.PostEventsAsync($"[{TestDocuments.Identify("m1", "mi1")},{TestDocuments.Purchase("m1", "mp1")}]");
+        await TestHost.WaitUntilAsync(async () =>
+            (await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/admin/metrics")))["engine"]!["sent"]!.GetValue<long>() >= 1,
+            TimeSpan.FromSeconds(15), "the thank-you to be sent");
+
+        var metrics = await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/admin/metrics"));
+
+        Assert.Equal(2, metrics["engine"]!["eventsApplied"]!.GetValue<long>());
+        Assert.Contains(metrics["queues"]!.AsObject(), q => q.Key.EndsWith("-dispatch-poison", StringComparison.Ordinal));
+        // Standalone with workers: the step handed the dispatch over in process and kept the customer's rows for it.
+        Assert.Equal(0, metrics["dispatchHandoffs"]!.GetValue<int>());
+        Assert.Equal(1, metrics["cachedCustomers"]!.GetValue<int>());
+        Assert.True(metrics["engine"]!["cacheHits"]!.GetValue<long>() >= 1);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _host.Events.GetAsync("/api/admin/metrics")).StatusCode);
+    }
+
+    [Fact]
     public async Task PauseResumeArchive_ChangeStateAndArchiveHidesFromList()
     {
         await _host.PublishAsync(TestDocuments.OneShotJourney, TestDocuments.ThanksMessage);

@@ -10,7 +10,7 @@ namespace ScenarioEngine.Host.Api;
 public sealed record HealthView(string Status, string Storage, bool Workers, bool CustomHandler, DateTimeOffset? CatalogLoadedAt, int LiveJourneys);
 
 /// <summary>GET /api/admin/metrics: the engine's counters in this process and the approximate queue lengths.</summary>
-public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues, int DispatchHandoffs);
+public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues, int DispatchHandoffs, int CachedCustomers);
 
 /// <summary>Health and operations endpoints.</summary>
 public static class SystemApi
@@ -39,7 +39,7 @@ public static class SystemApi
             lengths[name + "-poison"] = await queues.Get(name + "-poison").CountAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return TypedResults.Ok(new MetricsView(engine.Metrics, lengths, engine.LocalDispatchPending));
+        return TypedResults.Ok(new MetricsView(engine.Metrics, lengths, engine.LocalDispatchPending, engine.CachedCustomers));
     }
 
     /// <summary>Reloads the catalog.</summary>

@@ -40,8 +40,8 @@ public sealed partial class JourneyEngine
 
     private readonly PartitionCache _cache;
 
-    /// <summary>How many customers' states the cache holds (tests).</summary>
-    internal int CachedCustomers => _cache.Count;
+    /// <summary>How many customers' committed states this process's partition cache holds (at most <see cref="EngineOptions.PartitionCacheSize"/>).</summary>
+    public int CachedCustomers => _cache.Count;
 
     private readonly LiveLeadScore? _leadScore;
 

@@ -35,8 +35,30 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 
     private sealed class Partition
     {
-        public readonly SortedDictionary<string, StoredRow> Rows = new(StringComparer.Ordinal);
+        public readonly SortedDictionary<string, Entry> Rows = new(StringComparer.Ordinal);
         public readonly Lock Lock = new();
+    }
+
+    // A stored row: its text as UTF-8 in an array on the pinned-object heap (half the bytes of the string, and never copied by the
+    // collector as it ages: everything written here lives as long as the store), and its ETag as a number.
+    private sealed class Entry(string rowKey, byte[] data, long version)
+    {
+        public string RowKey { get; } = rowKey;
+        public byte[] Data { get; } = data;
+        public long Version { get; } = version;
+        public string ETag => FormatETag(Version);
+    }
+
+    private static string FormatETag(long version) => "W/\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
+
+    private static StoredRow ToRow(string partitionKey, Entry entry) =>
+        new(partitionKey, entry.RowKey, System.Text.Encoding.UTF8.GetString(entry.Data), entry.ETag);
+
+    private static byte[] Encode(string text)
+    {
+        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(text)];
+        System.Text.Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
     }
 
     /// <summary>The fault injector (shared with the queues).</summary>
@@ -81,7 +103,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         {
             lock (partition.Lock)
             {
-                row = partition.Rows.GetValueOrDefault(rowKey);
+                row = partition.Rows.TryGetValue(rowKey, out var entry) ? ToRow(partitionKey, entry) : null;
             }
         }
 
@@ -101,7 +123,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         {
             lock (partition.Lock)
             {
-                foreach (var (key, row) in partition.Rows)
+                foreach (var (key, entry) in partition.Rows)
                 {
                     if (string.CompareOrdinal(key, toRowKey) >= 0)
                     {
@@ -110,7 +132,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 
                     if (string.CompareOrdinal(key, fromRowKey) >= 0)
                     {
-                        rows.Add(row);
+                        rows.Add(ToRow(partitionKey, entry));
                     }
                 }
             }
@@ -128,12 +150,12 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         }
 
         // Partition-key order, then row-key order, as Table Storage returns a scan.
-        foreach (var (_, partition) in Table(table).OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (partitionKey, partition) in Table(table).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             List<StoredRow> rows;
             lock (partition.Lock)
             {
-                rows = partition.Rows.Values.Where(r => r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal)).ToList();
+                rows = partition.Rows.Values.Where(r => r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal)).Select(r => ToRow(partitionKey, r)).ToList();
             }
 
             foreach (var row in rows)
@@ -179,16 +201,23 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         }
 
         var partition = Table(table).GetOrAdd(partitionKey, static _ => new Partition());
+        // Encoded before taking the lock; a batch that fails leaves its arrays to the collector.
+        var data = new byte[writes.Count][];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            data[i] = writes[i].Kind == WriteKind.Delete ? [] : Encode(writes[i].Row.Data);
+        }
+
         CommitResult result;
         lock (partition.Lock)
         {
-            result = CommitLocked(partition.Rows, writes);
+            result = CommitLocked(partition.Rows, writes, data);
         }
 
         return crash ? throw FaultInjector.Crash("commit") : Task.FromResult(result);
     }
 
-    private CommitResult CommitLocked(SortedDictionary<string, StoredRow> t, IReadOnlyList<RowWrite> writes)
+    private CommitResult CommitLocked(SortedDictionary<string, Entry> t, IReadOnlyList<RowWrite> writes, byte[][] data)
     {
         for (var i = 0; i < writes.Count; i++)
         {
@@ -215,8 +244,9 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             }
             else
             {
-                etags[i] = "W/\"" + Interlocked.Increment(ref _etag) + "\"";
-                t[key] = w.Row with { ETag = etags[i] };
+                var version = Interlocked.Increment(ref _etag);
+                etags[i] = FormatETag(version);
+                t[key] = new Entry(key, data[i], version);
             }
         }
 
@@ -232,11 +262,11 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         }
 
         var rows = new List<StoredRow>();
-        foreach (var (_, partition) in t.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (partitionKey, partition) in t.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             lock (partition.Lock)
             {
-                rows.AddRange(partition.Rows.Values);
+                rows.AddRange(partition.Rows.Values.Select(r => ToRow(partitionKey, r)));
             }
         }
 
