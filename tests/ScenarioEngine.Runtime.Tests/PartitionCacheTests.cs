@@ -130,6 +130,23 @@ public sealed class PartitionCacheTests
     }
 
     [Fact]
+    public async Task Channel_ProfileItWasGiven_NotChangedByLaterStepsOnTheCachedState()
+    {
+        var (h, _) = TwoProcesses(Thanks);
+        await h.InitializeAsync();
+        await h.IngestAsync(Event("i1", "identify", "c1", T0, ("firstName", Value.From("Mai"))), Purchase("p1", "c1", T0));
+        await h.DrainAsync();
+        await h.IngestAsync(Event("i2", "identify", "c1", T0.AddMinutes(1), ("firstName", Value.From("Yui"))));
+        await h.DrainAsync();
+
+        // The message went out with the profile as it was; the customer's later change (applied on the cached state) is not in it.
+        var sent = Assert.Single(h.Recording(Medium.Webhook).Sent);
+        Assert.Equal("Mai", sent.Profile.Attributes["firstName"].AsString);
+        Assert.Equal("Yui", (await h.CustomerAsync("c1")).Profile.Attributes["firstName"].AsString);
+        Assert.True(h.Engine.Metrics.CacheHits >= 2);
+    }
+
+    [Fact]
     public async Task Cache_ManyCustomers_HoldsAtMostItsCapacity()
     {
         var (h, _) = TwoProcesses(Thanks, cacheSize: 3);

@@ -863,7 +863,8 @@ public sealed partial class JourneyEngine
 
         var data = TemplateData.For(state.Profile, instance?.State.Trigger ?? CustomerEvent.NoProperties);
         var content = _renderer.Render(document, row.Medium, data);
-        var outbound = new OutboundMessage(state.CustomerId, row.Medium, row.Message, row.Key, row.JourneyId, row.StepId, content, state.Profile);
+        // The channel gets its own copy of the profile: the state may be cached and stepped on later, and a channel may keep the message.
+        var outbound = new OutboundMessage(state.CustomerId, row.Medium, row.Message, row.Key, row.JourneyId, row.StepId, content, state.Profile.Clone());
         try
         {
             return (await channel.SendAsync(outbound, cancellationToken).ConfigureAwait(false), content);
