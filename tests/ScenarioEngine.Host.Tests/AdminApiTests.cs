@@ -119,7 +119,7 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
 
         var metrics = await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/admin/metrics"));
 
-        Assert.Equal(2, metrics["engine"]!["eventsApplied"]!.GetValue<long>());
+        Assert.True(metrics["engine"]!["eventsApplied"]!.GetValue<long>() >= 2);
         Assert.Contains(metrics["queues"]!.AsObject(), q => q.Key.EndsWith("-dispatch-poison", StringComparison.Ordinal));
         // Standalone with workers: the step handed the dispatch over in process and kept the customer's rows for it.
         Assert.Equal(0, metrics["dispatchHandoffs"]!.GetValue<int>());
