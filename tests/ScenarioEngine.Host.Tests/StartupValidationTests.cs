@@ -64,6 +64,19 @@ public sealed class StartupValidationTests(ITestOutputHelper output)
         Assert.Contains(ex.Failures, f => f.Contains("Webhook:Secret", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Engine:PartitionCacheSize", "-1")]
+    [InlineData("Engine:LocalDispatchLimit", "-5")]
+    public async Task Start_NegativeCacheOrHandoffLimit_FailsNamingIt(string key, string value)
+    {
+        var settings = TestHost.Memory();
+        settings[key] = value;
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(output, settings));
+
+        Assert.Contains(ex.Failures, f => f.Contains(key, StringComparison.Ordinal) && f.Contains("must be 0", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Start_BadQueueCount_Fails()
     {

@@ -113,6 +113,22 @@ public sealed class LocalDispatchTests
     }
 
     [Fact]
+    public async Task PumpDispatch_ManyHandoffs_TakesAtMost32PerCall()
+    {
+        var h = Harness(limit: 100);
+        await h.InitializeAsync();
+        await h.IngestAsync(Enumerable.Range(0, 40).Select(i => Purchase($"p{i}", $"c{i}", T0)).ToArray());
+        await h.Engine.PumpEventsAsync(0);
+        Assert.Equal(40, h.Engine.LocalDispatchPending);
+
+        // As from a queue: one call runs at most 32, so a pump loop never holds the thread pool for the whole handoff list.
+        Assert.Equal(32, await h.Engine.PumpDispatchAsync());
+        Assert.Equal(8, h.Engine.LocalDispatchPending);
+        Assert.Equal(8, await h.Engine.PumpDispatchAsync());
+        Assert.Equal(40, h.Recording(Medium.Webhook).Sent.Count);
+    }
+
+    [Fact]
     public async Task Off_StepQueuesADispatchMessage()
     {
         var h = Harness(limit: 0);

@@ -15,14 +15,17 @@ public sealed class TimerTests
         [Journey($$"""{ "id": "timers", "name": "Timers", "trigger": { "event": "purchase" }, "start": "{{start}}", "steps": { {{steps}} } }""", Hello)],
         [Hello]);
 
+    /// <summary>Steps that wait, then send one email and exit.</summary>
+    private static string WaitThenSend(string wait) => $$"""
+        "first": { "type": "wait", "for": "{{wait}}", "next": "send" },
+        "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
+        "done": { "type": "exit" }
+        """;
+
     [Fact]
     public async Task Wait_TwentyDays_HopsAtMostSixDaysAndFiresOnTimeNotEarlier()
     {
-        var h = Harness("""
-            "first": { "type": "wait", "for": "P20D", "next": "send" },
-            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
-            "done": { "type": "exit" }
-            """);
+        var h = Harness(WaitThenSend("P20D"));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
 
@@ -63,11 +66,7 @@ public sealed class TimerTests
     [Fact]
     public async Task Sweep_TimerMessageLost_WakesTheInstance()
     {
-        var h = Harness("""
-            "first": { "type": "wait", "for": "P2D", "next": "send" },
-            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
-            "done": { "type": "exit" }
-            """);
+        var h = Harness(WaitThenSend("P2D"));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
         await h.DrainAsync();
@@ -98,11 +97,7 @@ public sealed class TimerTests
     [Fact]
     public async Task Sweep_EngineBehindOnOverdueTimers_ReenqueuesEachOnceThenBacksOff()
     {
-        var h = Harness("""
-            "first": { "type": "wait", "for": "P1D", "next": "send" },
-            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
-            "done": { "type": "exit" }
-            """);
+        var h = Harness(WaitThenSend("P1D"));
         await h.InitializeAsync();
         await h.IngestAsync(Enumerable.Range(0, 5).SelectMany(i => new[] { Identify($"c{i}", T0), Purchase($"p{i}", $"c{i}", T0) }).ToArray());
         await h.DrainAsync();
@@ -132,11 +127,7 @@ public sealed class TimerTests
     [Fact]
     public async Task Sweep_WithinGrace_LeavesTimersAlone()
     {
-        var h = Harness("""
-            "first": { "type": "wait", "for": "P2D", "next": "send" },
-            "send": { "type": "send", "medium": "email", "message": "hello", "next": "done" },
-            "done": { "type": "exit" }
-            """);
+        var h = Harness(WaitThenSend("P2D"));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
         await h.DrainAsync();

@@ -61,6 +61,8 @@ public static class ScenarioEngineApp
             .Validate(o => o.EventQueueCount is >= 1 and <= 64, "Engine:EventQueueCount must be 1 to 64.")
             .Validate(o => IsQueueName(o.QueuePrefix), "Engine:QueuePrefix must be lowercase letters, digits and hyphens (1 to 40), starting with a letter.")
             .Validate(o => IsTableName(o.CustomersTable), "Engine:CustomersTable must be 3 to 63 letters and digits, starting with a letter.")
+            .Validate(o => o.PartitionCacheSize >= 0, "Engine:PartitionCacheSize must be 0 (off) or a number of customers.")
+            .Validate(o => o.LocalDispatchLimit >= 0, "Engine:LocalDispatchLimit must be 0 (off) or a number of messages.")
             .Validate(o => o.LeadScoring is null || CanScore(o.LeadScoring),
                 "Engine:LeadScoring needs a positive HalfLife (d.hh:mm:ss), a finite HotThreshold and finite PointsByEventType values, each event type once (case-insensitive).")
             .ValidateOnStart();

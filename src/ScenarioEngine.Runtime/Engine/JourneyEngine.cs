@@ -236,7 +236,7 @@ public sealed partial class JourneyEngine
             {
                 // Retried through the queue like any other dispatch (and poisoned there after too many tries).
                 Metrics.HandlerFailed();
-                await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), null, ct).ConfigureAwait(false);
+                await EnqueueDispatchAsync(message, TimeSpan.Zero, ct).ConfigureAwait(false);
             }
         }
 
@@ -263,7 +263,7 @@ public sealed partial class JourneyEngine
         while (_localDispatch.TryDequeue(out var item))
         {
             Interlocked.Decrement(ref _localDispatchCount);
-            await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(item), null, cancellationToken).ConfigureAwait(false);
+            await EnqueueDispatchAsync(item, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             n++;
         }
 
@@ -650,12 +650,16 @@ public sealed partial class JourneyEngine
             }
 
             Interlocked.Decrement(ref _localDispatchCount);
-            await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(dispatch), null, cancellationToken).ConfigureAwait(false);
+            await EnqueueDispatchAsync(dispatch, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
 
         state.Timers.Clear();
         state.Dispatches.Clear();
     }
+
+    /// <summary>Queues a dispatch message, hidden for <paramref name="delay"/> (at most one timer hop).</summary>
+    private Task EnqueueDispatchAsync(DispatchMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+        _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), delay <= TimeSpan.Zero ? null : Min(delay, Options.MaxTimerHop), cancellationToken);
 
     /// <summary>Commits the state's batch; on success returns whether the state took the new ETags (and may be cached), null on a conflict.</summary>
     private async Task<bool?> CommitStateAsync(CustomerState state, DateTimeOffset now, CancellationToken cancellationToken)
@@ -759,7 +763,7 @@ public sealed partial class JourneyEngine
                         continue;
                     }
 
-                    await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), row.LeaseUntil - now, cancellationToken).ConfigureAwait(false);
+                    await EnqueueDispatchAsync(message, (row.LeaseUntil - now) ?? TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                     return;
                 }
 
@@ -782,7 +786,7 @@ public sealed partial class JourneyEngine
                     continue;
                 }
 
-                await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(row.NotBefore - now, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                await EnqueueDispatchAsync(message, row.NotBefore - now, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -815,7 +819,7 @@ public sealed partial class JourneyEngine
                 if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } deferred)
                 {
                     Metrics.DeferredOne();
-                    await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(row.NotBefore - now, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                    await EnqueueDispatchAsync(message, row.NotBefore - now, cancellationToken).ConfigureAwait(false);
                     Keep(state, deferred);
                     return;
                 }
@@ -910,7 +914,7 @@ public sealed partial class JourneyEngine
                     ok = retry is not null;
                     if (retry is { } reusable)
                     {
-                        await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), Min(r.After, Options.MaxTimerHop), cancellationToken).ConfigureAwait(false);
+                        await EnqueueDispatchAsync(message, r.After, cancellationToken).ConfigureAwait(false);
                         Keep(state, reusable);
                     }
 
@@ -1012,7 +1016,7 @@ public sealed partial class JourneyEngine
             var due = doc.Status == OutboxStatus.Sending ? doc.LeaseUntil ?? now : doc.NotBefore;
             if (due + Options.SweepGrace < now && ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Status}|{doc.Attempts.ToString(CultureInfo.InvariantCulture)}", now))
             {
-                await _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(new DispatchMessage(row.PartitionKey, row.RowKey)), null, cancellationToken).ConfigureAwait(false);
+                await EnqueueDispatchAsync(new DispatchMessage(row.PartitionKey, row.RowKey), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                 count++;
             }
         }
