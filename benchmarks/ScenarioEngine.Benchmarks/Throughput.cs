@@ -115,7 +115,7 @@ internal static class Throughput
         catalog.Load([Samples.Journey("post-purchase-cross-sell", messages)], [], messages.Values);
         var channel = new RecordingChannel(Medium.Email);
         var options = new EngineOptions { QueuePrefix = "lt" + Guid.NewGuid().ToString("N")[..6], CustomersTable = "lt" + Guid.NewGuid().ToString("N")[..8], EventQueueCount = 4,
-            LocalDispatchLimit = 1_000 }; // as the standalone host, whose workers pump every queue
+            LocalDispatchLimit = 10_000 }; // as the standalone host, whose workers pump every queue
         var engine = new JourneyEngine(store, queues, catalog, [channel], new VerbatimRenderer(), TimeProvider.System, options);
         await engine.InitializeAsync().ConfigureAwait(false);
 

@@ -44,8 +44,8 @@ public sealed class PolicySettingsTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(null, null, 1_000)]
-    [InlineData("true", null, 1_000)]
+    [InlineData(null, null, 10_000)]
+    [InlineData("true", null, 10_000)]
     [InlineData("true", "50", 50)]
     [InlineData("false", null, 0)]
     [InlineData("false", "50", 0)]

@@ -129,6 +129,29 @@ public sealed class LocalDispatchTests
     }
 
     [Fact]
+    public async Task PumpEvents_HandoffsWaiting_SendsThemBeforeTakingMoreEvents()
+    {
+        var h = Harness(limit: 100);
+        await h.InitializeAsync();
+        await h.IngestAsync(Enumerable.Range(0, 40).Select(i => Purchase($"p{i}", $"c{i}", T0)).ToArray());
+        await h.Engine.PumpEventsAsync(0);
+        Assert.Equal(40, h.Engine.LocalDispatchPending);
+        await h.IngestAsync(Purchase("p40", "c40", T0));
+
+        // Back-pressure: every waiting handoff (more than one dispatch pump call's 32) is sent, each from the cached rows its step
+        // left, before the next events message is taken; only the new event's own handoff waits.
+        var before = h.Faults.Calls;
+        Assert.Equal(41, await h.Engine.PumpEventsAsync(0));
+        Assert.Equal(40, h.Recording(Medium.Webhook).Sent.Count);
+        Assert.Equal(40, h.Engine.Metrics.CacheHits);
+        Assert.Equal(1, h.Engine.LocalDispatchPending);
+        Assert.Equal(0, await h.Queues.Get(h.Options.DispatchQueue).CountAsync());
+
+        // Two batches per send (claim, finish), then the events message: receive, one read for c40, its batch, a timer-less delete.
+        Assert.Equal(40 * 2 + 4, h.Faults.Calls - before);
+    }
+
+    [Fact]
     public async Task Off_StepQueuesADispatchMessage()
     {
         var h = Harness(limit: 0);

@@ -105,7 +105,7 @@ public static class ScenarioEngineApp
         services.AddSingleton(new HostMode(storageKind, workers, customHandler));
 
         // Handing dispatches to this process's own dispatch pump needs that pump: on by default with in-process workers, never without.
-        services.PostConfigure<EngineOptions>(o => o.LocalDispatchLimit = !workers ? 0 : config["Engine:LocalDispatchLimit"] is null ? 1_000 : o.LocalDispatchLimit);
+        services.PostConfigure<EngineOptions>(o => o.LocalDispatchLimit = !workers ? 0 : config["Engine:LocalDispatchLimit"] is null ? 10_000 : o.LocalDispatchLimit);
         services.AddSingleton(store);
         services.AddSingleton(queues);
         services.TryAddSingleton(TimeProvider.System);

@@ -123,6 +123,32 @@ public sealed partial class JourneyEngine
     /// <summary>Handles up to 32 messages of one events queue; returns how many were handled.</summary>
     public async Task<int> PumpEventsAsync(int queueIndex, CancellationToken cancellationToken = default)
     {
+        // Back-pressure: the messages earlier steps handed over in this process go first, while their customers' rows are still in
+        // the partition cache, so sends keep pace with events instead of falling behind a burst.
+        var handled = await DrainLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
+        return handled + await PumpEventsOnceAsync(queueIndex, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> DrainLocalDispatchAsync(CancellationToken cancellationToken)
+    {
+        var n = 0;
+        for (var budget = LocalDispatchPending; budget > 0;)
+        {
+            var one = await PumpLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
+            if (one == 0)
+            {
+                break;
+            }
+
+            n += one;
+            budget -= one;
+        }
+
+        return n;
+    }
+
+    private async Task<int> PumpEventsOnceAsync(int queueIndex, CancellationToken cancellationToken)
+    {
         if (Options.HandlerConcurrency <= 1)
         {
             return await PumpAsync(Options.EventQueue(queueIndex), async (text, ct) =>
