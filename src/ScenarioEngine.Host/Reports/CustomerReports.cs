@@ -96,7 +96,7 @@ public sealed class CustomerReports(IRowStore store, JourneyEngine engine, TimeP
         var list = new List<CustomerFigures>();
         await foreach (var row in store.ScanAsync(engine.Options.CustomersTable, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
         {
-            var computed = Codec.Read<ProfileDoc>(row.Data).Computed;
+            var computed = Codec.Read<ProfileDoc>(row).Computed;
             var orders = ProfileFigures.Orders(computed);
             int? nps = computed.TryGetValue("nps.score", out var s) && s.TryGetNumber(out var score) && score is >= 0 and <= 10 ? (int)Math.Floor(score) : null;
             var rfm = computed.TryGetValue("rfm.segment", out var r) && r.Kind == ValueKind.String ? r.AsString : null;

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Runtime.Engine;
 
@@ -186,6 +187,16 @@ public static class Codec
 
     /// <summary>Deserializes.</summary>
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException($"empty {typeof(T).Name}");
+
+    /// <summary>Deserializes a row's payload (from UTF-8, without making its text, when the row holds UTF-8).</summary>
+    public static T Read<T>(StoredRow row) => JsonSerializer.Deserialize<T>(row.Utf8.Span, Json) ?? throw new JsonException($"empty {typeof(T).Name}");
+
+    /// <summary>A row whose payload is <paramref name="value"/> serialized straight to UTF-8.</summary>
+    public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null) =>
+        StoredRow.FromUtf8(partitionKey, rowKey, JsonSerializer.SerializeToUtf8Bytes(value, Json), etag);
+
+    /// <summary>"{}" as UTF-8, the payload of every event marker (one shared array: rows never change their payload).</summary>
+    internal static readonly byte[] EmptyObject = "{}"u8.ToArray();
 
     /// <summary>The profile row.</summary>
     public const string ProfileKey = "a|profile";

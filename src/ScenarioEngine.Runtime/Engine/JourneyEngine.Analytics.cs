@@ -39,7 +39,7 @@ public sealed partial class JourneyEngine
         var profiles = new List<CustomerProfile>();
         await foreach (var row in _store.ScanAsync(Table, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
         {
-            profiles.Add(Codec.Read<ProfileDoc>(row.Data).ToProfile(row.PartitionKey));
+            profiles.Add(Codec.Read<ProfileDoc>(row).ToProfile(row.PartitionKey));
         }
 
         var buyers = profiles.Select(p => (Profile: p, Orders: ProfileFigures.Orders(p.Computed))).Where(x => x.Orders.OrderCount > 0).ToList();

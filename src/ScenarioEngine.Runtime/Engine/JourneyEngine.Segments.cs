@@ -56,7 +56,7 @@ public sealed partial class JourneyEngine
         int members = 0, exported = 0, noConsent = 0, noEmail = 0;
         await foreach (var row in _store.ScanAsync(Table, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
         {
-            var profile = Codec.Read<ProfileDoc>(row.Data).ToProfile(row.PartitionKey);
+            var profile = Codec.Read<ProfileDoc>(row).ToProfile(row.PartitionKey);
             var member = rfm
                 ? profile.Computed.TryGetValue("rfm.segment", out var s) && s.AsString == segmentId
                 : SegmentMembership.Of(profile).Contains(segmentId, StringComparer.Ordinal);
@@ -113,7 +113,7 @@ public sealed partial class JourneyEngine
         var history = new List<NpsResponse>();
         await foreach (var row in _store.ScanAsync(Table, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
         {
-            var doc = Codec.Read<ProfileDoc>(row.Data);
+            var doc = Codec.Read<ProfileDoc>(row);
             var computed = doc.Computed;
             if (computed.TryGetValue("nps.score", out var score) && Rating(score) is { } rating)
             {

@@ -385,7 +385,7 @@ public sealed partial class JourneyEngine
             var now = _time.GetUtcNow();
             foreach (var e in events)
             {
-                state.Write(new RowWrite(WriteKind.Insert, new StoredRow(customerId, Codec.MarkerKey(e.Id), "{}")));
+                state.Write(new RowWrite(WriteKind.Insert, StoredRow.FromUtf8(customerId, Codec.MarkerKey(e.Id), Codec.EmptyObject)));
                 Apply(state, e, now);
             }
 
@@ -552,7 +552,7 @@ public sealed partial class JourneyEngine
                     };
                     var outboxKey = Codec.OutboxKey(s.IdempotencyKey);
                     state.Outbox[outboxKey] = (outbox, null);
-                    state.Write(new RowWrite(WriteKind.Insert, new StoredRow(state.CustomerId, outboxKey, Codec.Write(outbox))));
+                    state.Write(new RowWrite(WriteKind.Insert, Codec.Row(state.CustomerId, outboxKey, outbox)));
                     state.Dispatches.Add(new DispatchMessage(state.CustomerId, outboxKey));
                     break;
                 case SendHeldOut s:
@@ -841,7 +841,7 @@ public sealed partial class JourneyEngine
 
                 row.DeferCounted = true;
                 state.Note(new TimelineEntry(now, "decision", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message} deferred until {decision.DeferUntil:O} by {decision.Rule}: {decision.Reason}"));
-                state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
+                state.Write(new RowWrite(WriteKind.Replace, Codec.Row(message.CustomerId, message.Key, row, etag)));
                 if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } deferred)
                 {
                     Metrics.DeferredOne();
@@ -860,7 +860,7 @@ public sealed partial class JourneyEngine
             row.ClaimedAt = now;
             row.Attempts++;
             state.ProfileDoc.Sends.Add(new SentMessage(row.Medium, now, row.Transactional));
-            state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
+            state.Write(new RowWrite(WriteKind.Replace, Codec.Row(message.CustomerId, message.Key, row, etag)));
             var claimBatch = state.BuildBatch(now, Options.SendHistoryWindow);
             var claim = await _store.CommitAsync(Table, claimBatch, cancellationToken).ConfigureAwait(false);
             if (claim.Status != CommitStatus.Ok)
@@ -935,7 +935,7 @@ public sealed partial class JourneyEngine
                     row.LeaseUntil = null;
                     ForgetClaim(state.ProfileDoc.Sends, row);
                     state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message}: retry after {r.After} ({r.Reason})"));
-                    state.Write(new RowWrite(WriteKind.Replace, new StoredRow(message.CustomerId, message.Key, Codec.Write(row), etag)));
+                    state.Write(new RowWrite(WriteKind.Replace, Codec.Row(message.CustomerId, message.Key, row, etag)));
                     var retry = await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false);
                     ok = retry is not null;
                     if (retry is { } reusable)
@@ -1027,7 +1027,7 @@ public sealed partial class JourneyEngine
         var seen = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix, cancellationToken).ConfigureAwait(false))
         {
-            var doc = Codec.Read<InstanceDoc>(row.Data).State;
+            var doc = Codec.Read<InstanceDoc>(row).State;
             if (doc.Status == InstanceStatus.Active && doc.WakeAt is { } at && at + Options.SweepGrace < now &&
                 ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Seq.ToString(CultureInfo.InvariantCulture)}", now))
             {
@@ -1038,7 +1038,7 @@ public sealed partial class JourneyEngine
 
         await foreach (var row in _store.ScanAsync(Table, Codec.OutboxPrefix, cancellationToken).ConfigureAwait(false))
         {
-            var doc = Codec.Read<OutboxDoc>(row.Data);
+            var doc = Codec.Read<OutboxDoc>(row);
             var due = doc.Status == OutboxStatus.Sending ? doc.LeaseUntil ?? now : doc.NotBefore;
             if (due + Options.SweepGrace < now && ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Status}|{doc.Attempts.ToString(CultureInfo.InvariantCulture)}", now))
             {
@@ -1105,7 +1105,7 @@ public sealed partial class JourneyEngine
         var events = new List<CustomerEvent>();
         await foreach (var row in _store.ScanAsync(Table, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
         {
-            var profile = Codec.Read<ProfileDoc>(row.Data).ToProfile(row.PartitionKey);
+            var profile = Codec.Read<ProfileDoc>(row).ToProfile(row.PartitionKey);
             foreach (var journey in journeys)
             {
                 if (JourneyEntry.DueBetween(journey, profile, after, upTo, Options.Machine) is { } at)
@@ -1143,7 +1143,7 @@ public sealed partial class JourneyEngine
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string customerId, int max = 200, CancellationToken cancellationToken = default)
     {
         var rows = await _store.QueryAsync(Table, customerId, Codec.TimelinePrefix, "t}", cancellationToken).ConfigureAwait(false);
-        return rows.SelectMany(r => Enumerable.Reverse(Codec.Read<List<TimelineEntry>>(r.Data))).Take(max).ToList();
+        return rows.SelectMany(r => Enumerable.Reverse(Codec.Read<List<TimelineEntry>>(r))).Take(max).ToList();
     }
 
     /// <summary>Per-step counters and outcomes of a journey, aggregated over its instances (a scan: for reports, not the hot path).</summary>
@@ -1152,7 +1152,7 @@ public sealed partial class JourneyEngine
         var stats = new JourneyStats(journeyId);
         await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix + journeyId + ":", cancellationToken).ConfigureAwait(false))
         {
-            stats.Add(Codec.Read<InstanceDoc>(row.Data));
+            stats.Add(Codec.Read<InstanceDoc>(row));
         }
 
         return stats;

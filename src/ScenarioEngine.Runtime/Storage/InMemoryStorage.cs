@@ -39,8 +39,8 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         public readonly Lock Lock = new();
     }
 
-    // A stored row: its text as UTF-8 in an array on the pinned-object heap (half the bytes of the string, and never copied by the
-    // collector as it ages: everything written here lives as long as the store), and its ETag as a number.
+    // A stored row: its text as UTF-8 (half the bytes of the string; usually the very array the engine serialised), and its ETag as
+    // a number.
     private sealed class Entry(string rowKey, byte[] data, long version)
     {
         public string RowKey { get; } = rowKey;
@@ -51,11 +51,17 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 
     private static string FormatETag(long version) => "W/\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
 
-    private static StoredRow ToRow(string partitionKey, Entry entry) =>
-        new(partitionKey, entry.RowKey, System.Text.Encoding.UTF8.GetString(entry.Data), entry.ETag);
+    // Rows share the stored arrays: nothing writes to them (a StoredRow hands out read-only memory), and a write stores a new array.
+    private static StoredRow ToRow(string partitionKey, Entry entry) => StoredRow.FromUtf8(partitionKey, entry.RowKey, entry.Data, entry.ETag);
 
-    private static byte[] Encode(string text)
+    private static byte[] Encode(StoredRow row)
     {
+        if (row.Utf8Array is { } utf8)
+        {
+            return utf8; // written as UTF-8 by the engine: kept as it is
+        }
+
+        var text = row.Data;
         var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(text)];
         System.Text.Encoding.UTF8.GetBytes(text, bytes);
         return bytes;
@@ -205,7 +211,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         var data = new byte[writes.Count][];
         for (var i = 0; i < writes.Count; i++)
         {
-            data[i] = writes[i].Kind == WriteKind.Delete ? [] : Encode(writes[i].Row.Data);
+            data[i] = writes[i].Kind == WriteKind.Delete ? [] : Encode(writes[i].Row);
         }
 
         CommitResult result;

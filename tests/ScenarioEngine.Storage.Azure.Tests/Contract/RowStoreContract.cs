@@ -67,6 +67,21 @@ public abstract class RowStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task Insert_MadeFromUtf8_ReadsBackTheSameTextAndBytes()
+    {
+        var table = await NewTableAsync();
+        const string data = """{"name":"Ayumi 歩美","emoji":"🎁"}""";
+
+        var result = await Store.CommitAsync(table, [new RowWrite(WriteKind.Insert, StoredRow.FromUtf8("c1", "a|profile", System.Text.Encoding.UTF8.GetBytes(data)))], Token);
+        var row = (await Store.QueryAsync(table, "c1", "a", "b", Token)).Single();
+
+        Assert.Equal(CommitResult.Ok, result);
+        Assert.Equal(data, row.Data);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(data), row.Utf8.ToArray());
+        Assert.Equal(new StoredRow("c1", "a|profile", data, row.ETag), row); // equality is by text, whatever the row holds
+    }
+
+    [Fact]
     public async Task Commit_Ok_ReturnsTheNewETagOfEachWrite()
     {
         var table = await NewTableAsync();
