@@ -122,7 +122,7 @@ public sealed class PostcardBatchChannel : IChannel
     private static string Partition(DateOnly day) => PartitionPrefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Key(string idempotencyKey) =>
-        idempotencyKey.Length <= 200 && !idempotencyKey.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c))
+        idempotencyKey.Length <= 200 && TableKeys.HasAllowedCharacters(idempotencyKey)
             ? idempotencyKey
             : "h" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)));
 }

@@ -228,17 +228,10 @@ public sealed class AzureRowStore : IRowStore
     }
 
     /// <summary>
-    /// Checks a key against the service's rule before sending: at most <see cref="MaxKeyLength"/> characters (1 KiB of UTF-16;
-    /// Azurite enforces 512 too) and none of / \ # ? or control characters. Throws <see cref="ArgumentException"/>.
+    /// Checks a key against the service's rule before sending (<see cref="TableKeys"/>: at most <see cref="MaxKeyLength"/> characters,
+    /// 1 KiB of UTF-16, which Azurite enforces too, and none of / \ # ? or control characters). Throws <see cref="ArgumentException"/>.
     /// </summary>
-    public static void ValidateKey(string key, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(key, paramName);
-        if (key.Length > MaxKeyLength || key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
-        {
-            throw new ArgumentException($"A table key may hold at most {MaxKeyLength} characters and no '/', '\\', '#', '?' or control characters: '{key}'.", paramName);
-        }
-    }
+    public static void ValidateKey(string key, string paramName) => TableKeys.Validate(key, paramName);
 
     private static string ChunkName(int i) => i == 0 ? DataProperty : DataProperty + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

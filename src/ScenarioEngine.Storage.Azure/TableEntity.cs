@@ -92,22 +92,7 @@ public sealed class TableEntity
 
     internal void SetRead(string name, object value) => _properties[name] = value;
 
-    internal static void ValidateKey(string key, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(key, paramName);
-        if (key.Length > 1024)
-        {
-            throw new ArgumentException("A table key may be at most 1024 characters.", paramName);
-        }
-
-        foreach (var c in key)
-        {
-            if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
-            {
-                throw new ArgumentException($"A table key may not contain '/', '\\', '#', '?' or control characters: '{key}'.", paramName);
-            }
-        }
-    }
+    internal static void ValidateKey(string key, string paramName) => Runtime.Storage.TableKeys.Validate(key, paramName, 1024);
 
     private object? Get(string name) => _properties.GetValueOrDefault(name);
 

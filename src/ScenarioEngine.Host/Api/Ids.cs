@@ -27,7 +27,7 @@ public readonly record struct CustomerId
             return false;
         }
 
-        if (text.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        if (!Runtime.Storage.TableKeys.HasAllowedCharacters(text))
         {
             error = "a customer id may not contain / \\ # ? or control characters";
             return false;

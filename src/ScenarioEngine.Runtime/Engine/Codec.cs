@@ -222,7 +222,7 @@ public static class Codec
     /// <summary>Makes text safe for a row key (no / \ # ? or control characters); long or unsafe text is hashed.</summary>
     public static string Safe(string text)
     {
-        if (text.Length <= 200 && !text.Any(c => c is '/' or '\\' or '#' or '?' or '|' || char.IsControl(c)))
+        if (text.Length <= 200 && TableKeys.HasAllowedCharacters(text) && !text.Contains('|', StringComparison.Ordinal))
         {
             return text;
         }

@@ -82,47 +82,69 @@ public static class TemplateData
     /// <summary>Builds nested dictionaries: profile.*, rfm.*, trigger.*, etc.</summary>
     public static IReadOnlyDictionary<string, object?> For(CustomerProfile profile, IReadOnlyDictionary<string, Value> trigger)
     {
-        var data = new Dictionary<string, object?>(StringComparer.Ordinal)
+        // Built for every message sent, so by hand: no LINQ, no key splitting unless a key has a dot.
+        var attributes = new Dictionary<string, object?>(profile.Attributes.Count + 1, StringComparer.Ordinal);
+        foreach (var (key, value) in profile.Attributes)
         {
-            ["profile"] = Nest(profile.Attributes.Append(new("customerId", Value.From(profile.CustomerId)))),
-            ["trigger"] = Nest(trigger),
-            ["event"] = Nest(trigger),
-        };
-        foreach (var group in profile.Computed.Where(kv => kv.Key.Contains('.', StringComparison.Ordinal)).GroupBy(kv => kv.Key.Split('.')[0], StringComparer.Ordinal))
+            Put(attributes, key, value);
+        }
+
+        Put(attributes, "customerId", Value.From(profile.CustomerId));
+        var triggerData = new Dictionary<string, object?>(trigger.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in trigger)
         {
-            data[group.Key] = Nest(group.Select(kv => new KeyValuePair<string, Value>(kv.Key[(group.Key.Length + 1)..], kv.Value)));
+            Put(triggerData, key, value);
+        }
+
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["profile"] = attributes, ["trigger"] = triggerData, ["event"] = triggerData };
+
+        // Computed values by namespace (rfm.segment -> rfm: { segment }); a namespace replaces a root of the same name.
+        Dictionary<string, object?>? bare = null;
+        foreach (var (key, value) in profile.Computed)
+        {
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            if (dot < 0)
+            {
+                (bare ??= new Dictionary<string, object?>(StringComparer.Ordinal))[key] = value.ToObject();
+                continue;
+            }
+
+            var ns = key[..dot];
+            if (data.GetValueOrDefault(ns) is not Dictionary<string, object?> group || ReferenceEquals(group, attributes) || ReferenceEquals(group, triggerData))
+            {
+                group = new Dictionary<string, object?>(StringComparer.Ordinal);
+                data[ns] = group;
+            }
+
+            Put(group, key[(dot + 1)..], value);
         }
 
         // A computed value without a namespace (none today) is still visible to templates, under its own name.
-        foreach (var (key, value) in profile.Computed.Where(kv => !kv.Key.Contains('.', StringComparison.Ordinal)))
+        foreach (var (key, value) in bare ?? [])
         {
-            data.TryAdd(key, value.ToObject());
+            data.TryAdd(key, value);
         }
 
         return data;
     }
 
-    private static Dictionary<string, object?> Nest(IEnumerable<KeyValuePair<string, Value>> values)
+    /// <summary>Puts a value at a dotted path (a.b.c), making the dictionaries on the way.</summary>
+    private static void Put(Dictionary<string, object?> root, string key, Value value)
     {
-        var root = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value) in values)
+        var node = root;
+        var start = 0;
+        for (var dot = key.IndexOf('.', StringComparison.Ordinal); dot >= 0; start = dot + 1, dot = key.IndexOf('.', start))
         {
-            var parts = key.Split('.');
-            var node = root;
-            for (var i = 0; i < parts.Length - 1; i++)
+            var part = key[start..dot];
+            if (node.GetValueOrDefault(part) is not Dictionary<string, object?> child)
             {
-                if (node.GetValueOrDefault(parts[i]) is not Dictionary<string, object?> child)
-                {
-                    child = new Dictionary<string, object?>(StringComparer.Ordinal);
-                    node[parts[i]] = child;
-                }
-
-                node = child;
+                child = new Dictionary<string, object?>(StringComparer.Ordinal);
+                node[part] = child;
             }
 
-            node[parts[^1]] = value.ToObject();
+            node = child;
         }
 
-        return root;
+        node[start == 0 ? key : key[start..]] = value.ToObject();
     }
 }

@@ -80,24 +80,14 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     private System.Collections.Concurrent.ConcurrentDictionary<string, Partition> Table(string table) =>
         _tables.TryGetValue(table, out var t) ? t : throw new InvalidOperationException($"table {table} does not exist");
 
-    /// <summary>The longest key: Table Storage allows 1 KiB of UTF-16, 512 characters (Azurite enforces the same).</summary>
-    public const int MaxKeyLength = 512;
-
-    /// <summary>Table Storage's key rule: at most 512 characters, none of / \ # ? or control characters.</summary>
-    internal static void ValidateKey(string key, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(key, paramName);
-        if (key.Length > MaxKeyLength || key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
-        {
-            throw new ArgumentException($"A table key may hold at most {MaxKeyLength} characters and no '/', '\\', '#', '?' or control characters: '{key}'.", paramName);
-        }
-    }
+    /// <summary>The longest key (see <see cref="TableKeys.MaxLength"/>).</summary>
+    public const int MaxKeyLength = TableKeys.MaxLength;
 
     /// <inheritdoc />
     public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
-        ValidateKey(partitionKey, nameof(partitionKey));
-        ValidateKey(rowKey, nameof(rowKey));
+        TableKeys.Validate(partitionKey, nameof(partitionKey));
+        TableKeys.Validate(rowKey, nameof(rowKey));
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {
@@ -196,8 +186,8 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
                 throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
             }
 
-            ValidateKey(w.Row.PartitionKey, nameof(writes));
-            ValidateKey(w.Row.RowKey, nameof(writes));
+            TableKeys.Validate(w.Row.PartitionKey, nameof(writes));
+            TableKeys.Validate(w.Row.RowKey, nameof(writes));
         }
 
         var crash = Faults.Tick();
