@@ -174,6 +174,10 @@ public static class Codec
         {
             Converters = { new ValueJsonConverter(), new JsonStringEnumConverter() },
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // Rows and queue messages are data at rest, never put into a page or a script: only what JSON itself requires is escaped
+            // (quotes, backslashes, control characters). The default escaper writes every non-ASCII character as \uXXXX, six bytes
+            // for the three of a Japanese character in UTF-8, which doubled the time-line rows that keep a message's text.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
 
         // Source-generated metadata for the rows and messages on the hot path (no reflection per call); anything else falls back.
