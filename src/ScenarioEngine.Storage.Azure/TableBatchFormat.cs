@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Azure;
@@ -9,50 +10,44 @@ internal static class TableBatchFormat
 {
     public sealed record SubResponse(int Status, IReadOnlyDictionary<string, string> Headers, string Body);
 
-    public static string Write(string batchBoundary, string changesetBoundary, string tableUrl, IReadOnlyList<TableTransactionAction> actions)
+    /// <summary>The transaction's body as UTF-8, each entity's JSON written in place.</summary>
+    public static byte[] Write(string batchBoundary, string changesetBoundary, string tableUrl, IReadOnlyList<TableTransactionAction> actions)
     {
-        var builder = new StringBuilder();
-        builder.Append("--").Append(batchBoundary).Append("\r\n");
-        builder.Append("Content-Type: multipart/mixed; boundary=").Append(changesetBoundary).Append("\r\n\r\n");
+        var body = new ArrayBufferWriter<byte>(1024 * (actions.Count + 1));
+        void Text(string text) => body.Advance(Encoding.UTF8.GetBytes(text, body.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length))));
+
+        Text("--" + batchBoundary + "\r\nContent-Type: multipart/mixed; boundary=" + changesetBoundary + "\r\n\r\n");
         foreach (var action in actions)
         {
-            builder.Append("--").Append(changesetBoundary).Append("\r\n");
-            builder.Append("Content-Type: application/http\r\n");
-            builder.Append("Content-Transfer-Encoding: binary\r\n\r\n");
-
             var (method, url) = action.ActionType switch
             {
                 TableTransactionActionType.Insert => ("POST", tableUrl),
                 TableTransactionActionType.Delete => ("DELETE", EntityUrl(tableUrl, action)),
                 _ => (action.Mode == TableUpdateMode.Merge ? "MERGE" : "PUT", EntityUrl(tableUrl, action)),
             };
-            builder.Append(method).Append(' ').Append(url).Append(" HTTP/1.1\r\n");
-            builder.Append("Accept: application/json;odata=minimalmetadata\r\n");
-            builder.Append("DataServiceVersion: 3.0\r\n");
+            Text("--" + changesetBoundary + "\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+                 method + " " + url + " HTTP/1.1\r\nAccept: application/json;odata=minimalmetadata\r\nDataServiceVersion: 3.0\r\n");
             if (action.ActionType == TableTransactionActionType.Insert)
             {
-                builder.Append("Prefer: return-no-content\r\n");
+                Text("Prefer: return-no-content\r\n");
             }
 
             if (action.ActionType is TableTransactionActionType.Update or TableTransactionActionType.Delete)
             {
-                builder.Append("If-Match: ").Append(action.ETag.ToString()).Append("\r\n");
+                Text("If-Match: " + action.ETag.ToString() + "\r\n");
             }
 
             if (action.Entity is not null)
             {
-                builder.Append("Content-Type: application/json\r\n\r\n");
-                builder.Append(Encoding.UTF8.GetString(TableEntityJson.Serialize(action.Entity))).Append("\r\n");
+                Text("Content-Type: application/json\r\n\r\n");
+                TableEntityJson.Serialize(action.Entity, body);
             }
-            else
-            {
-                builder.Append("\r\n");
-            }
+
+            Text("\r\n");
         }
 
-        builder.Append("--").Append(changesetBoundary).Append("--\r\n");
-        builder.Append("--").Append(batchBoundary).Append("--\r\n");
-        return builder.ToString();
+        Text("--" + changesetBoundary + "--\r\n--" + batchBoundary + "--\r\n");
+        return body.WrittenSpan.ToArray();
     }
 
     public static string EntityUrl(string tableUrl, TableTransactionAction action) =>
@@ -61,19 +56,39 @@ internal static class TableBatchFormat
     public static List<SubResponse> Read(string body, string contentType)
     {
         var results = new List<SubResponse>();
-        ReadMultipart(body, Boundary(contentType), results);
+        ReadMultipart(Lines(body), Boundary(contentType), results);
         return results;
     }
 
-    private static void ReadMultipart(string body, string boundary, List<SubResponse> results)
+    /// <summary>The body's lines without their CR LF (or LF) ends, each made once.</summary>
+    private static List<string> Lines(string body)
     {
-        foreach (var part in Parts(body, boundary))
+        var lines = new List<string>();
+        for (var start = 0; start <= body.Length;)
+        {
+            var newline = body.IndexOf('\n', start);
+            var end = newline < 0 ? body.Length : newline;
+            lines.Add(body.Substring(start, end > start && body[end - 1] == '\r' ? end - start - 1 : end - start));
+            if (newline < 0)
+            {
+                break;
+            }
+
+            start = newline + 1;
+        }
+
+        return lines;
+    }
+
+    private static void ReadMultipart(List<string> lines, string boundary, List<SubResponse> results)
+    {
+        foreach (var part in Parts(lines, boundary))
         {
             var (headers, content) = SplitHeaders(part);
             var contentType = headers.GetValueOrDefault("Content-Type") ?? string.Empty;
             if (contentType.StartsWith("multipart/mixed", StringComparison.OrdinalIgnoreCase))
             {
-                ReadMultipart(string.Join('\n', content), Boundary(contentType), results);
+                ReadMultipart(content, Boundary(contentType), results);
             }
             else if (contentType.StartsWith("application/http", StringComparison.OrdinalIgnoreCase))
             {
@@ -90,10 +105,12 @@ internal static class TableBatchFormat
             throw new RequestFailedException("The table service's transaction response has a part without an HTTP status line.");
         }
 
-        var statusParts = lines[start].Split(' ', 3);
-        var status = int.Parse(statusParts[1], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var statusLine = lines[start].AsSpan();
+        var afterVersion = statusLine[(statusLine.IndexOf(' ') + 1)..];
+        var code = afterVersion.IndexOf(' ') is var space and >= 0 ? afterVersion[..space] : afterVersion;
+        var status = int.Parse(code, NumberStyles.Integer, CultureInfo.InvariantCulture);
         var (headers, body) = SplitHeaders(lines.GetRange(start + 1, lines.Count - start - 1));
-        return new SubResponse(status, headers, string.Join('\n', body).Trim());
+        return new SubResponse(status, headers, body.Count == 0 ? string.Empty : string.Join('\n', body).Trim());
     }
 
     private static (Dictionary<string, string> Headers, List<string> Content) SplitHeaders(List<string> lines)
@@ -112,21 +129,21 @@ internal static class TableBatchFormat
         return (headers, i < lines.Count ? lines.GetRange(i + 1, lines.Count - i - 1) : []);
     }
 
-    private static IEnumerable<List<string>> Parts(string body, string boundary)
+    private static IEnumerable<List<string>> Parts(List<string> lines, string boundary)
     {
         var delimiter = "--" + boundary;
         List<string>? current = null;
-        foreach (var raw in body.Split('\n'))
+        foreach (var line in lines)
         {
-            var line = raw.TrimEnd('\r');
-            if (line == delimiter || line == delimiter + "--")
+            var isDelimiter = line.StartsWith(delimiter, StringComparison.Ordinal) && line.Length - delimiter.Length is 0 or 2;
+            if (isDelimiter && (line.Length == delimiter.Length || line.EndsWith("--", StringComparison.Ordinal)))
             {
                 if (current is not null)
                 {
                     yield return current;
                 }
 
-                if (line != delimiter)
+                if (line.Length != delimiter.Length)
                 {
                     yield break;
                 }

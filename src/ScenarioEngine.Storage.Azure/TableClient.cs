@@ -247,7 +247,7 @@ public sealed partial class TableClient
 
         using var message = CreateMessage(RequestMethod.Post, "/$batch");
         message.Request.Headers.SetValue(HttpHeader.Names.ContentType, "multipart/mixed; boundary=" + batchBoundary);
-        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(body));
+        message.Request.Content = RequestContent.Create(body);
         var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (response.Status != 202)
         {

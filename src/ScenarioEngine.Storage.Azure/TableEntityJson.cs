@@ -10,23 +10,30 @@ internal static class TableEntityJson
 {
     private const string TypeSuffix = "@odata.type";
 
+    // Only what JSON requires is escaped: the service reads any UTF-8, and a payload of Japanese text or markup escaped as \uXXXX would
+    // go over the wire at twice its size.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Serialize(TableEntity entity)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("PartitionKey", entity.PartitionKey);
-            writer.WriteString("RowKey", entity.RowKey);
-            foreach (var (name, value) in entity.Properties)
-            {
-                WriteProperty(writer, name, value);
-            }
+        Serialize(entity, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
 
-            writer.WriteEndObject();
+    /// <summary>Writes the entity's JSON into <paramref name="buffer"/> (a transaction body writes each entity in place).</summary>
+    public static void Serialize(TableEntity entity, IBufferWriter<byte> buffer)
+    {
+        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("PartitionKey", entity.PartitionKey);
+        writer.WriteString("RowKey", entity.RowKey);
+        foreach (var (name, value) in entity.Properties)
+        {
+            WriteProperty(writer, name, value);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        writer.WriteEndObject();
     }
 
     public static TableEntity Deserialize(JsonElement element)

@@ -99,6 +99,39 @@ public sealed class ClientPipelineTests
         Assert.Contains("If-Match: *\r\n", handler.Bodies[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SubmitTransaction_JapaneseData_SentAsUtf8AndEachETagRead()
+    {
+        const string Body =
+            "--batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_1\r\n\r\n" +
+            "--changesetresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+            "HTTP/1.1 204 No Content\r\nETag: W/\"datetime'1'\"\r\n\r\n\r\n" +
+            "--changesetresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+            "HTTP/1.1 204 No Content\r\nETag: W/\"datetime'2'\"\r\n\r\n\r\n" +
+            "--changesetresponse_1--\r\n--batchresponse_1--\r\n";
+        var handler = new ScriptedHandler(() =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.Accepted) { Content = new StringContent(Body, Encoding.UTF8) };
+            response.Content.Headers.Remove("Content-Type");
+            response.Content.Headers.TryAddWithoutValidation("Content-Type", "multipart/mixed; boundary=batchresponse_1");
+            return response;
+        });
+        var table = new TableClient(Endpoint, "shop", StorageConnectionString.DevelopmentAccountKey, "orders", Options(handler));
+
+        var result = await table.SubmitTransactionAsync(
+        [
+            TableTransactionAction.Insert(new TableEntity("p", "a") { ["Data"] = "{\"subject\":\"ご注文 <b>ありがとう</b>\"}" }),
+            TableTransactionAction.Update(new TableEntity("p", "b") { ["Data"] = "x" }, new ETag("W/\"datetime'0'\"")),
+        ]);
+
+        Assert.Equal(TableStatus.Ok, result.Status);
+        Assert.Equal([new ETag("W/\"datetime'1'\""), new ETag("W/\"datetime'2'\"")], result.ETags);
+        // The text goes as UTF-8, escaped only as JSON requires (not as \uXXXX, twice the bytes).
+        Assert.Contains("\"Data\":\"{\\\"subject\\\":\\\"ご注文 <b>ありがとう</b>\\\"}\"", handler.Bodies[0], StringComparison.Ordinal);
+        Assert.Contains("PUT https://shop.table.core.windows.net/orders(PartitionKey='p',RowKey='b') HTTP/1.1\r\n", handler.Bodies[0], StringComparison.Ordinal);
+        Assert.EndsWith("--batch_" + handler.Bodies[0].Split("--batch_")[1][..36] + "--\r\n", handler.Bodies[0], StringComparison.Ordinal);
+    }
+
     private static StorageClientOptions Options(HttpMessageHandler handler)
     {
         var options = new StorageClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
