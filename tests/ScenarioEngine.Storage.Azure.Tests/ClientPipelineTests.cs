@@ -72,14 +72,7 @@ public sealed class ClientPipelineTests
             "{\"odata.error\":{\"code\":\"ResourceNotFound\",\"message\":{\"lang\":\"en-US\",\"value\":\"2:The specified resource does not exist.\\nRequestId:1\\nTime:2024-01-01T00:00:00Z\"}}}\r\n" +
             "--changesetresponse_5a8e--\r\n" +
             "--batchresponse_7ab1c3ea--\r\n";
-        var handler = new ScriptedHandler(() =>
-        {
-            var response = new HttpResponseMessage(HttpStatusCode.Accepted) { Content = new StringContent(Body, Encoding.UTF8) };
-            response.Content.Headers.Remove("Content-Type");
-            response.Content.Headers.TryAddWithoutValidation("Content-Type", "multipart/mixed; boundary=batchresponse_7ab1c3ea");
-            return response;
-        });
-        var table = new TableClient(Endpoint, "shop", StorageConnectionString.DevelopmentAccountKey, "orders", Options(handler));
+        var (handler, table) = TransactionAnswering(Body, "batchresponse_7ab1c3ea");
 
         var result = await table.SubmitTransactionAsync(
         [
@@ -109,14 +102,7 @@ public sealed class ClientPipelineTests
             "--changesetresponse_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
             "HTTP/1.1 204 No Content\r\nETag: W/\"datetime'2'\"\r\n\r\n\r\n" +
             "--changesetresponse_1--\r\n--batchresponse_1--\r\n";
-        var handler = new ScriptedHandler(() =>
-        {
-            var response = new HttpResponseMessage(HttpStatusCode.Accepted) { Content = new StringContent(Body, Encoding.UTF8) };
-            response.Content.Headers.Remove("Content-Type");
-            response.Content.Headers.TryAddWithoutValidation("Content-Type", "multipart/mixed; boundary=batchresponse_1");
-            return response;
-        });
-        var table = new TableClient(Endpoint, "shop", StorageConnectionString.DevelopmentAccountKey, "orders", Options(handler));
+        var (handler, table) = TransactionAnswering(Body, "batchresponse_1");
 
         var result = await table.SubmitTransactionAsync(
         [
@@ -130,6 +116,19 @@ public sealed class ClientPipelineTests
         Assert.Contains("\"Data\":\"{\\\"subject\\\":\\\"ご注文 <b>ありがとう</b>\\\"}\"", handler.Bodies[0], StringComparison.Ordinal);
         Assert.Contains("PUT https://shop.table.core.windows.net/orders(PartitionKey='p',RowKey='b') HTTP/1.1\r\n", handler.Bodies[0], StringComparison.Ordinal);
         Assert.EndsWith("--batch_" + handler.Bodies[0].Split("--batch_")[1][..36] + "--\r\n", handler.Bodies[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>A table client whose every request gets a 202 with this multipart body, as a transaction's answer.</summary>
+    private static (ScriptedHandler Handler, TableClient Table) TransactionAnswering(string body, string boundary)
+    {
+        var handler = new ScriptedHandler(() =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.Accepted) { Content = new StringContent(body, Encoding.UTF8) };
+            response.Content.Headers.Remove("Content-Type");
+            response.Content.Headers.TryAddWithoutValidation("Content-Type", "multipart/mixed; boundary=" + boundary);
+            return response;
+        });
+        return (handler, new TableClient(Endpoint, "shop", StorageConnectionString.DevelopmentAccountKey, "orders", Options(handler)));
     }
 
     private static StorageClientOptions Options(HttpMessageHandler handler)
