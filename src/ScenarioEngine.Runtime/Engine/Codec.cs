@@ -192,8 +192,9 @@ public static class Codec
     /// <summary>Deserializes.</summary>
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException($"empty {typeof(T).Name}");
 
-    /// <summary>Deserializes a row's payload (from UTF-8, without making its text, when the row holds UTF-8).</summary>
-    public static T Read<T>(StoredRow row) => JsonSerializer.Deserialize<T>(row.Utf8.Span, Json) ?? throw new JsonException($"empty {typeof(T).Name}");
+    /// <summary>Deserializes a row's payload: from its UTF-8 when it holds that (the in-memory store's rows), else from its text.</summary>
+    public static T Read<T>(StoredRow row) =>
+        row.Utf8Array is { } utf8 ? JsonSerializer.Deserialize<T>(utf8, Json) ?? throw new JsonException($"empty {typeof(T).Name}") : Read<T>(row.Data);
 
     /// <summary>A row whose payload is <paramref name="value"/> serialized straight to UTF-8.</summary>
     public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null) =>
