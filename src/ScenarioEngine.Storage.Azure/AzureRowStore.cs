@@ -21,7 +21,7 @@ public sealed class AzureRowStore : IRowStore
     public const int ChunkChars = 32 * 1024;
 
     /// <summary>The longest partition or row key, in characters.</summary>
-    public const int MaxKeyLength = InMemoryRowStore.MaxKeyLength;
+    public const int MaxKeyLength = TableKeys.MaxLength;
 
     private readonly StorageConnectionString _connection;
     private readonly StorageClientOptions _options;
