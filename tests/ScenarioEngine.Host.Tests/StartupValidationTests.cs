@@ -77,6 +77,19 @@ public sealed class StartupValidationTests(ITestOutputHelper output)
         Assert.Contains(ex.Failures, f => f.Contains(key, StringComparison.Ordinal) && f.Contains("must be 0", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public async Task Start_EventsPerRoundBelowOne_FailsNamingIt(string value)
+    {
+        var settings = TestHost.Memory();
+        settings["Engine:EventsPerRound"] = value;
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(output, settings));
+
+        Assert.Contains(ex.Failures, f => f.Contains("Engine:EventsPerRound must be 1 or more", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Start_BadQueueCount_Fails()
     {

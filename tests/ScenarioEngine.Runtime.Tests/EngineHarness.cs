@@ -166,9 +166,14 @@ internal sealed class ScriptedChannel(string medium, TimeProvider clock, params 
     }
 }
 
-/// <summary>Yields to other tasks before every storage call, as a network store does, so concurrent workers interleave their reads and commits.</summary>
-internal sealed class YieldingRowStore(IRowStore inner) : IRowStore
+/// <summary>
+/// Yields to other tasks before every storage call, as a network store does, so concurrent workers interleave their reads and commits.
+/// Optionally the first partition read of one customer fails, as a storage hiccup would.
+/// </summary>
+internal sealed class YieldingRowStore(IRowStore inner, string? failFirstReadOf = null) : IRowStore
 {
+    private int _failed;
+
     public async Task CreateTableAsync(string table, CancellationToken cancellationToken = default)
     {
         await Task.Yield();
@@ -184,6 +189,11 @@ internal sealed class YieldingRowStore(IRowStore inner) : IRowStore
     public async Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default)
     {
         await Task.Yield();
+        if (partitionKey == failFirstReadOf && Interlocked.Exchange(ref _failed, 1) == 0)
+        {
+            throw new IOException($"storage unavailable for {partitionKey} (injected once)");
+        }
+
         return await inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
     }
 

@@ -152,6 +152,54 @@ public sealed class LocalDispatchTests
     }
 
     [Fact]
+    public async Task PumpEvents_MoreThanOneRound_SendsEachRoundsHandoffsBeforeSteppingTheNext()
+    {
+        // Three messages of ten customers, rounds of ten events, a cache of ten customers, two handlers at once.
+        var h = new EngineHarness([Thanks], [Hello], new EngineOptions
+        {
+            HandlerConcurrency = 2, EventQueueCount = 1, LocalDispatchLimit = 100, MaxEventsPerMessage = 10, EventsPerRound = 10, PartitionCacheSize = 10,
+        });
+        await h.InitializeAsync();
+        await h.IngestAsync(Enumerable.Range(0, 30).Select(i => Purchase($"p{i}", $"c{i}", T0)).ToArray());
+
+        Assert.Equal(3, await h.Engine.PumpEventsAsync(0));
+
+        // The first two rounds' sends went out before the next round was stepped; the last round's wait for the next pump call.
+        Assert.Equal(20, h.Recording(Medium.Webhook).Sent.Count);
+        Assert.Equal(10, h.Engine.LocalDispatchPending);
+        Assert.Equal(0, await h.Queues.Get(h.Options.EventQueue(0)).CountAsync());
+        await h.Engine.PumpEventsAsync(0);
+        Assert.Equal(30, h.Recording(Medium.Webhook).Sent.Select(m => m.IdempotencyKey).Distinct().Count());
+
+        // Each send found its customer's rows in the cache of ten (all thirty stepped first would have left only the last ten there).
+        Assert.Equal(30, h.Engine.Metrics.CacheHits);
+    }
+
+    [Fact]
+    public async Task PumpEvents_CustomerFailsInARound_ItsLaterEventsWaitInsteadOfOvertaking()
+    {
+        var later = Event("v1", "page_view", "c1", T0.AddMinutes(1));
+        var h = new EngineHarness([Thanks], [Hello], new EngineOptions
+        {
+            HandlerConcurrency = 2, EventQueueCount = 1, LocalDispatchLimit = 100, MaxEventsPerMessage = 1, EventsPerRound = 1,
+        }, wrapStore: store => new YieldingRowStore(store, failFirstReadOf: "c1"));
+        await h.InitializeAsync();
+        await h.IngestAsync(Purchase("p1", "c1", T0), later, Purchase("p2", "c2", T0));
+
+        // c1's purchase (round one) fails once; its page view (round two) is not applied ahead of it, and both messages stay.
+        Assert.Equal(3, await h.Engine.PumpEventsAsync(0));
+        Assert.Equal(1, h.Engine.Metrics.HandlerFailures);
+        Assert.Equal(1, h.Engine.Metrics.EventsApplied);
+        Assert.Equal(2, await h.Queues.Get(h.Options.EventQueue(0)).CountAsync());
+
+        // Redelivered after the visibility timeout: applied in order, and nothing twice.
+        h.Clock.Advance(h.Options.VisibilityTimeout + TimeSpan.FromSeconds(1));
+        await h.DrainAsync();
+        Assert.Equal(3, h.Engine.Metrics.EventsApplied);
+        Assert.Equal(["c1", "c2"], h.Recording(Medium.Webhook).Sent.Select(m => m.CustomerId).Order());
+    }
+
+    [Fact]
     public async Task Off_StepQueuesADispatchMessage()
     {
         var h = Harness(limit: 0);

@@ -63,6 +63,7 @@ public static class ScenarioEngineApp
             .Validate(o => IsTableName(o.CustomersTable), "Engine:CustomersTable must be 3 to 63 letters and digits, starting with a letter.")
             .Validate(o => o.PartitionCacheSize >= 0, "Engine:PartitionCacheSize must be 0 (off) or a number of customers.")
             .Validate(o => o.LocalDispatchLimit >= 0, "Engine:LocalDispatchLimit must be 0 (off) or a number of messages.")
+            .Validate(o => o.EventsPerRound >= 1, "Engine:EventsPerRound must be 1 or more events.")
             .Validate(o => o.LeadScoring is null || CanScore(o.LeadScoring),
                 "Engine:LeadScoring needs a positive HalfLife (d.hh:mm:ss), a finite HotThreshold and finite PointsByEventType values, each event type once (case-insensitive).")
             .ValidateOnStart();

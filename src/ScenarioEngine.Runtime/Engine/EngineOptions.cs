@@ -41,7 +41,14 @@ public sealed class EngineOptions
     /// How many customers' parsed rows this process keeps after committing them (least recently committed dropped first), so the next
     /// step for the same customer skips the partition read. 0 turns it off. Safe with many processes: see docs/architecture.md.
     /// </summary>
-    public int PartitionCacheSize { get; set; } = 10_000;
+    public int PartitionCacheSize { get; set; } = 4_000;
+
+    /// <summary>
+    /// An events pump (with <see cref="HandlerConcurrency"/> above 1) steps the customers of the messages it received in rounds of about
+    /// this many events (whole messages), and sends the dispatches one round handed over before stepping the next, so a send finds its
+    /// customer's rows still in the partition cache. Keep the cache above the events of a round times the events queues pumped at once.
+    /// </summary>
+    public int EventsPerRound { get; set; } = 500;
 
     /// <summary>
     /// When above 0, a message a step asks for is handed straight to this process's dispatch pump (up to this many waiting), instead

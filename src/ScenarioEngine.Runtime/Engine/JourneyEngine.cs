@@ -161,9 +161,8 @@ public sealed partial class JourneyEngine
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        // Concurrent: the events of all received messages are grouped by customer, so one customer's events are still applied in
-        // order (one task per customer) while different customers go side by side. A message is deleted only when every customer in
-        // it succeeded; otherwise it comes back, and the customers already applied recognise the redelivery by their event markers.
+        // Concurrent: a message is deleted only when every customer in it succeeded; otherwise it comes back, and the customers already
+        // applied recognise the redelivery by their event markers.
         var name = Options.EventQueue(queueIndex);
         var queue = _queues.Get(name);
         var items = await queue.ReceiveAsync(32, Options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
@@ -188,35 +187,73 @@ public sealed partial class JourneyEngine
             }
         }
 
-        var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var customers = parsed.SelectMany(p => p.Message.Events.Select(e => (p.Item, Event: e)))
+        // In rounds of whole messages, about Options.EventsPerRound events each: before the next round, the dispatches this round's steps
+        // handed over are sent, while their customers' rows are still in the partition cache (a state cached longer than that outlives
+        // the collector's youngest generation, and a bigger cache costs more collecting than the partition reads it saves).
+        var failedItems = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var failedCustomers = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        for (var start = 0; start < parsed.Count;)
+        {
+            var end = start;
+            var events = 0;
+            do
+            {
+                events += parsed[end].Message.Events.Count;
+                end++;
+            }
+            while (end < parsed.Count && events + parsed[end].Message.Events.Count <= Options.EventsPerRound);
+
+            if (start > 0)
+            {
+                await DrainLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var round = parsed.GetRange(start, end - start);
+            await ApplyRoundAsync(round, failedItems, failedCustomers, cancellationToken).ConfigureAwait(false);
+            foreach (var (item, _) in round)
+            {
+                if (!failedItems.ContainsKey(item.Id))
+                {
+                    await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            start = end;
+        }
+
+        return items.Count;
+    }
+
+    // One round of an events pump: the events of its messages grouped by customer, so one customer's events are applied in order (one
+    // task per customer) while different customers go side by side. A customer that failed in an earlier round is not applied again in
+    // a later one (its later events would overtake the failed ones): every message holding its events stays for redelivery.
+    private Task ApplyRoundAsync(List<(QueueItem Item, EventsMessage Message)> round, System.Collections.Concurrent.ConcurrentDictionary<string, bool> failedItems,
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> failedCustomers, CancellationToken cancellationToken)
+    {
+        var customers = round.SelectMany(p => p.Message.Events.Select(e => (p.Item, Event: e)))
             .GroupBy(x => x.Event.CustomerId, StringComparer.Ordinal).ToList();
-        await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = cancellationToken },
+        return Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = cancellationToken },
             async (group, token) =>
             {
                 try
                 {
-                    await ApplyEventsAsync(group.Key, group.Select(x => x.Event).ToList(), token).ConfigureAwait(false);
+                    if (!failedCustomers.ContainsKey(group.Key))
+                    {
+                        await ApplyEventsAsync(group.Key, group.Select(x => x.Event).ToList(), token).ConfigureAwait(false);
+                        return;
+                    }
                 }
                 catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && token.IsCancellationRequested))
                 {
                     Metrics.HandlerFailed();
-                    foreach (var (item, _) in group)
-                    {
-                        failed[item.Id] = true;
-                    }
+                    failedCustomers[group.Key] = true;
                 }
-            }).ConfigureAwait(false);
 
-        foreach (var (item, _) in parsed)
-        {
-            if (!failed.ContainsKey(item.Id))
-            {
-                await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return items.Count;
+                foreach (var (item, _) in group)
+                {
+                    failedItems[item.Id] = true;
+                }
+            });
     }
 
     /// <summary>Handles up to 32 timer messages.</summary>
