@@ -25,6 +25,17 @@ internal static class Throughput
         output.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}");
         if (target == "memory")
         {
+            // Optionally a warm-up first, through its own store and engine, not reported: a long-running host runs fully optimised code,
+            // while a cold run spends its first seconds in the JIT's quick and instrumented tiers.
+            var warmup = int.Parse(args.ElementAtOrDefault(4) ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+            if (warmup > 0)
+            {
+                var warmFaults = new FaultInjector();
+                await RunEngineAsync(new InMemoryRowStore(warmFaults), new InMemoryQueueFactory(TimeProvider.System, warmFaults), () => warmFaults.Calls, warmup, workers,
+                    TextWriter.Null, analytics: false).ConfigureAwait(false);
+                output.WriteLine($"after a warm-up of {warmup} events through another store (not reported):");
+            }
+
             var faults = new FaultInjector();
             var clock = TimeProvider.System;
             await RunEngineAsync(new InMemoryRowStore(faults), new InMemoryQueueFactory(clock, faults), () => faults.Calls, events, workers, output).ConfigureAwait(false);
@@ -108,7 +119,8 @@ internal static class Throughput
         output.WriteLine($"azurite raw single-entity inserts: {count / stop.Elapsed.TotalSeconds:F0}/s ({concurrency} concurrent writers, {stop.Elapsed.TotalSeconds:F1} s)");
     }
 
-    private static async Task RunEngineAsync(IRowStore store, IQueueFactory queues, Func<long> storageCalls, int eventCount, int workers, TextWriter output)
+    private static async Task RunEngineAsync(IRowStore store, IQueueFactory queues, Func<long> storageCalls, int eventCount, int workers, TextWriter output,
+        bool analytics = true)
     {
         var messages = Samples.Messages();
         var catalog = new Catalog();
@@ -195,6 +207,11 @@ internal static class Throughput
                          (storeText is null ? "" : " (" + string.Join(", ", storeText.GroupBy(r => r.RowKey[..2]).OrderBy(g => g.Key, StringComparer.Ordinal)
                              .Select(g => $"{g.Key} {g.Count()} rows of {g.Average(r => r.Utf8.Length):F0} B")) + ")") +
                          $"; queue messages waiting {waiting} (timers for the journey's later steps); partition cache {engine.CachedCustomers} customers; handoffs {engine.LocalDispatchPending}");
+
+        if (!analytics)
+        {
+            return;
+        }
 
         // The daily analytics job over the same customers: scan, fit, and the analytics.updated / segment.entered events it ingests,
         // until they are all applied.
