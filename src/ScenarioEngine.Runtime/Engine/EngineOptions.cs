@@ -41,12 +41,13 @@ public sealed class EngineOptions
     /// How many customers' parsed rows this process keeps after committing them (least recently committed dropped first), so the next
     /// step for the same customer skips the partition read. 0 turns it off. Safe with many processes: see docs/architecture.md.
     /// </summary>
-    public int PartitionCacheSize { get; set; } = 4_000;
+    public int PartitionCacheSize { get; set; } = 2_000;
 
     /// <summary>
     /// An events pump (with <see cref="HandlerConcurrency"/> above 1) steps the customers of the messages it received in rounds of about
     /// this many events (whole messages), and sends the dispatches one round handed over before stepping the next, so a send finds its
-    /// customer's rows still in the partition cache. Keep the cache above the events of a round times the events queues pumped at once.
+    /// customer's rows still in the partition cache. Keep <see cref="PartitionCacheSize"/> at least this times the events queues pumped
+    /// at once (the defaults: 500 x 4 = 2,000).
     /// </summary>
     public int EventsPerRound { get; set; } = 500;
 
