@@ -33,19 +33,88 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, Partition>> _tables = new(StringComparer.Ordinal);
     private long _etag;
 
+    // One customer's rows in row-key order, in one array of structs: a stored row costs its key and its UTF-8 array and nothing else
+    // on the collected heap (a sorted dictionary added an entry and a tree node per row, objects the collector copies and marks for as
+    // long as the store lives). Partitions are small (a customer's rows), so an insert shifts a few slots.
     private sealed class Partition
     {
-        public readonly SortedDictionary<string, Entry> Rows = new(StringComparer.Ordinal);
         public readonly Lock Lock = new();
+        private Entry[] _rows = new Entry[4];
+        private int _count;
+
+        public ReadOnlySpan<Entry> Rows => _rows.AsSpan(0, _count);
+
+        // The index of the row with this key, or the bitwise complement of where it would go.
+        public int Find(string rowKey)
+        {
+            var (lo, hi) = (0, _count - 1);
+            while (lo <= hi)
+            {
+                var mid = lo + ((hi - lo) >> 1);
+                var c = string.CompareOrdinal(_rows[mid].RowKey, rowKey);
+                if (c == 0)
+                {
+                    return mid;
+                }
+
+                if (c < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return ~lo;
+        }
+
+        public bool TryGet(string rowKey, out Entry entry)
+        {
+            var i = Find(rowKey);
+            entry = i >= 0 ? _rows[i] : default;
+            return i >= 0;
+        }
+
+        public void Set(Entry entry)
+        {
+            var i = Find(entry.RowKey);
+            if (i >= 0)
+            {
+                _rows[i] = entry;
+                return;
+            }
+
+            i = ~i;
+            if (_count == _rows.Length)
+            {
+                Array.Resize(ref _rows, _rows.Length * 2);
+            }
+
+            Array.Copy(_rows, i, _rows, i + 1, _count - i);
+            _rows[i] = entry;
+            _count++;
+        }
+
+        public void Remove(string rowKey)
+        {
+            var i = Find(rowKey);
+            if (i < 0)
+            {
+                return;
+            }
+
+            _count--;
+            Array.Copy(_rows, i + 1, _rows, i, _count - i);
+            _rows[_count] = default;
+        }
     }
 
     // A stored row: its text as UTF-8 (half the bytes of the string; usually the very array the engine serialised), and its ETag as
     // a number.
-    private sealed class Entry(string rowKey, byte[] data, long version)
+    private readonly record struct Entry(string RowKey, byte[] Data, long Version)
     {
-        public string RowKey { get; } = rowKey;
-        public byte[] Data { get; } = data;
-        public long Version { get; } = version;
         public string ETag => FormatETag(Version);
     }
 
@@ -99,7 +168,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         {
             lock (partition.Lock)
             {
-                row = partition.Rows.TryGetValue(rowKey, out var entry) ? ToRow(partitionKey, entry) : null;
+                row = partition.TryGet(rowKey, out var entry) ? ToRow(partitionKey, entry) : null;
             }
         }
 
@@ -119,17 +188,11 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         {
             lock (partition.Lock)
             {
-                foreach (var (key, entry) in partition.Rows)
+                var all = partition.Rows;
+                var from = partition.Find(fromRowKey);
+                for (var i = from >= 0 ? from : ~from; i < all.Length && string.CompareOrdinal(all[i].RowKey, toRowKey) < 0; i++)
                 {
-                    if (string.CompareOrdinal(key, toRowKey) >= 0)
-                    {
-                        break; // row-key order: nothing further is in range
-                    }
-
-                    if (string.CompareOrdinal(key, fromRowKey) >= 0)
-                    {
-                        rows.Add(ToRow(partitionKey, entry));
-                    }
+                    rows.Add(ToRow(partitionKey, all[i])); // row-key order: from the first in range to the first beyond it
                 }
             }
         }
@@ -148,10 +211,16 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         // Partition-key order, then row-key order, as Table Storage returns a scan.
         foreach (var (partitionKey, partition) in Table(table).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            List<StoredRow> rows;
+            var rows = new List<StoredRow>();
             lock (partition.Lock)
             {
-                rows = partition.Rows.Values.Where(r => r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal)).Select(r => ToRow(partitionKey, r)).ToList();
+                foreach (var r in partition.Rows)
+                {
+                    if (r.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal))
+                    {
+                        rows.Add(ToRow(partitionKey, r));
+                    }
+                }
             }
 
             foreach (var row in rows)
@@ -207,24 +276,24 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         CommitResult result;
         lock (partition.Lock)
         {
-            result = CommitLocked(partition.Rows, writes, data);
+            result = CommitLocked(partition, writes, data);
         }
 
         return crash ? throw FaultInjector.Crash("commit") : Task.FromResult(result);
     }
 
-    private CommitResult CommitLocked(SortedDictionary<string, Entry> t, IReadOnlyList<RowWrite> writes, byte[][] data)
+    private CommitResult CommitLocked(Partition t, IReadOnlyList<RowWrite> writes, byte[][] data)
     {
         for (var i = 0; i < writes.Count; i++)
         {
             var w = writes[i];
-            var exists = t.TryGetValue(w.Row.RowKey, out var current);
+            var exists = t.TryGet(w.Row.RowKey, out var current);
             switch (w.Kind)
             {
                 case WriteKind.Insert when exists:
                     return new CommitResult(CommitStatus.AlreadyExists, i);
-                case WriteKind.Replace when !exists || current!.ETag != w.Row.ETag:
-                case WriteKind.Delete when !exists || (w.Row.ETag is not null && current!.ETag != w.Row.ETag):
+                case WriteKind.Replace when !exists || current.ETag != w.Row.ETag:
+                case WriteKind.Delete when !exists || (w.Row.ETag is not null && current.ETag != w.Row.ETag):
                     return new CommitResult(CommitStatus.ConditionFailed, i);
             }
         }
@@ -242,7 +311,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             {
                 var version = Interlocked.Increment(ref _etag);
                 etags[i] = FormatETag(version);
-                t[key] = new Entry(key, data[i], version);
+                t.Set(new Entry(key, data[i], version));
             }
         }
 
@@ -262,7 +331,10 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         {
             lock (partition.Lock)
             {
-                rows.AddRange(partition.Rows.Values.Select(r => ToRow(partitionKey, r)));
+                foreach (var r in partition.Rows)
+                {
+                    rows.Add(ToRow(partitionKey, r));
+                }
             }
         }
 

@@ -283,6 +283,30 @@ public abstract class RowStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task InsertsAndDeletes_InterleavedOutOfOrder_RowsStayInRowKeyOrder()
+    {
+        var table = await NewTableAsync();
+        var keys = Enumerable.Range(0, 40).Select(i => $"k|{i * 7 % 40:D2}").ToList(); // every key once, out of order
+        foreach (var chunk in keys.Chunk(9))
+        {
+            Assert.Equal(CommitResult.Ok, await Store.CommitAsync(table, chunk.Select(k => Insert("c1", k, k)).ToList(), Token));
+        }
+
+        var gone = keys.Where((_, i) => i % 3 == 0).ToList();
+        Assert.Equal(CommitResult.Ok, await Store.CommitAsync(table, gone.Select(k => Delete("c1", k, null)).ToList(), Token));
+        var kept = keys.Except(gone).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(kept, (await Store.QueryAsync(table, "c1", "k|", "k}", Token)).Select(r => r.RowKey));
+
+        // The deleted keys come back in the gaps; a delete then finds nothing to remove.
+        Assert.Equal(CommitResult.Ok, await Store.CommitAsync(table, gone.Select(k => Insert("c1", k, "again")).ToList(), Token));
+        var all = await Store.QueryAsync(table, "c1", "k|", "k}", Token);
+        Assert.Equal(keys.Order(StringComparer.Ordinal), all.Select(r => r.RowKey));
+        Assert.Equal(gone.Order(StringComparer.Ordinal), all.Where(r => r.Data == "again").Select(r => r.RowKey));
+        Assert.Equal(CommitStatus.ConditionFailed, (await Store.CommitAsync(table, [Delete("c1", "k|99", null)], Token)).Status);
+        Assert.Equal(40, (await Store.QueryAsync(table, "c1", "k|", "k}", Token)).Count);
+    }
+
+    [Fact]
     public async Task Scan_Prefix_FindsMatchingRowsInEveryPartitionAndNothingElse()
     {
         var table = await NewTableAsync();
