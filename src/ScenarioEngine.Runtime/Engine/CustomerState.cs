@@ -122,7 +122,7 @@ internal sealed class CustomerState
 
         ProfileDoc.From(Profile);
         ProfileDoc.Sends.RemoveAll(s => s.SentAt < now - historyWindow);
-        var profileRow = Codec.Row(CustomerId, Codec.ProfileKey, ProfileDoc, ProfileETag);
+        var profileRow = StoredRow.FromUtf8(CustomerId, Codec.ProfileKey, ProfileDocWriter.ToUtf8(ProfileDoc), ProfileETag);
         batch.Add(new RowWrite(ProfileETag is null ? WriteKind.Insert : WriteKind.Replace, profileRow));
         return batch;
     }
