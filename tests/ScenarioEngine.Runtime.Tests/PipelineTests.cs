@@ -107,4 +107,25 @@ public sealed class PipelineTests
         Assert.Equal(200, report.Metrics.EventsAccepted);
         Assert.Equal(200, report.Metrics.EventsApplied);
     }
+
+    [Fact]
+    public async Task Ingest_Packs_AtMostTheEventLimitOr40KB_EachTheSerializersEventsMessage()
+    {
+        var h = new EngineHarness([], [], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1, MaxEventsPerMessage = 100 });
+        await h.InitializeAsync();
+        var at = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.FromHours(9));
+        var small = Enumerable.Range(0, 250).Select(i => Event($"s{i}", "page.viewed", $"c{i % 7}", at, ("path", Value.From($"/品/{i}\"q\"")))).ToList();
+        var large = Enumerable.Range(0, 30).Select(i => Event($"l{i}", "page.viewed", "c1", at, ("note", Value.From(new string('あ', 1000))))).ToList();
+
+        await h.IngestAsync([.. small]);
+        await h.IngestAsync([.. large]);
+        var texts = (await h.Queues.Get(h.Options.EventQueue(0)).ReceiveAsync(32, TimeSpan.FromMinutes(1))).Select(m => m.Text).ToList();
+
+        // 250 small events: 100, 100, 50. 30 events of about 3 KB: as many as fit under 40,000 bytes each (12, 12, 6).
+        var packs = texts.Select(t => Codec.Read<EventsMessage>(t).Events).ToList();
+        Assert.Equal([100, 100, 50, 12, 12, 6], packs.Select(p => p.Count));
+        Assert.Equal(small.Concat(large).Select(e => e.Id), packs.SelectMany(p => p).Select(e => e.Id));
+        Assert.All(texts, t => Assert.True(System.Text.Encoding.UTF8.GetByteCount(t) < 40_020, $"{System.Text.Encoding.UTF8.GetByteCount(t)} bytes"));
+        Assert.All(texts.Zip(packs), x => Assert.Equal(Codec.Write(new EventsMessage(x.Second)), x.First));
+    }
 }

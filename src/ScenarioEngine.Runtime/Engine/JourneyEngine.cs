@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Globalization;
 using System.Text;
@@ -88,34 +89,53 @@ public sealed partial class JourneyEngine
         Metrics.Accepted(events.Count);
     }
 
-    /// <summary>Packs events into <see cref="EventsMessage"/> texts, serialising each event once (its size decides the packing).</summary>
+    /// <summary>
+    /// Packs events into <see cref="EventsMessage"/> texts (the text <c>Codec.Write(new EventsMessage(...))</c> would give), serialising each
+    /// event once, as UTF-8 into the pack (its size decides the packing); the only string made is the message's.
+    /// </summary>
     private IEnumerable<string> Pack(IEnumerable<CustomerEvent> events)
     {
         // A queue message holds 64 KiB; base64 costs a third, so keep each pack's JSON under 40 KiB.
-        var pack = new List<string>();
-        var size = 0;
+        var pack = new ArrayBufferWriter<byte>(16 * 1024);
+        var one = new ArrayBufferWriter<byte>(1024);
+        using var writer = new Utf8JsonWriter(one, new JsonWriterOptions { Encoder = Codec.Json.Encoder, SkipValidation = true });
+        var (count, size) = (0, 0);
+        pack.Write("{\"events\":["u8);
         foreach (var e in events)
         {
-            var json = Codec.Write(e);
-            var length = Encoding.UTF8.GetByteCount(json) + 1;
-            if (pack.Count > 0 && (pack.Count >= Options.MaxEventsPerMessage || size + length > 40_000))
+            one.ResetWrittenCount();
+            writer.Reset(one);
+            JsonSerializer.Serialize(writer, e, Codec.Json);
+            writer.Flush();
+            var length = one.WrittenCount + 1;
+            if (count > 0 && (count >= Options.MaxEventsPerMessage || size + length > 40_000))
             {
                 yield return Message(pack);
-                pack.Clear();
-                size = 0;
+                (count, size) = (0, 0);
+                pack.ResetWrittenCount();
+                pack.Write("{\"events\":["u8);
             }
 
-            pack.Add(json);
+            if (count > 0)
+            {
+                pack.Write(","u8);
+            }
+
+            pack.Write(one.WrittenSpan);
+            count++;
             size += length;
         }
 
-        if (pack.Count > 0)
+        if (count > 0)
         {
             yield return Message(pack);
         }
 
-        // The text Codec.Write(new EventsMessage(...)) would give, built from the events already written.
-        static string Message(List<string> events) => "{\"events\":[" + string.Join(',', events) + "]}";
+        static string Message(ArrayBufferWriter<byte> pack)
+        {
+            pack.Write("]}"u8);
+            return Encoding.UTF8.GetString(pack.WrittenSpan);
+        }
     }
 
     // ---------------------------------------------------------------- pumps
