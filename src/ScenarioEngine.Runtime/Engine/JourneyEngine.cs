@@ -572,10 +572,20 @@ public sealed partial class JourneyEngine
 
     private static Dictionary<string, string> Flatten(CustomerEvent e)
     {
-        var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["id"] = e.Id };
-        foreach (var (k, v) in e.Properties)
+        var data = new Dictionary<string, string>(e.Properties.Count + 1, StringComparer.Ordinal) { ["id"] = e.Id };
+        if (e.Properties is Dictionary<string, Value> own)
         {
-            data[k] = v.ToString();
+            foreach (var (k, v) in own) // the dictionary's own enumerator: no boxed one per event
+            {
+                data[k] = v.ToString();
+            }
+        }
+        else
+        {
+            foreach (var (k, v) in e.Properties)
+            {
+                data[k] = v.ToString();
+            }
         }
 
         return data;
