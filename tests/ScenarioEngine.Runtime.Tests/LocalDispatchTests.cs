@@ -2,6 +2,7 @@ using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Simulation;
 using static ScenarioEngine.Runtime.Tests.EngineHarness;
 
 namespace ScenarioEngine.Runtime.Tests;
@@ -173,6 +174,47 @@ public sealed class LocalDispatchTests
 
         // Each send found its customer's rows in the cache of ten (all thirty stepped first would have left only the last ten there).
         Assert.Equal(30, h.Engine.Metrics.CacheHits);
+    }
+
+    [Fact]
+    public async Task PumpEvents_SendsBetweenRoundsSlow_StopOnceHalfTheVisibilityTimeoutIsGone()
+    {
+        // Each send takes 40 s (a slow provider); the visibility timeout is 2 minutes, so after two sends the later rounds' messages
+        // have used half of it: their handoffs wait for the next pump call instead of keeping the messages any longer.
+        var clock = new ManualClock(T0);
+        var slow = new SlowChannel(Medium.Webhook, clock, TimeSpan.FromSeconds(40));
+        var h = new EngineHarness([Thanks], [Hello], new EngineOptions
+        {
+            HandlerConcurrency = 2, EventQueueCount = 1, LocalDispatchLimit = 100, MaxEventsPerMessage = 1, EventsPerRound = 1,
+            VisibilityTimeout = TimeSpan.FromMinutes(2),
+        }, channels: [slow], clock: clock);
+        await h.InitializeAsync();
+        await h.IngestAsync(Enumerable.Range(0, 5).Select(i => Purchase($"p{i}", $"c{i}", T0)).ToArray());
+
+        Assert.Equal(5, await h.Engine.PumpEventsAsync(0));
+
+        // Rounds 2 and 3 sent the handoffs before them (80 s in all); from round 4 on the deadline (60 s) had passed.
+        Assert.Equal(2, slow.Sent);
+        Assert.Equal(3, h.Engine.LocalDispatchPending);
+        Assert.Equal(0, await h.Queues.Get(h.Options.EventQueue(0)).CountAsync());
+        await h.Engine.PumpDispatchAsync();
+        Assert.Equal(5, slow.Sent);
+    }
+
+    private sealed class SlowChannel(string medium, ManualClock clock, TimeSpan takes) : IChannel
+    {
+        private int _sent;
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        public string Medium { get; } = medium;
+
+        public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+        {
+            clock.Advance(takes);
+            Interlocked.Increment(ref _sent);
+            return Task.FromResult<DeliveryResult>(new Delivered("p-" + message.IdempotencyKey));
+        }
     }
 
     [Fact]

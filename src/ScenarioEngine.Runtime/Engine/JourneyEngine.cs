@@ -149,10 +149,10 @@ public sealed partial class JourneyEngine
         return handled + await PumpEventsOnceAsync(queueIndex, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> DrainLocalDispatchAsync(CancellationToken cancellationToken)
+    private async Task<int> DrainLocalDispatchAsync(CancellationToken cancellationToken, DateTimeOffset? until = null)
     {
         var n = 0;
-        for (var budget = LocalDispatchPending; budget > 0;)
+        for (var budget = LocalDispatchPending; budget > 0 && !(_time.GetUtcNow() >= until);)
         {
             var one = await PumpLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
             if (one == 0)
@@ -186,6 +186,7 @@ public sealed partial class JourneyEngine
         var name = Options.EventQueue(queueIndex);
         var queue = _queues.Get(name);
         var items = await queue.ReceiveAsync(32, Options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        var received = _time.GetUtcNow();
         var parsed = new List<(QueueItem Item, EventsMessage Message)>();
         foreach (var item in items)
         {
@@ -209,7 +210,9 @@ public sealed partial class JourneyEngine
 
         // In rounds of whole messages, about Options.EventsPerRound events each: before the next round, the dispatches this round's steps
         // handed over are sent, while their customers' rows are still in the partition cache (a state cached longer than that outlives
-        // the collector's youngest generation, and a bigger cache costs more collecting than the partition reads it saves).
+        // the collector's youngest generation, and a bigger cache costs more collecting than the partition reads it saves). The later
+        // rounds' messages wait meanwhile, so the sends between rounds stop once half their visibility timeout is gone (a slow channel
+        // must not make them reappear to another worker); what is left waits for the next pump call, as before rounds existed.
         var failedItems = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var failedCustomers = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         for (var start = 0; start < parsed.Count;)
@@ -225,7 +228,7 @@ public sealed partial class JourneyEngine
 
             if (start > 0)
             {
-                await DrainLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
+                await DrainLocalDispatchAsync(cancellationToken, received + Options.VisibilityTimeout / 2).ConfigureAwait(false);
             }
 
             var round = parsed.GetRange(start, end - start);
