@@ -131,25 +131,7 @@ public sealed class CustomerEventJsonConverter : JsonConverter<CustomerEvent>
         writer.WriteString("occurredAt", value.OccurredAt);
         if (value.Properties is { } properties)
         {
-            writer.WriteStartObject("properties");
-            if (properties is Dictionary<string, Value> own)
-            {
-                foreach (var (key, v) in own) // the dictionary's own enumerator: no boxed one per event
-                {
-                    writer.WritePropertyName(key);
-                    v.WriteTo(writer);
-                }
-            }
-            else
-            {
-                foreach (var (key, v) in properties)
-                {
-                    writer.WritePropertyName(key);
-                    v.WriteTo(writer);
-                }
-            }
-
-            writer.WriteEndObject();
+            Codec.WriteValues(writer, "properties", properties);
         }
 
         writer.WriteEndObject();
@@ -320,6 +302,30 @@ public static class Codec
     /// <summary>A row whose payload is <paramref name="value"/> serialized straight to UTF-8.</summary>
     public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null) =>
         StoredRow.FromUtf8(partitionKey, rowKey, JsonSerializer.SerializeToUtf8Bytes(value, Json), etag);
+
+    /// <summary>Writes values as a JSON object property; a <see cref="Dictionary{TKey, TValue}"/> is walked with its own enumerator (no boxed one per call).</summary>
+    internal static void WriteValues(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, Value> values)
+    {
+        writer.WriteStartObject(name);
+        if (values is Dictionary<string, Value> own)
+        {
+            foreach (var (key, value) in own)
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in values)
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
 
     /// <summary>"{}" as UTF-8, the payload of every event marker (one shared array: rows never change their payload).</summary>
     internal static readonly byte[] EmptyObject = "{}"u8.ToArray();

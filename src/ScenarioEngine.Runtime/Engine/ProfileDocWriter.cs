@@ -41,8 +41,16 @@ internal static class ProfileDocWriter
     private static void Write(Utf8JsonWriter w, ProfileDoc doc)
     {
         w.WriteStartObject();
-        WriteValues(w, "attributes", doc.Attributes);
-        WriteValues(w, "computed", doc.Computed);
+        if (doc.Attributes is { } attributes)
+        {
+            Codec.WriteValues(w, "attributes", attributes);
+        }
+
+        if (doc.Computed is { } computed)
+        {
+            Codec.WriteValues(w, "computed", computed);
+        }
+
         if (doc.Consent is { } consent)
         {
             w.WriteStartObject("consent");
@@ -140,37 +148,9 @@ internal static class ProfileDocWriter
         }
 
         w.WriteString("at", e.At);
-        if (e.Properties is Dictionary<string, Value> own)
+        if (e.Properties is { } properties)
         {
-            WriteValues(w, "properties", own);
-        }
-        else if (e.Properties is { } properties)
-        {
-            w.WriteStartObject("properties");
-            foreach (var (key, value) in properties)
-            {
-                w.WritePropertyName(key);
-                value.WriteTo(w);
-            }
-
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void WriteValues(Utf8JsonWriter w, string name, Dictionary<string, Value>? values)
-    {
-        if (values is null)
-        {
-            return;
-        }
-
-        w.WriteStartObject(name);
-        foreach (var (key, value) in values)
-        {
-            w.WritePropertyName(key);
-            value.WriteTo(w);
+            Codec.WriteValues(w, "properties", properties);
         }
 
         w.WriteEndObject();
