@@ -58,18 +58,29 @@ internal static class Throughput
         output.WriteLine("  time per storage operation: " + times);
     }
 
-    /// <summary>Mean latency of each storage operation the hot path uses, on a small table and on one with 20,000 rows.</summary>
+    /// <summary>
+    /// Mean latency of each storage operation the hot path uses, one request at a time, as the table fills (0, 20,000 and 60,000 other
+    /// rows) and then with 10,000 hidden messages waiting in another queue (as timers wait for a journey's later steps).
+    /// </summary>
     private static async Task OperationLatencyAsync(string connectionString, TextWriter output)
     {
         var store = new AzureRowStore(connectionString);
-        var queue = new AzureQueueFactory(connectionString).Get("ops" + Guid.NewGuid().ToString("N")[..8]);
+        var queues = new AzureQueueFactory(connectionString);
+        var queue = queues.Get("ops" + Guid.NewGuid().ToString("N")[..8]);
         await queue.CreateAsync().ConfigureAwait(false);
-        foreach (var rows in new[] { 0, 20_000 })
+        var table = "ops" + Guid.NewGuid().ToString("N")[..8];
+        await store.CreateTableAsync(table).ConfigureAwait(false);
+        var (filled, hidden, round) = (0, 0, 0);
+        foreach (var (rows, waiting) in new[] { (0, 0), (20_000, 0), (60_000, 0), (60_000, 10_000) })
         {
-            var table = "ops" + Guid.NewGuid().ToString("N")[..8];
-            await store.CreateTableAsync(table).ConfigureAwait(false);
-            await Parallel.ForEachAsync(Enumerable.Range(0, rows / 4), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await Parallel.ForEachAsync(Enumerable.Range(filled / 4, (rows - filled) / 4), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
                 await store.CommitAsync(table, Enumerable.Range(0, 4).Select(k => new RowWrite(WriteKind.Insert, new StoredRow($"fill{i}", $"r{k}", "{}"))).ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var timers = queues.Get("opstimers" + round);
+            await timers.CreateAsync().ConfigureAwait(false);
+            await Parallel.ForEachAsync(Enumerable.Range(hidden, waiting - hidden), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                await timers.SendAsync("{}", TimeSpan.FromDays(6), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            (filled, hidden) = (rows, waiting);
+            var prefix = "r" + round++;
 
             async Task<double> TimeAsync(Func<int, Task> op)
             {
@@ -82,10 +93,11 @@ internal static class Throughput
                 return sw.Elapsed.TotalMilliseconds / 200;
             }
 
-            var batch = await TimeAsync(i => store.CommitAsync(table, [new RowWrite(WriteKind.Insert, new StoredRow($"c{i}", "a|profile", "{\"x\":1}")),
-                new RowWrite(WriteKind.Insert, new StoredRow($"c{i}", "i|j:1", "{}")), new RowWrite(WriteKind.Insert, new StoredRow($"c{i}", "x|e1", "{}"))]));
-            var single = await TimeAsync(i => store.CommitAsync(table, [new RowWrite(WriteKind.Insert, new StoredRow($"s{i}", "a|profile", "{}"))]));
-            var query = await TimeAsync(i => store.QueryAsync(table, $"c{i}", "a", "p"));
+            var batch = await TimeAsync(i => store.CommitAsync(table, [new RowWrite(WriteKind.Insert, new StoredRow($"{prefix}c{i}", "a|profile", "{\"x\":1}")),
+                new RowWrite(WriteKind.Insert, new StoredRow($"{prefix}c{i}", "i|j:1", "{}")), new RowWrite(WriteKind.Insert, new StoredRow($"{prefix}c{i}", "x|e1", "{}"))]));
+            var single = await TimeAsync(i => store.CommitAsync(table, [new RowWrite(WriteKind.Insert, new StoredRow($"{prefix}s{i}", "a|profile", "{}"))]));
+            var get = await TimeAsync(i => store.GetAsync(table, $"{prefix}c{i}", "a|profile"));
+            var query = await TimeAsync(i => store.QueryAsync(table, $"{prefix}c{i}", "a", "p"));
             var send = await TimeAsync(i => queue.SendAsync("{}"));
             var receive = await TimeAsync(async i =>
             {
@@ -94,8 +106,10 @@ internal static class Throughput
                     await queue.DeleteAsync(item).ConfigureAwait(false);
                 }
             });
-            output.WriteLine($"table with {rows} other rows, one request at a time: batch of 3 {batch:F1} ms, batch of 1 {single:F1} ms, " +
-                             $"partition range query {query:F1} ms; queue send {send:F1} ms, receive+delete {receive:F1} ms");
+            var empty = await TimeAsync(i => queue.ReceiveAsync(32, TimeSpan.FromMinutes(1)));
+            output.WriteLine($"table with {rows} other rows, {waiting} hidden messages in another queue: batch of 3 {batch:F1} ms, batch of 1 {single:F1} ms, " +
+                             $"point read {get:F1} ms, partition range query {query:F1} ms; queue send {send:F1} ms, receive+delete {receive:F1} ms, " +
+                             $"receive from an empty queue {empty:F1} ms");
         }
     }
 
