@@ -68,6 +68,8 @@ internal static class Throughput
         var queues = new AzureQueueFactory(connectionString);
         var queue = queues.Get("ops" + Guid.NewGuid().ToString("N")[..8]);
         await queue.CreateAsync().ConfigureAwait(false);
+        var timers = queues.Get(queue.Name + "timers");
+        await timers.CreateAsync().ConfigureAwait(false);
         var table = "ops" + Guid.NewGuid().ToString("N")[..8];
         await store.CreateTableAsync(table).ConfigureAwait(false);
         var (filled, hidden, round) = (0, 0, 0);
@@ -75,8 +77,6 @@ internal static class Throughput
         {
             await Parallel.ForEachAsync(Enumerable.Range(filled / 4, (rows - filled) / 4), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
                 await store.CommitAsync(table, Enumerable.Range(0, 4).Select(k => new RowWrite(WriteKind.Insert, new StoredRow($"fill{i}", $"r{k}", "{}"))).ToList(), ct).ConfigureAwait(false)).ConfigureAwait(false);
-            var timers = queues.Get("opstimers" + round);
-            await timers.CreateAsync().ConfigureAwait(false);
             await Parallel.ForEachAsync(Enumerable.Range(hidden, waiting - hidden), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
                 await timers.SendAsync("{}", TimeSpan.FromDays(6), ct).ConfigureAwait(false)).ConfigureAwait(false);
             (filled, hidden) = (rows, waiting);
