@@ -622,7 +622,7 @@ public sealed partial class JourneyEngine
                     };
                     var outboxKey = Codec.OutboxKey(s.IdempotencyKey);
                     state.Outbox[outboxKey] = (outbox, null);
-                    state.Write(new RowWrite(WriteKind.Insert, Codec.Row(state.CustomerId, outboxKey, outbox)));
+                    state.Write(new RowWrite(WriteKind.Insert, RowWriter.Row(state.CustomerId, outboxKey, outbox)));
                     state.Dispatches.Add(new DispatchMessage(state.CustomerId, outboxKey));
                     break;
                 case SendHeldOut s:
@@ -911,7 +911,7 @@ public sealed partial class JourneyEngine
 
                 row.DeferCounted = true;
                 state.Note(new TimelineEntry(now, "decision", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message} deferred until {decision.DeferUntil:O} by {decision.Rule}: {decision.Reason}"));
-                state.Write(new RowWrite(WriteKind.Replace, Codec.Row(message.CustomerId, message.Key, row, etag)));
+                state.Write(new RowWrite(WriteKind.Replace, RowWriter.Row(message.CustomerId, message.Key, row, etag)));
                 if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } deferred)
                 {
                     Metrics.DeferredOne();
@@ -930,7 +930,7 @@ public sealed partial class JourneyEngine
             row.ClaimedAt = now;
             row.Attempts++;
             state.ProfileDoc.Sends.Add(new SentMessage(row.Medium, now, row.Transactional));
-            state.Write(new RowWrite(WriteKind.Replace, Codec.Row(message.CustomerId, message.Key, row, etag)));
+            state.Write(new RowWrite(WriteKind.Replace, RowWriter.Row(message.CustomerId, message.Key, row, etag)));
             var claimBatch = state.BuildBatch(now, Options.SendHistoryWindow);
             var claim = await _store.CommitAsync(Table, claimBatch, cancellationToken).ConfigureAwait(false);
             if (claim.Status != CommitStatus.Ok)
@@ -1005,7 +1005,7 @@ public sealed partial class JourneyEngine
                     row.LeaseUntil = null;
                     ForgetClaim(state.ProfileDoc.Sends, row);
                     state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message}: retry after {r.After} ({r.Reason})"));
-                    state.Write(new RowWrite(WriteKind.Replace, Codec.Row(message.CustomerId, message.Key, row, etag)));
+                    state.Write(new RowWrite(WriteKind.Replace, RowWriter.Row(message.CustomerId, message.Key, row, etag)));
                     var retry = await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false);
                     ok = retry is not null;
                     if (retry is { } reusable)
