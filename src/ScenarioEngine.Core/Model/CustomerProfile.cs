@@ -5,25 +5,49 @@ namespace ScenarioEngine.Core.Model;
 public sealed class CustomerProfile
 {
     /// <summary>Creates an empty profile for a customer.</summary>
-    public CustomerProfile(string customerId) => CustomerId = customerId;
+    public CustomerProfile(string customerId)
+        : this(customerId, new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, [])
+    {
+    }
+
+    /// <summary>Creates a profile from its parts, which it takes as they are (no copies).</summary>
+    public CustomerProfile(
+        string customerId,
+        Dictionary<string, Value> attributes,
+        Dictionary<string, Value> computed,
+        Dictionary<string, bool> consent,
+        Dictionary<string, string> suppressed,
+        HashSet<string> tags,
+        string? timeZone,
+        List<RecentEvent> recentEvents)
+    {
+        CustomerId = customerId;
+        Attributes = attributes;
+        Computed = computed;
+        Consent = consent;
+        Suppressed = suppressed;
+        Tags = tags;
+        TimeZone = timeZone;
+        RecentEvents = recentEvents;
+    }
 
     /// <summary>The customer's id (the partition key of everything about them).</summary>
     public string CustomerId { get; }
 
     /// <summary>Attributes set by the shop (identify) or by update steps, by name (e.g. email, birthday, firstName).</summary>
-    public Dictionary<string, Value> Attributes { get; init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Value> Attributes { get; init; }
 
     /// <summary>Computed values by dotted path (e.g. rfm.segment, orders.count, clv.pAlive, nps.category).</summary>
-    public Dictionary<string, Value> Computed { get; init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Value> Computed { get; init; }
 
     /// <summary>Consent per medium (email, line, postcard, webhook); absent means no consent.</summary>
-    public Dictionary<string, bool> Consent { get; init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, bool> Consent { get; init; }
 
     /// <summary>Media suppressed for this customer (hard bounce, spam report, unsubscribe), with the reason.</summary>
-    public Dictionary<string, string> Suppressed { get; init; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Suppressed { get; init; }
 
     /// <summary>Tags added by update steps or the shop.</summary>
-    public HashSet<string> Tags { get; init; } = new(StringComparer.Ordinal);
+    public HashSet<string> Tags { get; init; }
 
     /// <summary>The customer's IANA time zone (e.g. Asia/Tokyo); null means the configured default.</summary>
     public string? TimeZone { get; set; }
@@ -32,19 +56,18 @@ public sealed class CustomerProfile
     /// The customer's recent behaviour, oldest first, bounded as <see cref="RecentEventLog"/> describes; count conditions
     /// ("viewed the same product 3 times in 7 days") are evaluated against it.
     /// </summary>
-    public List<RecentEvent> RecentEvents { get; init; } = [];
+    public List<RecentEvent> RecentEvents { get; init; }
 
     /// <summary>A deep copy, for copy-on-write updates.</summary>
-    public CustomerProfile Clone() => new(CustomerId)
-    {
-        Attributes = new(Attributes, StringComparer.Ordinal),
-        Computed = new(Computed, StringComparer.Ordinal),
-        Consent = new(Consent, StringComparer.Ordinal),
-        Suppressed = new(Suppressed, StringComparer.Ordinal),
-        Tags = new(Tags, StringComparer.Ordinal),
-        TimeZone = TimeZone,
-        RecentEvents = new(RecentEvents),
-    };
+    public CustomerProfile Clone() => new(
+        CustomerId,
+        new(Attributes, StringComparer.Ordinal),
+        new(Computed, StringComparer.Ordinal),
+        new(Consent, StringComparer.Ordinal),
+        new(Suppressed, StringComparer.Ordinal),
+        new(Tags, StringComparer.Ordinal),
+        TimeZone,
+        new(RecentEvents));
 }
 
 /// <summary>One event kept in a profile's recent-event log: its id, type, time and (trimmed) properties.</summary>
@@ -134,8 +157,17 @@ public static class RecentEventLog
             return CustomerEvent.NoProperties;
         }
 
-        var kept = new Dictionary<string, Value>(StringComparer.Ordinal);
-        foreach (var (key, value) in properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // In ordinal name order (the first MaxProperties by name are kept), sorted in one array rather than through LINQ.
+        var sorted = new KeyValuePair<string, Value>[properties.Count];
+        var n = 0;
+        foreach (var p in properties)
+        {
+            sorted[n++] = p;
+        }
+
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var kept = new Dictionary<string, Value>(Math.Min(sorted.Length, MaxProperties), StringComparer.Ordinal);
+        foreach (var (key, value) in sorted)
         {
             if (kept.Count == MaxProperties)
             {

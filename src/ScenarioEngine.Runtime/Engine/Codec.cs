@@ -172,11 +172,8 @@ public sealed class ProfileDoc
     /// Builds the domain profile, handing it this document's dictionaries and recent-event list rather than copies: a document is
     /// read to be turned into a profile, and <see cref="From"/> takes the profile's back before the row is written again.
     /// </summary>
-    public CustomerProfile ToProfile(string customerId) => new(customerId)
-    {
-        Attributes = Attributes, Computed = Computed, Consent = Consent, Suppressed = Suppressed,
-        Tags = new(Tags, StringComparer.Ordinal), TimeZone = TimeZone, RecentEvents = Recent,
-    };
+    public CustomerProfile ToProfile(string customerId) =>
+        new(customerId, Attributes, Computed, Consent, Suppressed, new(Tags, StringComparer.Ordinal), TimeZone, Recent);
 
     /// <summary>Copies a domain profile into the stored form, keeping the send history.</summary>
     public void From(CustomerProfile p)
@@ -185,7 +182,12 @@ public sealed class ProfileDoc
         Computed = p.Computed;
         Consent = p.Consent;
         Suppressed = p.Suppressed;
-        Tags = p.Tags.Order(StringComparer.Ordinal).ToList();
+        // The document's own list, refilled in ordinal order (the profile has its own set: ToProfile copies it).
+        var tags = Tags ?? [];
+        tags.Clear();
+        tags.AddRange(p.Tags);
+        tags.Sort(StringComparer.Ordinal);
+        Tags = tags;
         TimeZone = p.TimeZone;
         Recent = p.RecentEvents;
     }

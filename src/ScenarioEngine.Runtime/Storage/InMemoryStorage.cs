@@ -116,6 +116,12 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     private readonly record struct Entry(string RowKey, byte[] Data, long Version)
     {
         public string ETag => FormatETag(Version);
+
+        // Whether an ETag names this version, without formatting one (every conditional write asks).
+        public bool Matches(string? etag) =>
+            etag is not null && etag.StartsWith("W/\"", StringComparison.Ordinal) && etag.EndsWith('"') && etag.Length > 4
+            && long.TryParse(etag.AsSpan(3, etag.Length - 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            && v == Version && (etag[3] != '0' || etag.Length == 5); // digits as formatted: no leading zero
     }
 
     private static string FormatETag(long version) => "W/\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
@@ -242,17 +248,21 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         }
 
         var partitionKey = writes[0].Row.PartitionKey;
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var w in writes)
+        for (var i = 0; i < writes.Count; i++)
         {
+            var w = writes[i];
             if (!string.Equals(w.Row.PartitionKey, partitionKey, StringComparison.Ordinal))
             {
                 throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
             }
 
-            if (!keys.Add(w.Row.RowKey))
+            // Pairwise: batches are a handful of rows (at most 100), and this runs for every commit.
+            for (var j = 0; j < i; j++)
             {
-                throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
+                if (string.Equals(writes[j].Row.RowKey, w.Row.RowKey, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
+                }
             }
 
             TableKeys.Validate(w.Row.PartitionKey, nameof(writes));
@@ -292,8 +302,8 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             {
                 case WriteKind.Insert when exists:
                     return new CommitResult(CommitStatus.AlreadyExists, i);
-                case WriteKind.Replace when !exists || current.ETag != w.Row.ETag:
-                case WriteKind.Delete when !exists || (w.Row.ETag is not null && current.ETag != w.Row.ETag):
+                case WriteKind.Replace when !exists || !current.Matches(w.Row.ETag):
+                case WriteKind.Delete when !exists || (w.Row.ETag is not null && !current.Matches(w.Row.ETag)):
                     return new CommitResult(CommitStatus.ConditionFailed, i);
             }
         }
