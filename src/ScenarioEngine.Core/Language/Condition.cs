@@ -125,10 +125,10 @@ public sealed record CompareCondition(string Path, CompareOp Op, Operand Operand
         {
             CompareOp.Eq => ValueComparer.AreEqual(left, right),
             CompareOp.Ne => !ValueComparer.AreEqual(left, right),
-            CompareOp.In => right.AsList.Any(item => ValueComparer.AreEqual(left, item)),
+            CompareOp.In => AnyEqual(right.AsList, left),
             CompareOp.Contains => left.Kind switch
             {
-                ValueKind.List => left.AsList.Any(item => ValueComparer.AreEqual(item, right)),
+                ValueKind.List => AnyEqual(left.AsList, right),
                 ValueKind.String => right.Kind == ValueKind.String && left.AsString!.Contains(right.AsString!, StringComparison.Ordinal),
                 _ => false,
             },
@@ -140,6 +140,20 @@ public sealed record CompareCondition(string Path, CompareOp Op, Operand Operand
                 _ => c <= 0,
             },
         };
+    }
+
+    // A loop rather than LINQ with a lambda: the lambda's captures made a closure object on every evaluation, whatever the operator.
+    private static bool AnyEqual(IReadOnlyList<Value> items, Value value)
+    {
+        foreach (var item in items)
+        {
+            if (ValueComparer.AreEqual(value, item))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc />

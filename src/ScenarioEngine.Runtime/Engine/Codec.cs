@@ -117,8 +117,21 @@ public sealed class CustomerEventJsonConverter : JsonConverter<CustomerEvent>
             }
         }
 
-        var name = reader.GetString();
-        return Array.FindIndex(Names, n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        return OtherCasing(reader.GetString());
+    }
+
+    // Kept out of Field: a lambda capturing the name here made a closure object on every call, also for the names matched above.
+    private static int OtherCasing(string? name)
+    {
+        for (var i = 0; i < Names.Length; i++)
+        {
+            if (string.Equals(Names[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <inheritdoc />

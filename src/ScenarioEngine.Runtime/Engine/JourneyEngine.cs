@@ -504,6 +504,11 @@ public sealed partial class JourneyEngine
 
         // Entering and leaving segments are events too, applied in the same batch: their ids derive from the event that caused
         // them, so a redelivered event (refused by its marker) cannot make anyone enter twice.
+        if (changes.Entered.Count == 0 && changes.Left.Count == 0)
+        {
+            return; // the usual case: no iterator made
+        }
+
         foreach (var segmentEvent in SegmentEvents(state.CustomerId, e, changes, now))
         {
             state.Note(new TimelineEntry(now, "event", null, null, segmentEvent.Type, Flatten(segmentEvent)));
