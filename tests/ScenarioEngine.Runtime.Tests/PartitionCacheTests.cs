@@ -157,4 +157,30 @@ public sealed class PartitionCacheTests
         Assert.Equal(3, h.Engine.CachedCustomers);
         Assert.Equal(10, h.Engine.Metrics.Sent);
     }
+
+    [Fact]
+    public void Put_Full_DropsTheLeastRecentlyCommittedFirst()
+    {
+        var cache = new PartitionCache(2);
+        CustomerState State(string id) => CustomerState.From(id, []);
+
+        cache.Put(State("a"));
+        cache.Put(State("b"));
+        var b2 = State("b");
+        cache.Put(b2); // b again: now the most recent, and a is the oldest
+        cache.Put(State("c"));
+
+        Assert.Equal(2, cache.Count);
+        Assert.Null(cache.Take("a"));
+        Assert.Same(b2, cache.Take("b"));
+        Assert.NotNull(cache.Take("c"));
+        Assert.Equal(0, cache.Count);
+
+        cache.Put(State("d")); // nodes taken out and dropped are reused: the cache still works after emptying
+        cache.Put(State("e"));
+        cache.Put(State("f"));
+        Assert.Null(cache.Take("d"));
+        Assert.Equal("e", cache.Take("e")?.CustomerId);
+        Assert.Equal("f", cache.Take("f")?.CustomerId);
+    }
 }

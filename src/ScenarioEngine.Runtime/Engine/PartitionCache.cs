@@ -54,18 +54,30 @@ internal sealed class PartitionCache(int capacity)
 
         lock (_lock)
         {
-            if (_byCustomer.Remove(state.CustomerId, out var old))
+            // A node taken off the list (the customer's old one, or the least recent customer's when full) carries the new state:
+            // the cache allocates nothing per put once it is full.
+            if (_byCustomer.Remove(state.CustomerId, out var node))
             {
-                _order.Remove(old);
+                _order.Remove(node);
+            }
+            else if (_byCustomer.Count >= capacity)
+            {
+                node = _order.Last!;
+                _order.RemoveLast();
+                _byCustomer.Remove(node.Value.CustomerId);
             }
 
-            _byCustomer[state.CustomerId] = _order.AddFirst(state);
-            while (_byCustomer.Count > capacity)
+            if (node is null)
             {
-                var last = _order.Last!;
-                _order.RemoveLast();
-                _byCustomer.Remove(last.Value.CustomerId);
+                node = new LinkedListNode<CustomerState>(state);
             }
+            else
+            {
+                node.Value = state;
+            }
+
+            _order.AddFirst(node);
+            _byCustomer[state.CustomerId] = node;
         }
     }
 
