@@ -230,6 +230,51 @@ public sealed class InMemoryQueueContractTests : QueueContract
         _clock.Advance(time);
         return Task.CompletedTask;
     }
+
+    [Fact]
+    public async Task Churn_ManyReceivedReHiddenAndDeleted_OrderCountsAndHiddenMessagesHold()
+    {
+        // The in-memory queue leaves stale heap slots behind on every receive and delete and rebuilds when they pile up: thousands of
+        // them must not lose, repeat or reorder a message, nor wake a hidden one early.
+        var queue = await NewQueueAsync();
+        await queue.SendAsync("hidden", TimeSpan.FromDays(6), Token);
+        for (var round = 0; round < 5; round++)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                await queue.SendAsync($"r{round}-{i:D4}", null, Token);
+            }
+
+            var seen = new List<string>();
+            for (var pass = 0; pass < 3; pass++)
+            {
+                // Received but not deleted: hidden for a minute, then back in arrival order with a higher dequeue count.
+                var items = new List<QueueItem>();
+                while ((await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), Token)) is { Count: > 0 } batch)
+                {
+                    items.AddRange(batch);
+                }
+
+                Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"r{round}-{i:D4}"), items.Select(m => m.Text));
+                Assert.All(items, m => Assert.Equal(pass + 1, m.DequeueCount));
+                if (pass == 2)
+                {
+                    foreach (var item in items)
+                    {
+                        await queue.DeleteAsync(item, Token);
+                    }
+                }
+
+                await PassAsync(TimeSpan.FromMinutes(2));
+            }
+
+            Assert.Equal(1, await queue.CountAsync(Token));
+            Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), Token));
+        }
+
+        await PassAsync(TimeSpan.FromDays(6));
+        Assert.Equal(["hidden"], (await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), Token)).Select(m => m.Text));
+    }
 }
 
 /// <summary>The queue contract on Azure Storage queues (Azurite), in real time.</summary>
