@@ -314,10 +314,6 @@ public static class Codec
     public static T Read<T>(StoredRow row) =>
         row.Utf8Array is { } utf8 ? JsonSerializer.Deserialize<T>(utf8, Json) ?? throw new JsonException($"empty {typeof(T).Name}") : Read<T>(row.Data);
 
-    /// <summary>A row whose payload is <paramref name="value"/> serialized straight to UTF-8.</summary>
-    public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null) =>
-        StoredRow.FromUtf8(partitionKey, rowKey, JsonSerializer.SerializeToUtf8Bytes(value, Json), etag);
-
     /// <summary>Writes values as a JSON object property; a <see cref="Dictionary{TKey, TValue}"/> is walked with its own enumerator (no boxed one per call).</summary>
     internal static void WriteValues(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, Value> values)
     {

@@ -110,19 +110,19 @@ internal sealed class CustomerState
         foreach (var key in DirtyInstances)
         {
             var (doc, etag) = Instances[key];
-            var row = StoredRow.FromUtf8(CustomerId, key, RowWriter.ToUtf8(doc), etag);
+            var row = RowWriter.Row(CustomerId, key, doc, etag);
             batch.Add(new RowWrite(etag is null ? WriteKind.Insert : WriteKind.Replace, row));
         }
 
         if (_journal.Count > 0)
         {
             ProfileDoc.TimelineSeq++;
-            batch.Add(new RowWrite(WriteKind.Insert, StoredRow.FromUtf8(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), RowWriter.ToUtf8(_journal))));
+            batch.Add(new RowWrite(WriteKind.Insert, RowWriter.Row(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), _journal)));
         }
 
         ProfileDoc.From(Profile);
         ProfileDoc.Sends.RemoveAll(s => s.SentAt < now - historyWindow);
-        var profileRow = StoredRow.FromUtf8(CustomerId, Codec.ProfileKey, RowWriter.ToUtf8(ProfileDoc), ProfileETag);
+        var profileRow = RowWriter.Row(CustomerId, Codec.ProfileKey, ProfileDoc, ProfileETag);
         batch.Add(new RowWrite(ProfileETag is null ? WriteKind.Insert : WriteKind.Replace, profileRow));
         return batch;
     }

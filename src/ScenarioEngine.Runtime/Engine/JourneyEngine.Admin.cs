@@ -53,7 +53,7 @@ public sealed partial class JourneyEngine
                 }
 
                 doc.State = erased;
-                writes.Add(new RowWrite(WriteKind.Replace, Codec.Row(customerId, key, doc, etag)));
+                writes.Add(new RowWrite(WriteKind.Replace, RowWriter.Row(customerId, key, doc, etag)));
             }
 
             foreach (var (key, (_, etag)) in state.Outbox)
@@ -64,7 +64,7 @@ public sealed partial class JourneyEngine
             var profile = state.ProfileDoc;
             var attributes = profile.Attributes.Count;
             var erasedProfile = new ProfileDoc { Computed = profile.Computed, TimelineSeq = profile.TimelineSeq };
-            writes.Add(new RowWrite(WriteKind.Replace, Codec.Row(customerId, Codec.ProfileKey, erasedProfile, state.ProfileETag)));
+            writes.Add(new RowWrite(WriteKind.Replace, RowWriter.Row(customerId, Codec.ProfileKey, erasedProfile, state.ProfileETag)));
 
             // The profile row goes last and carries the ETag read above: a batch that lost a race is retried from a fresh read.
             var ok = true;

@@ -31,8 +31,17 @@ internal static class RowWriter
     /// <summary>A time-line row (the entries of one commit) as UTF-8 JSON.</summary>
     public static byte[] ToUtf8(List<TimelineEntry> entries) => ToUtf8(entries, Write);
 
+    /// <summary>A profile row.</summary>
+    public static StoredRow Row(string customerId, string key, ProfileDoc doc, string? etag = null) => StoredRow.FromUtf8(customerId, key, ToUtf8(doc), etag);
+
+    /// <summary>An instance row.</summary>
+    public static StoredRow Row(string customerId, string key, InstanceDoc doc, string? etag = null) => StoredRow.FromUtf8(customerId, key, ToUtf8(doc), etag);
+
     /// <summary>An outbox row.</summary>
     public static StoredRow Row(string customerId, string key, OutboxDoc doc, string? etag = null) => StoredRow.FromUtf8(customerId, key, ToUtf8(doc), etag);
+
+    /// <summary>A time-line row.</summary>
+    public static StoredRow Row(string customerId, string key, List<TimelineEntry> entries) => StoredRow.FromUtf8(customerId, key, ToUtf8(entries));
 
     private static byte[] ToUtf8<T>(T doc, Action<Utf8JsonWriter, T> write)
     {
