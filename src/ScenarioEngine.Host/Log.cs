@@ -1,16 +1,10 @@
 namespace ScenarioEngine.Host;
 
-/// <summary>The host's log messages (event ids 4000-4099). Never log API keys, secrets or personal data.</summary>
+/// <summary>The standalone host's log messages (event ids 4000-4099, shared with ScenarioEngine.Api's). Never log API keys, secrets or personal data.</summary>
 internal static partial class Log
 {
     [LoggerMessage(4000, LogLevel.Information, "ScenarioEngine host started: storage {Storage}, workers {Workers}, custom handler {CustomHandler}")]
     public static partial void Started(ILogger logger, string storage, bool workers, bool customHandler);
-
-    [LoggerMessage(4001, LogLevel.Error, "Queuing {Count} events failed")]
-    public static partial void IngestFailed(ILogger logger, int count, Exception exception);
-
-    [LoggerMessage(4002, LogLevel.Error, "Stored definition {Partition}/{Row} no longer parses and is left out of the catalog: {Errors}")]
-    public static partial void StoredDocumentInvalid(ILogger logger, string partition, string row, string errors);
 
     [LoggerMessage(4003, LogLevel.Error, "Worker {Worker} failed; retrying after {Delay}")]
     public static partial void WorkerFailed(ILogger logger, string worker, TimeSpan delay, Exception exception);
@@ -26,18 +20,6 @@ internal static partial class Log
 
     [LoggerMessage(4007, LogLevel.Error, "Function {Function} failed")]
     public static partial void FunctionFailed(ILogger logger, string function, Exception exception);
-
-    [LoggerMessage(4008, LogLevel.Information, "Journey {JourneyId} version {Version} published")]
-    public static partial void JourneyPublished(ILogger logger, string journeyId, int version);
-
-    [LoggerMessage(4009, LogLevel.Information, "Journey {JourneyId} is now {State}")]
-    public static partial void JourneyStateChanged(ILogger logger, string journeyId, string state);
-
-    [LoggerMessage(4010, LogLevel.Information, "A customer was erased ({Timeline} time-line rows, {Stopped} journeys stopped)")]
-    public static partial void CustomerErased(ILogger logger, int timeline, int stopped);
-
-    [LoggerMessage(4011, LogLevel.Warning, "SendGrid event webhook refused: signature {Status}")]
-    public static partial void SendGridWebhookRefused(ILogger logger, string status);
 
     [LoggerMessage(4012, LogLevel.Information, "Sweeper re-enqueued {Count} items")]
     public static partial void Swept(ILogger logger, int count);
@@ -57,10 +39,4 @@ internal static partial class Log
 
     [LoggerMessage(4015, LogLevel.Information, "Channel {Medium}: {Provider}")]
     public static partial void ChannelConfigured(ILogger logger, string medium, string provider);
-
-    [LoggerMessage(4017, LogLevel.Information, "Segment {SegmentId} saved")]
-    public static partial void SegmentSaved(ILogger logger, string segmentId);
-
-    [LoggerMessage(4018, LogLevel.Information, "Segment {SegmentId} deleted")]
-    public static partial void SegmentDeleted(ILogger logger, string segmentId);
 }

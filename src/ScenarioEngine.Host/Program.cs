@@ -1,3 +1,4 @@
+using ScenarioEngine.Api;
 using ScenarioEngine.Host.Hosting;
 
 // Standalone: serves the API and runs the workers. Under the Azure Functions host (FUNCTIONS_CUSTOMHANDLER_PORT set): serves

@@ -1,3 +1,4 @@
+using ScenarioEngine.Api;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -320,7 +321,7 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, identify.StatusCode);
         await TestHost.WaitUntilAsync(async () => (await _host.Admin.GetAsync("/api/customers/p1")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "p1");
         await _host.PostEventsAsync(TestDocuments.Purchase("p1", "buy-1"));
-        var channel = _host.Services.GetRequiredService<ScenarioEngine.Host.Hosting.ChannelSet>().Channels.OfType<ScenarioEngine.Channels.PostcardBatchChannel>().Single();
+        var channel = _host.Services.GetRequiredService<ScenarioEngine.Api.ChannelSet>().Channels.OfType<ScenarioEngine.Channels.PostcardBatchChannel>().Single();
         var day = channel.BatchDate(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         byte[] bytes = [];

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using ScenarioEngine.Host.Api;
+using ScenarioEngine.Api.Endpoints;
 using ScenarioEngine.Host.Hosting;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Storage;

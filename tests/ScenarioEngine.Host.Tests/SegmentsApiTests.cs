@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Testing;
 using Xunit.Abstractions;

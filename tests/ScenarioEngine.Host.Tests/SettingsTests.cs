@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ScenarioEngine.Host.Settings;
+using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Testing;
 
 namespace ScenarioEngine.Host.Tests;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Host.Hosting;
-using ScenarioEngine.Host.Settings;
+using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Storage;

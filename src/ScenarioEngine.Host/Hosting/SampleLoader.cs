@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Core.Language;
-using ScenarioEngine.Host.Api;
-using ScenarioEngine.Host.Catalog;
-using ScenarioEngine.Host.Settings;
+using ScenarioEngine.Api.Endpoints;
+using ScenarioEngine.Api.Catalog;
+using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 
 namespace ScenarioEngine.Host.Hosting;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using ScenarioEngine.Host.Catalog;
-using ScenarioEngine.Host.Settings;
+using ScenarioEngine.Api.Catalog;
+using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 
 namespace ScenarioEngine.Host.Hosting;

@@ -3,10 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using ScenarioEngine.Host.Settings;
+using ScenarioEngine.Api.Endpoints;
+using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Host.Hosting;
 
 /// <summary>The response payload a custom handler returns to the Functions host.</summary>
 public sealed record InvocationResponse(

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>The answer to accepted events: their ids (generated where the request gave none), in request order.</summary>
 public sealed record AcceptedEvents(int Accepted, IReadOnlyList<string> Ids);

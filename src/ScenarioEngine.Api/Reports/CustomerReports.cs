@@ -3,7 +3,7 @@ using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Storage;
 
-namespace ScenarioEngine.Host.Reports;
+namespace ScenarioEngine.Api.Reports;
 
 /// <summary>What the reports read from one profile: the purchase aggregates (orders.*), the latest NPS answer and the assigned RFM segment.</summary>
 /// <param name="CustomerId">The customer id.</param>

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
-using ScenarioEngine.Host.Settings;
+using ScenarioEngine.Api.Settings;
 
-namespace ScenarioEngine.Host.Catalog;
+namespace ScenarioEngine.Api.Catalog;
 
 /// <summary>
 /// The data paths a customer's message data can hold (see TemplateData.For): profile attributes shops send, the values the

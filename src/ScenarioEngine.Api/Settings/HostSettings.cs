@@ -1,4 +1,4 @@
-namespace ScenarioEngine.Host.Settings;
+namespace ScenarioEngine.Api.Settings;
 
 /// <summary>One configuration setting the host reads.</summary>
 /// <param name="Name">The configuration key with ':' between sections (app settings and environment variables use "__").</param>

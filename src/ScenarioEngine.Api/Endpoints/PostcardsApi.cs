@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Channels;
-using ScenarioEngine.Host.Hosting;
+using ScenarioEngine.Api;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>Postcard batches for the print vendor (scope admin).</summary>
 public static class PostcardsApi

@@ -3,10 +3,10 @@ using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
-using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>What an instance waits for: a time (wait step) or an event until a timeout (waitForEvent step).</summary>
 public sealed record WaitingFor(string Kind, DateTimeOffset? Until, string? Event = null);

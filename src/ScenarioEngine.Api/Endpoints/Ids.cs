@@ -1,4 +1,4 @@
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>
 /// A customer id as the API accepts it: 1 to 256 characters, none of / \ # ? or control characters (it is the customer's

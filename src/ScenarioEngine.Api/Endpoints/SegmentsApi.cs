@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Core.Language;
-using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>A saved segment.</summary>
 public sealed record SegmentSaved(string Id, string Name, DateTimeOffset SavedAt);

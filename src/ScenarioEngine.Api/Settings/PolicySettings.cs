@@ -6,7 +6,7 @@ using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Settings;
+namespace ScenarioEngine.Api.Settings;
 
 /// <summary>The send policy and time settings (bound from the "Engine" section) that configure the runtime's <see cref="EngineOptions"/>.</summary>
 public sealed class PolicySettings

@@ -5,7 +5,7 @@ using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>The answer to a SendGrid Event Webhook post.</summary>
 /// <param name="Received">Events in the post.</param>

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
-using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>A saved message.</summary>
 public sealed record MessageSaved(string Id, IReadOnlyList<string> Media, DateTimeOffset SavedAt);

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Core.Language;
-using ScenarioEngine.Host.Settings;
+using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Storage;
 
-namespace ScenarioEngine.Host.Catalog;
+namespace ScenarioEngine.Api.Catalog;
 
 /// <summary>A stored document (journey draft or version, or message) with its JSON text as submitted.</summary>
 public sealed record StoredDocument(string Json, DateTimeOffset SavedAt);

@@ -3,12 +3,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
-using ScenarioEngine.Host.Catalog;
+using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Simulation;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>A saved draft.</summary>
 public sealed record DraftSaved(string Id, DateTimeOffset SavedAt);

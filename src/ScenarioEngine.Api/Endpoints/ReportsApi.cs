@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ScenarioEngine.Host.Reports;
+using ScenarioEngine.Api.Reports;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>POST /api/admin/analytics/recompute: what the analytics job found and changed.</summary>
 /// <param name="AsOf">The time the job measured at.</param>

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>A request body read as bytes, or the problem that stopped it.</summary>
 public sealed record BodyBytes(byte[]? Bytes, ProblemHttpResult? Problem);

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ScenarioEngine.Host.Catalog;
-using ScenarioEngine.Host.Hosting;
+using ScenarioEngine.Api.Catalog;
+using ScenarioEngine.Api;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Storage;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>GET /api/health.</summary>
 public sealed record HealthView(string Status, string Storage, bool Workers, bool CustomHandler, DateTimeOffset? CatalogLoadedAt, int LiveJourneys);

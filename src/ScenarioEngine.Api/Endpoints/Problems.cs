@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ScenarioEngine.Core.Language;
 
-namespace ScenarioEngine.Host.Api;
+namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>One problem in a request, as the API reports it: where (a JSON path) and what was expected.</summary>
 /// <param name="Path">The JSON path, e.g. $[3].customerId.</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ScenarioEngine.Host.Settings;
+namespace ScenarioEngine.Api.Settings;
 
 /// <summary>How this process hosts the engine (bound from the "Engine" section, next to the runtime's own EngineOptions).</summary>
 public sealed class EngineHostOptions

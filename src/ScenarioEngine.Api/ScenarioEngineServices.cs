@@ -1,0 +1,209 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ScenarioEngine.Analytics;
+using ScenarioEngine.Api.Catalog;
+using ScenarioEngine.Api.Endpoints;
+using ScenarioEngine.Api.Reports;
+using ScenarioEngine.Api.Settings;
+using ScenarioEngine.Channels;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Storage;
+using ScenarioEngine.Storage.Azure;
+
+namespace ScenarioEngine.Api;
+
+/// <summary>The engine's and the API's service registration and endpoint mapping, shared by every host.</summary>
+public static class ScenarioEngineServices
+{
+    /// <summary>
+    /// Registers options, storage, the engine, channels and the HTTP services: everything the API and the jobs need, whichever host
+    /// runs them. <paramref name="workers"/> says whether this process also runs the queue workers; <paramref name="customHandler"/>
+    /// whether the Azure Functions host drives it.
+    /// </summary>
+    public static IServiceCollection AddScenarioEngine(this IServiceCollection services, IConfiguration config, bool workers, bool customHandler)
+    {
+
+        services.AddOptions<EngineOptions>().BindConfiguration("Engine")
+            .Validate(o => o.EventQueueCount is >= 1 and <= 64, "Engine:EventQueueCount must be 1 to 64.")
+            .Validate(o => IsQueueName(o.QueuePrefix), "Engine:QueuePrefix must be lowercase letters, digits and hyphens (1 to 40), starting with a letter.")
+            .Validate(o => IsTableName(o.CustomersTable), "Engine:CustomersTable must be 3 to 63 letters and digits, starting with a letter.")
+            .Validate(o => o.PartitionCacheSize >= 0, "Engine:PartitionCacheSize must be 0 (off) or a number of customers.")
+            .Validate(o => o.LocalDispatchLimit >= 0, "Engine:LocalDispatchLimit must be 0 (off) or a number of messages.")
+            .Validate(o => o.EventsPerRound >= 1, "Engine:EventsPerRound must be 1 or more events.")
+            .Validate(o => o.LeadScoring is null || CanScore(o.LeadScoring),
+                "Engine:LeadScoring needs a positive HalfLife (d.hh:mm:ss), a finite HotThreshold and finite PointsByEventType values, each event type once (case-insensitive).")
+            .ValidateOnStart();
+        services.AddOptions<EngineHostOptions>().BindConfiguration("Engine")
+            .Validate(o => IsTableName(o.DefinitionsTable), "Engine:DefinitionsTable must be 3 to 63 letters and digits, starting with a letter.")
+            .Validate(o => o.IdlePollDelay > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.ScheduledTriggersInterval > TimeSpan.Zero &&
+                           o.CatalogRefreshInterval > TimeSpan.Zero, "Engine intervals must be positive durations (hh:mm:ss).")
+            .ValidateOnStart();
+        services.AddOptions<PolicySettings>().BindConfiguration("Engine")
+            .Validate(o => LocalTime.FindZone(o.DefaultTimeZone) is not null, "Engine:DefaultTimeZone must be an IANA time zone such as Asia/Tokyo.")
+            .Validate(o => o.TryGetQuietHours(out _), "Engine:QuietHours must be HH:mm-HH:mm (e.g. 21:00-09:00) or empty.")
+            .Validate(o => o.TryGetCaps(out _), "Engine:Caps must be comma-separated medium:max/duration with medium email, line, webhook, postcard or *, e.g. email:1/P1D,*:3/P7D.")
+            .Validate(o => o.OverCap is "skip" or "defer", "Engine:OverCap must be skip or defer.")
+            .Validate(o => o.AnalyticsInterval > TimeSpan.Zero, "Engine:AnalyticsInterval must be a positive duration (d.hh:mm:ss).")
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<EngineOptions>, ConfigurePolicy>();
+        services.AddOptions<ApiKeyOptions>().BindConfiguration("ApiKeys").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        services.AddOptions<SendGridOptions>().BindConfiguration("SendGrid")
+            .Validate(o => o.WebhookPublicKey.Length == 0 || CanVerify(o.WebhookPublicKey), "SendGrid:WebhookPublicKey is not a base64 ECDSA P-256 public key.")
+            .ValidateOnStart();
+        services.AddOptions<LineOptions>().BindConfiguration("Line");
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhook")
+            .Validate(o => o.Url.Length == 0 || (Uri.TryCreate(o.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"), "Webhook:Url must be an absolute http(s) URL.")
+            .Validate(o => o.Url.Length == 0 || o.Secret.Length >= 16, "Webhook:Secret needs at least 16 characters when Webhook:Url is set.")
+            .ValidateOnStart();
+        services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
+        services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
+
+        var (store, queues, storageKind) = CreateStorage(config[HostSettings.Storage]);
+        services.AddSingleton(new HostMode(storageKind, workers, customHandler));
+
+        // Handing dispatches to this process's own dispatch pump needs that pump: on by default with in-process workers, never without.
+        services.PostConfigure<EngineOptions>(o => o.LocalDispatchLimit = !workers ? 0 : config["Engine:LocalDispatchLimit"] is null ? 10_000 : o.LocalDispatchLimit);
+        services.AddSingleton(store);
+        services.AddSingleton(queues);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<Runtime.Engine.Catalog>();
+        services.AddSingleton<TemplateRenderer>();
+        services.AddSingleton<IMessageRenderer, HandlebarsMessageRenderer>();
+        services.AddSingleton<TemplateDataPaths>();
+        services.AddSingleton<PublishChecks>();
+        services.AddSingleton<DefinitionStore>();
+        services.AddSingleton<CustomerReports>();
+        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) });
+        services.AddSingleton(CreateChannels);
+        services.AddSingleton(sp =>
+        {
+            var key = sp.GetRequiredService<IOptions<SendGridOptions>>().Value.WebhookPublicKey;
+            return new WebhookVerifiers(key.Length == 0 ? null : new SendGridEventWebhook(new SendGridEventWebhookOptions { VerificationKey = key }, sp.GetRequiredService<TimeProvider>()));
+        });
+        services.AddSingleton(sp => new JourneyEngine(
+            sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IQueueFactory>(), sp.GetRequiredService<Runtime.Engine.Catalog>(),
+            sp.GetRequiredService<ChannelSet>().Channels, sp.GetRequiredService<IMessageRenderer>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<EngineOptions>>().Value));
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new ValueJsonConverter());
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        return services;
+    }
+
+    /// <summary>Maps every API endpoint (under /api) and the OpenAPI document.</summary>
+    public static IEndpointRouteBuilder MapScenarioEngineApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapSystemEndpoints();
+        app.MapEventsEndpoints();
+        app.MapCustomersEndpoints();
+        app.MapJourneysEndpoints();
+        app.MapMessagesEndpoints();
+        app.MapSegmentsEndpoints();
+        app.MapReportsEndpoints();
+        app.MapWebhooksEndpoints();
+        app.MapPostcardsEndpoints();
+        return app;
+    }
+
+    private static (IRowStore Store, IQueueFactory Queues, string Kind) CreateStorage(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"{HostSettings.Storage} is not set: use \"UseDevelopmentStorage=true\" for Azurite, \"memory\" for the in-memory store, or a storage account connection string.");
+        }
+
+        if (string.Equals(connectionString.Trim(), HostSettings.MemoryStorage, StringComparison.OrdinalIgnoreCase))
+        {
+            return (new InMemoryRowStore(), new InMemoryQueueFactory(TimeProvider.System), HostSettings.MemoryStorage);
+        }
+
+        StorageConnectionString parsed;
+        try
+        {
+            parsed = StorageConnectionString.Parse(connectionString);
+        }
+        catch (FormatException ex)
+        {
+            // The message names what is wrong, never the key.
+            throw new InvalidOperationException($"{HostSettings.Storage} is not a valid connection string: {ex.Message}", ex);
+        }
+
+        return (new AzureRowStore(parsed), new AzureQueueFactory(parsed), "azure");
+    }
+
+    private static ChannelSet CreateChannels(IServiceProvider sp)
+    {
+        var http = sp.GetRequiredService<HttpClient>();
+        var time = sp.GetRequiredService<TimeProvider>();
+        var sendGrid = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
+        var line = sp.GetRequiredService<IOptions<LineOptions>>().Value;
+        var webhook = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        var retry = new RetryPolicy(timeProvider: time);
+        return new ChannelSet(
+        [
+            sendGrid.ApiKey.Length == 0
+                ? new RecordingChannel(Medium.Email)
+                : new SendGridEmailChannel(new SendGridClient(http, new SendGridClientOptions { ApiKey = sendGrid.ApiKey }, retry),
+                    new SendGridEmailChannelOptions { DefaultFrom = sendGrid.From.Length == 0 ? null : sendGrid.From }, time),
+            line.ChannelAccessToken.Length == 0
+                ? new RecordingChannel(Medium.Line)
+                : new LineChannel(new LineClient(http, new LineClientOptions { ChannelAccessToken = line.ChannelAccessToken }, retry), time),
+            webhook.Url.Length == 0
+                ? new RecordingChannel(Medium.Webhook)
+                : new WebhookChannel(new WebhookClient(http, new WebhookClientOptions { Url = new Uri(webhook.Url), Secret = webhook.Secret }, retry), time),
+            new PostcardBatchChannel(sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IOptions<EngineHostOptions>>().Value.DefinitionsTable,
+                sp.GetRequiredService<IOptions<EngineOptions>>().Value.Machine.DefaultTimeZone, time),
+        ]);
+    }
+
+    private static bool CanVerify(string key)
+    {
+        try
+        {
+            _ = new SendGridEventWebhook(new SendGridEventWebhookOptions { VerificationKey = key });
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool CanScore(LeadScoringOptions options)
+    {
+        try
+        {
+            _ = new LeadScorer(options);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsQueueName(string? prefix) =>
+        prefix is { Length: >= 1 and <= 40 } && char.IsAsciiLetterLower(prefix[0]) && prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && !prefix.Contains("--", StringComparison.Ordinal);
+
+    private static bool IsTableName(string? name) =>
+        name is { Length: >= 3 and <= 63 } && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
+}
