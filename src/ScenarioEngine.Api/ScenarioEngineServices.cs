@@ -57,14 +57,6 @@ public static class ScenarioEngineServices
         services.AddSingleton<IPostConfigureOptions<EngineOptions>, ConfigurePolicy>();
         services.AddOptions<ApiKeyOptions>().BindConfiguration("ApiKeys").ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
-        services.AddOptions<SendGridOptions>().BindConfiguration("SendGrid")
-            .Validate(o => o.WebhookPublicKey.Length == 0 || CanVerify(o.WebhookPublicKey), "SendGrid:WebhookPublicKey is not a base64 ECDSA P-256 public key.")
-            .ValidateOnStart();
-        services.AddOptions<LineOptions>().BindConfiguration("Line");
-        services.AddOptions<WebhookOptions>().BindConfiguration("Webhook")
-            .Validate(o => o.Url.Length == 0 || (Uri.TryCreate(o.Url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"), "Webhook:Url must be an absolute http(s) URL.")
-            .Validate(o => o.Url.Length == 0 || o.Secret.Length >= 16, "Webhook:Secret needs at least 16 characters when Webhook:Url is set.")
-            .ValidateOnStart();
         services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
@@ -84,12 +76,14 @@ public static class ScenarioEngineServices
         services.AddSingleton<PublishChecks>();
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<CustomerReports>();
-        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) });
+        services.AddScenarioEngineChannels(config);
         services.AddSingleton(CreateChannels);
         services.AddSingleton(sp =>
         {
             var key = sp.GetRequiredService<IOptions<SendGridOptions>>().Value.WebhookPublicKey;
-            return new WebhookVerifiers(key.Length == 0 ? null : new SendGridEventWebhook(new SendGridEventWebhookOptions { VerificationKey = key }, sp.GetRequiredService<TimeProvider>()));
+            return new WebhookVerifiers(key.Length == 0
+                ? null
+                : new SendGridEventWebhook(key, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SendGridEventWebhook>>()));
         });
         services.AddSingleton(sp => new JourneyEngine(
             sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IQueueFactory>(), sp.GetRequiredService<Runtime.Engine.Catalog>(),
@@ -150,43 +144,14 @@ public static class ScenarioEngineServices
         return (new AzureRowStore(parsed), new AzureQueueFactory(parsed), "azure");
     }
 
-    private static ChannelSet CreateChannels(IServiceProvider sp)
-    {
-        var http = sp.GetRequiredService<HttpClient>();
-        var time = sp.GetRequiredService<TimeProvider>();
-        var sendGrid = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
-        var line = sp.GetRequiredService<IOptions<LineOptions>>().Value;
-        var webhook = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
-        var retry = new RetryPolicy(timeProvider: time);
-        return new ChannelSet(
+    /// <summary>The email, LINE and webhook channels from <see cref="ChannelsServiceCollectionExtensions.AddScenarioEngineChannels"/>, and the postcard batches.</summary>
+    private static ChannelSet CreateChannels(IServiceProvider sp) =>
+        new(
         [
-            sendGrid.ApiKey.Length == 0
-                ? new RecordingChannel(Medium.Email)
-                : new SendGridEmailChannel(new SendGridClient(http, new SendGridClientOptions { ApiKey = sendGrid.ApiKey }, retry),
-                    new SendGridEmailChannelOptions { DefaultFrom = sendGrid.From.Length == 0 ? null : sendGrid.From }, time),
-            line.ChannelAccessToken.Length == 0
-                ? new RecordingChannel(Medium.Line)
-                : new LineChannel(new LineClient(http, new LineClientOptions { ChannelAccessToken = line.ChannelAccessToken }, retry), time),
-            webhook.Url.Length == 0
-                ? new RecordingChannel(Medium.Webhook)
-                : new WebhookChannel(new WebhookClient(http, new WebhookClientOptions { Url = new Uri(webhook.Url), Secret = webhook.Secret }, retry), time),
+            .. sp.GetServices<IChannel>(),
             new PostcardBatchChannel(sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IOptions<EngineHostOptions>>().Value.DefinitionsTable,
-                sp.GetRequiredService<IOptions<EngineOptions>>().Value.Machine.DefaultTimeZone, time),
+                sp.GetRequiredService<IOptions<EngineOptions>>().Value.Machine.DefaultTimeZone, sp.GetRequiredService<TimeProvider>()),
         ]);
-    }
-
-    private static bool CanVerify(string key)
-    {
-        try
-        {
-            _ = new SendGridEventWebhook(new SendGridEventWebhookOptions { VerificationKey = key });
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static bool CanScore(LeadScoringOptions options)
     {

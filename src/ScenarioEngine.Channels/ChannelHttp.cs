@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 
 namespace ScenarioEngine.Channels;
 
 /// <summary>Shared HTTP plumbing for the channel clients: one attempt with a timeout, and reset-time parsing.</summary>
 internal static class ChannelHttp
 {
-    /// <summary>Sends one request and lets <paramref name="interpret"/> classify the response; timeouts and network errors are transient.</summary>
-    public static async Task<ChannelAttempt> SendAttemptAsync(
-        HttpClient httpClient,
-        Func<HttpRequestMessage> createRequest,
-        Func<HttpResponseMessage, CancellationToken, Task<ChannelAttempt>> interpret,
+    /// <summary>
+    /// Runs one provider call under the attempt timeout; timeouts and network errors become
+    /// <see cref="ChannelAttempt.Transient"/>, caller cancellation is thrown.
+    /// </summary>
+    public static async Task<ChannelAttempt> AttemptAsync(
+        Func<CancellationToken, Task<ChannelAttempt>> attemptAsync,
         RetryPolicy retryPolicy,
         string providerName,
         CancellationToken cancellationToken)
@@ -19,10 +21,7 @@ internal static class ChannelHttp
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var request = createRequest();
-            using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token)
-                .ConfigureAwait(false);
-            return await interpret(response, linked.Token).ConfigureAwait(false);
+            return await attemptAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -35,10 +34,29 @@ internal static class ChannelHttp
         }
     }
 
+    /// <summary>Sends one request built by <paramref name="createRequest"/> and lets <paramref name="interpret"/> classify the response.</summary>
+    public static Task<ChannelAttempt> SendAttemptAsync(
+        HttpClient httpClient,
+        Func<HttpRequestMessage> createRequest,
+        Func<HttpResponseMessage, CancellationToken, Task<ChannelAttempt>> interpret,
+        RetryPolicy retryPolicy,
+        string providerName,
+        CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async token =>
+            {
+                using var request = createRequest();
+                using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+                return await interpret(response, token).ConfigureAwait(false);
+            },
+            retryPolicy,
+            providerName,
+            cancellationToken);
+
     /// <summary>The reset time from a <c>Retry-After</c> header (delta seconds or HTTP date), if present.</summary>
-    public static DateTimeOffset? RetryAfterHeader(HttpResponseMessage response, DateTimeOffset now)
+    public static DateTimeOffset? RetryAfterHeader(HttpResponseHeaders headers, DateTimeOffset now)
     {
-        var retryAfter = response.Headers.RetryAfter;
+        var retryAfter = headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)
         {
             return now + delta;
@@ -48,9 +66,9 @@ internal static class ChannelHttp
     }
 
     /// <summary>The reset time from an epoch-seconds header such as SendGrid's <c>X-RateLimit-Reset</c>, if present.</summary>
-    public static DateTimeOffset? EpochSecondsHeader(HttpResponseMessage response, string headerName)
+    public static DateTimeOffset? EpochSecondsHeader(HttpResponseHeaders headers, string headerName)
     {
-        if (response.Headers.TryGetValues(headerName, out var values)
+        if (headers.TryGetValues(headerName, out var values)
             && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
             && seconds > 0)
         {
@@ -61,10 +79,13 @@ internal static class ChannelHttp
     }
 
     /// <summary>The first value of a response header, or null.</summary>
-    public static string? Header(HttpResponseMessage response, string headerName) =>
-        response.Headers.TryGetValues(headerName, out var values) ? values.FirstOrDefault() : null;
+    public static string? Header(HttpResponseHeaders headers, string headerName) =>
+        headers.TryGetValues(headerName, out var values) ? values.FirstOrDefault() : null;
 
     public static bool IsServerError(HttpStatusCode status) => (int)status >= 500 && (int)status <= 599;
+
+    /// <summary>The named client's base address (a loopback server in tests), or the provider's public one.</summary>
+    public static Uri BaseAddress(HttpClient httpClient, Uri defaultBaseAddress) => httpClient.BaseAddress ?? defaultBaseAddress;
 
     public static Uri Combine(Uri baseAddress, string relativePath)
     {

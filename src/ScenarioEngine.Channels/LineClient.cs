@@ -1,58 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ScenarioEngine.Channels;
-
-/// <summary>
-/// A LINE <c>X-Line-Retry-Key</c>: a UUID derived from the engine's idempotency key (name-based, version 5), so
-/// every retry of one send carries the same key and LINE accepts the push at most once.
-/// </summary>
-/// <param name="Value">The UUID.</param>
-public readonly record struct LineRetryKey(Guid Value)
-{
-    // A fixed namespace for ScenarioEngine's LINE retry keys; changing it would change every key.
-    private static readonly Guid Namespace = new("5c0e7a4e-2b1d-4f43-9a7c-3e8f1d6b2a90");
-
-    /// <summary>The stable retry key for an idempotency key (the same input always gives the same UUID).</summary>
-    public static LineRetryKey From(string idempotencyKey)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        return new LineRetryKey(NameBasedUuid(Namespace, idempotencyKey));
-    }
-
-    /// <summary>An RFC 9562 version 5 UUID: SHA-1 of the namespace and the UTF-8 name.</summary>
-    public static Guid NameBasedUuid(Guid namespaceId, string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var input = new byte[16 + nameBytes.Length];
-        namespaceId.TryWriteBytes(input, bigEndian: true, out _);
-        nameBytes.CopyTo(input, 16);
-#pragma warning disable CA5350 // SHA-1 is what RFC 9562 prescribes for v5; this is an identifier, not a security use.
-        var hash = SHA1.HashData(input);
-#pragma warning restore CA5350
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
-
-    /// <summary>The hyphenated lowercase form LINE expects.</summary>
-    public override string ToString() => Value.ToString("D");
-}
-
-/// <summary>Settings of a <see cref="LineClient"/>.</summary>
-public sealed class LineClientOptions
-{
-    /// <summary>The channel access token, sent as a Bearer token.</summary>
-    public required string ChannelAccessToken { get; set; }
-
-    /// <summary>The API base address; a loopback address in tests.</summary>
-    public Uri BaseAddress { get; set; } = new("https://api.line.me/");
-}
 
 /// <summary>Pushes messages to LINE users through the Messaging API (<c>POST /v2/bot/message/push</c>).</summary>
 public sealed class LineClient
@@ -63,21 +15,28 @@ public sealed class LineClient
     /// <summary>The header LINE uses for idempotent retries.</summary>
     public const string RetryKeyHeader = "X-Line-Retry-Key";
 
-    private readonly HttpClient _httpClient;
-    private readonly LineClientOptions _options;
+    /// <summary>The name of the <see cref="HttpClient"/> this client asks <see cref="IHttpClientFactory"/> for.</summary>
+    public const string HttpClientName = "Line";
+
+    /// <summary>The Messaging API address used when the named client has no base address.</summary>
+    public static readonly Uri DefaultBaseAddress = new("https://api.line.me/");
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly LineOptions _options;
     private readonly RetryPolicy _retryPolicy;
-    private readonly Uri _pushUri;
 
     /// <summary>Creates a client.</summary>
-    public LineClient(HttpClient httpClient, LineClientOptions options, RetryPolicy? retryPolicy = null)
+    /// <param name="httpClientFactory">Gives the <see cref="HttpClientName"/> client; its base address, if set, replaces <see cref="DefaultBaseAddress"/>.</param>
+    /// <param name="options">The channel access token.</param>
+    /// <param name="retryPolicy">Retry rules, clock and delays; defaults when null.</param>
+    public LineClient(IHttpClientFactory httpClientFactory, LineOptions options, RetryPolicy? retryPolicy = null)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ChannelAccessToken);
-        _httpClient = httpClient;
+        _httpClientFactory = httpClientFactory;
         _options = options;
         _retryPolicy = retryPolicy ?? new RetryPolicy();
-        _pushUri = ChannelHttp.Combine(options.BaseAddress, "v2/bot/message/push");
     }
 
     /// <summary>Pushes one text message to a LINE user.</summary>
@@ -125,14 +84,16 @@ public sealed class LineClient
         }
 
         var payload = Encoding.UTF8.GetBytes(new JsonObject { ["to"] = userId, ["messages"] = messages }.ToJsonString());
+        var httpClient = _httpClientFactory.CreateClient(HttpClientName);
+        var pushUri = ChannelHttp.Combine(ChannelHttp.BaseAddress(httpClient, DefaultBaseAddress), "v2/bot/message/push");
         return _retryPolicy.ExecuteAsync(
-            (_, token) => ChannelHttp.SendAttemptAsync(_httpClient, () => CreateRequest(payload, retryKey), InterpretAsync, _retryPolicy, "LINE", token),
+            (_, token) => ChannelHttp.SendAttemptAsync(httpClient, () => CreateRequest(pushUri, payload, retryKey), InterpretAsync, _retryPolicy, "LINE", token),
             cancellationToken);
     }
 
-    private HttpRequestMessage CreateRequest(byte[] payload, LineRetryKey retryKey)
+    private HttpRequestMessage CreateRequest(Uri pushUri, byte[] payload, LineRetryKey retryKey)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _pushUri) { Content = new ByteArrayContent(payload) };
+        var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ByteArrayContent(payload) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ChannelAccessToken);
         request.Headers.TryAddWithoutValidation(RetryKeyHeader, retryKey.ToString());
@@ -144,20 +105,20 @@ public sealed class LineClient
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            return new ChannelAttempt.Completed(new ChannelResult.Sent(SentMessageIds(body) ?? ChannelHttp.Header(response, "x-line-request-id")));
+            return new ChannelAttempt.Completed(new ChannelResult.Sent(SentMessageIds(body) ?? ChannelHttp.Header(response.Headers, "x-line-request-id")));
         }
 
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             // 409 on a request with a retry key: an earlier attempt with this key was accepted. Not a failure.
-            return new ChannelAttempt.Completed(new ChannelResult.Sent(ChannelHttp.Header(response, "x-line-accepted-request-id"), AlreadyAccepted: true));
+            return new ChannelAttempt.Completed(new ChannelResult.Sent(ChannelHttp.Header(response.Headers, "x-line-accepted-request-id"), AlreadyAccepted: true));
         }
 
         var (message, errors) = ParseError(body);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            var reset = ChannelHttp.RetryAfterHeader(response, _retryPolicy.TimeProvider.GetUtcNow());
+            var reset = ChannelHttp.RetryAfterHeader(response.Headers, _retryPolicy.TimeProvider.GetUtcNow());
             return new ChannelAttempt.RateLimited(reset, $"LINE rate limit (HTTP 429): {message}");
         }
 

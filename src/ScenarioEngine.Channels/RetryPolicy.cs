@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ScenarioEngine.Channels;
 
 /// <summary>Limits for retrying one send inside a client call.</summary>
@@ -64,18 +67,22 @@ public sealed class RetryPolicy
     private readonly Func<TimeSpan, CancellationToken, Task> _delayAsync;
     private readonly Random _random;
     private readonly Lock _randomLock = new();
+    private readonly ILogger _logger;
 
     /// <summary>Creates a policy.</summary>
     /// <param name="options">Retry limits; defaults when null.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="delayAsync">How to wait; <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> when null.</param>
     /// <param name="random">The jitter source; <see cref="Random.Shared"/> when null.</param>
+    /// <param name="logger">Where retries, hand-backs and permanent failures are logged; nothing is logged when null.</param>
     public RetryPolicy(
         RetryOptions? options = null,
         TimeProvider? timeProvider = null,
         Func<TimeSpan, CancellationToken, Task>? delayAsync = null,
-        Random? random = null)
+        Random? random = null,
+        ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _options = options ?? new RetryOptions();
         _options.Validate();
         TimeProvider = timeProvider ?? TimeProvider.System;
@@ -124,9 +131,15 @@ public sealed class RetryPolicy
             var now = TimeProvider.GetUtcNow();
             var lastAttempt = attempt >= _options.MaxAttempts;
             TimeSpan wait;
+            string reason;
             switch (outcome)
             {
                 case ChannelAttempt.Completed completed:
+                    if (completed.Result is ChannelResult.Failed failed)
+                    {
+                        Log.SendFailed(_logger, failed.StatusCode, failed.Reason);
+                    }
+
                     return completed.Result;
 
                 case ChannelAttempt.RateLimited limited:
@@ -134,25 +147,32 @@ public sealed class RetryPolicy
                     wait = resetAt > now ? resetAt - now : TimeSpan.Zero;
                     if (lastAttempt || wait > _options.MaxRateLimitWait)
                     {
-                        return new ChannelResult.RetryAfter(resetAt > now ? resetAt : now, limited.Reason);
+                        var retryAt = resetAt > now ? resetAt : now;
+                        Log.SendThrottled(_logger, retryAt, limited.Reason);
+                        return new ChannelResult.RetryAfter(retryAt, limited.Reason);
                     }
 
+                    reason = limited.Reason;
                     break;
 
                 case ChannelAttempt.Transient transient:
                     if (lastAttempt)
                     {
                         // Hand the caller the full backoff cap, not a jittered value that may be near zero.
-                        return ChannelResult.RetryAfter.In(BackoffCap(attempt), now, $"{transient.Reason} (after {attempt} attempts)");
+                        var handedBack = ChannelResult.RetryAfter.In(BackoffCap(attempt), now, $"{transient.Reason} (after {attempt} attempts)");
+                        Log.SendRetriesExhausted(_logger, attempt, handedBack.RetryAt, transient.Reason);
+                        return handedBack;
                     }
 
                     wait = ComputeBackoff(attempt);
+                    reason = transient.Reason;
                     break;
 
                 default:
                     throw new InvalidOperationException($"Unknown attempt outcome {outcome.GetType().Name}.");
             }
 
+            Log.SendRetried(_logger, attempt, reason, wait);
             await _delayAsync(wait, cancellationToken).ConfigureAwait(false);
         }
     }

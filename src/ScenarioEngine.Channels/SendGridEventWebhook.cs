@@ -2,93 +2,29 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EllipticCurve;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SendGrid.Helpers.EventWebhook;
 
 namespace ScenarioEngine.Channels;
 
-/// <summary>Settings of a <see cref="SendGridEventWebhook"/>.</summary>
-public sealed class SendGridEventWebhookOptions
-{
-    /// <summary>The verification key from SendGrid's Mail Settings: a base64 DER (SubjectPublicKeyInfo) ECDSA P-256 public key; PEM is accepted too.</summary>
-    public required string VerificationKey { get; set; }
-
-    /// <summary>How far the signed timestamp may be from now, either way. Defaults to 5 minutes.</summary>
-    public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
-}
-
-/// <summary>How far an email event takes the customer out of email.</summary>
-public enum EmailSuppressionScope
-{
-    /// <summary>No suppression.</summary>
-    None,
-
-    /// <summary>Stop all marketing email to the customer (hard bounce, spam report, global unsubscribe).</summary>
-    AllEmail,
-
-    /// <summary>Stop email of the SendGrid unsubscribe group in <see cref="EmailEvent.AsmGroupId"/>.</summary>
-    AsmGroup,
-}
-
-/// <summary>One event from SendGrid's Event Webhook, mapped to the engine's vocabulary.</summary>
-public sealed record EmailEvent
-{
-    /// <summary>SendGrid's event type as sent (<c>delivered</c>, <c>bounce</c>, ...).</summary>
-    public required string SendGridEvent { get; init; }
-
-    /// <summary>The engine event name (<c>email.delivered</c>, ...), or null for events the engine does not track (processed, deferred).</summary>
-    public string? EngineEvent { get; init; }
-
-    /// <summary>The recipient address.</summary>
-    public string? Email { get; init; }
-
-    /// <summary>When the event happened.</summary>
-    public DateTimeOffset Timestamp { get; init; }
-
-    /// <summary>SendGrid's unique event id: the caller de-duplicates on it (SendGrid may post an event more than once).</summary>
-    public string? SgEventId { get; init; }
-
-    /// <summary>SendGrid's message id; it starts with the <c>X-Message-Id</c> returned by Mail Send.</summary>
-    public string? SgMessageId { get; init; }
-
-    /// <summary>The custom args sent with the message (outbox_id, customer_id, ...).</summary>
-    public IReadOnlyDictionary<string, string> CustomArgs { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>The message's categories.</summary>
-    public IReadOnlyList<string> Categories { get; init; } = [];
-
-    /// <summary>Why a message bounced or was dropped.</summary>
-    public string? Reason { get; init; }
-
-    /// <summary>The bounce type: <c>bounce</c> (hard) or <c>blocked</c> (a temporary refusal).</summary>
-    public string? BounceType { get; init; }
-
-    /// <summary>The clicked link, for click events.</summary>
-    public string? Url { get; init; }
-
-    /// <summary>The unsubscribe group, for group unsubscribes and messages sent with one.</summary>
-    public int? AsmGroupId { get; init; }
-
-    /// <summary>Whether, and how widely, the event must stop email to this customer.</summary>
-    public EmailSuppressionScope Suppression { get; init; }
-
-    /// <summary>True when the event must suppress email for the customer.</summary>
-    public bool SuppressesEmail => Suppression != EmailSuppressionScope.None;
-
-    /// <summary>The <c>outbox_id</c> custom arg, if present.</summary>
-    public string? OutboxId => CustomArgs.GetValueOrDefault("outbox_id");
-
-    /// <summary>The <c>customer_id</c> custom arg, if present.</summary>
-    public string? CustomerId => CustomArgs.GetValueOrDefault("customer_id");
-}
-
 /// <summary>Verifies and parses posts from SendGrid's signed Event Webhook.</summary>
-/// <remarks>The signature is ECDSA P-256 / SHA-256 over the timestamp header followed by the raw body bytes.</remarks>
+/// <remarks>
+/// The signature (ECDSA P-256 / SHA-256 over the timestamp header followed by the body) is checked by the SendGrid SDK's
+/// <see cref="RequestValidator"/>; this class adds what the SDK leaves to the caller: missing and unreadable headers,
+/// the age of the timestamp (replays), and a key check at start. What the events mean to the engine is ours too.
+/// </remarks>
 public sealed class SendGridEventWebhook
 {
     /// <summary>The header carrying the base64 DER ECDSA signature.</summary>
-    public const string SignatureHeader = "X-Twilio-Email-Event-Webhook-Signature";
+    public const string SignatureHeader = RequestValidator.SIGNATURE_HEADER;
 
     /// <summary>The header carrying the signed Unix timestamp.</summary>
-    public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
+    public const string TimestampHeader = RequestValidator.TIMESTAMP_HEADER;
+
+    /// <summary>How far the signed timestamp may be from now, either way, unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultTimestampTolerance = TimeSpan.FromMinutes(5);
 
     private static readonly Dictionary<string, string> EngineEvents = new(StringComparer.Ordinal)
     {
@@ -113,23 +49,61 @@ public sealed class SendGridEventWebhook
         "unique_args", "custom_args", "newsletter",
     };
 
-    private readonly byte[] _publicKey;
+    private static readonly RequestValidator Validator = new();
+
+    private readonly PublicKey _publicKey;
     private readonly TimeSpan _tolerance;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a verifier for one SendGrid verification key.</summary>
+    /// <param name="verificationKey">The key from SendGrid's Mail Settings: base64 DER (SubjectPublicKeyInfo) or PEM, ECDSA P-256.</param>
+    /// <param name="timeProvider">The clock the timestamp's age is measured by; the system clock when null.</param>
+    /// <param name="logger">Where refused posts are logged; nothing is logged when null.</param>
+    /// <param name="timestampTolerance">How far the signed timestamp may be from now; <see cref="DefaultTimestampTolerance"/> when null.</param>
     /// <exception cref="ArgumentException">The key is not a P-256 ECDSA public key.</exception>
-    public SendGridEventWebhook(SendGridEventWebhookOptions options, TimeProvider? timeProvider = null)
+    public SendGridEventWebhook(string verificationKey, TimeProvider? timeProvider = null, ILogger? logger = null, TimeSpan? timestampTolerance = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.TimestampTolerance, TimeSpan.Zero);
-        _publicKey = ParsePublicKey(options.VerificationKey);
-        _tolerance = options.TimestampTolerance;
+        _tolerance = timestampTolerance ?? DefaultTimestampTolerance;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_tolerance, TimeSpan.Zero);
+        _publicKey = ParsePublicKey(verificationKey);
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>True when <paramref name="verificationKey"/> is a key this verifier accepts.</summary>
+    public static bool IsValidKey(string? verificationKey)
+    {
+        try
+        {
+            _ = ParsePublicKey(verificationKey);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Checks the signature over the raw request body exactly as received.</summary>
-    public WebhookSignatureStatus Verify(string? signature, string? timestamp, ReadOnlySpan<byte> rawBody)
+    /// <remarks>The SDK verifies over text, so the body is read as UTF-8; SendGrid posts UTF-8 JSON.</remarks>
+    public WebhookSignatureStatus Verify(string? signature, string? timestamp, ReadOnlySpan<byte> rawBody) =>
+        Verify(signature, timestamp, Encoding.UTF8.GetString(rawBody));
+
+    /// <summary>Checks the signature over a body that was read as UTF-8 text without any change.</summary>
+    public WebhookSignatureStatus Verify(string? signature, string? timestamp, string rawBody)
+    {
+        ArgumentNullException.ThrowIfNull(rawBody);
+        var status = Check(signature, timestamp, rawBody);
+        if (status != WebhookSignatureStatus.Valid)
+        {
+            Log.WebhookSignatureRefused(_logger, status);
+        }
+
+        return status;
+    }
+
+    private WebhookSignatureStatus Check(string? signature, string? timestamp, string rawBody)
     {
         if (string.IsNullOrWhiteSpace(signature) || string.IsNullOrWhiteSpace(timestamp))
         {
@@ -137,30 +111,25 @@ public sealed class SendGridEventWebhook
         }
 
         timestamp = timestamp.Trim();
+        signature = signature.Trim();
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            || !IsBase64(signature))
         {
             return WebhookSignatureStatus.Malformed;
         }
 
-        byte[] signatureBytes;
+        bool valid;
         try
         {
-            signatureBytes = Convert.FromBase64String(signature.Trim());
+            valid = Validator.VerifySignature(_publicKey, rawBody, signature, timestamp);
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
         {
+            // The SDK could not read the signature as a DER ECDSA signature.
             return WebhookSignatureStatus.Malformed;
         }
 
-        var signed = new byte[Encoding.UTF8.GetByteCount(timestamp) + rawBody.Length];
-        var written = Encoding.UTF8.GetBytes(timestamp, signed);
-        rawBody.CopyTo(signed.AsSpan(written));
-        using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(_publicKey, out _);
-        // SendGrid signs with ASN.1 DER signatures; accept the raw r||s form too.
-        var valid = ecdsa.VerifyData(signed, signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)
-            || (signatureBytes.Length == 64 && ecdsa.VerifyData(signed, signatureBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
         if (!valid)
         {
             return WebhookSignatureStatus.Invalid;
@@ -169,13 +138,6 @@ public sealed class SendGridEventWebhook
         // Check the age only after the signature, so a forged timestamp cannot be told apart from a stale one.
         var age = _timeProvider.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds);
         return age.Duration() > _tolerance ? WebhookSignatureStatus.Stale : WebhookSignatureStatus.Valid;
-    }
-
-    /// <summary>Checks the signature over a body that was read as UTF-8 text without any change.</summary>
-    public WebhookSignatureStatus Verify(string? signature, string? timestamp, string rawBody)
-    {
-        ArgumentNullException.ThrowIfNull(rawBody);
-        return Verify(signature, timestamp, Encoding.UTF8.GetBytes(rawBody));
     }
 
     /// <summary>Parses the JSON array of events; events without an <c>event</c> field are skipped.</summary>
@@ -315,7 +277,14 @@ public sealed class SendGridEventWebhook
     private static string? Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static byte[] ParsePublicKey(string key)
+    private static bool IsBase64(string text)
+    {
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text, buffer, out _);
+    }
+
+    /// <summary>Checks with the BCL that the key is a P-256 public key (the SDK's parser accepts any curve), then hands it to the SDK.</summary>
+    private static PublicKey ParsePublicKey(string? key)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         var base64 = string.Concat(key.Split('\n')
@@ -331,7 +300,7 @@ public sealed class SendGridEventWebhook
                 throw new ArgumentException($"The verification key is a {ecdsa.KeySize}-bit curve; SendGrid uses P-256.", nameof(key));
             }
 
-            return der;
+            return Validator.ConvertPublicKeyToECDSA(base64);
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {

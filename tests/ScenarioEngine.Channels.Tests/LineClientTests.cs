@@ -5,8 +5,10 @@ public sealed class LineClientTests : IAsyncLifetime
     private const string Token = "line-channel-token";
     private const string UserId = "U4af4980629a1b2c3d4e5f60718293a4b";
     private readonly LoopbackServer _server = new();
-    private readonly HttpClient _http = Http.Client();
+    private readonly LoopbackHttpClientFactory _http;
     private readonly VirtualRetry _retry = new();
+
+    public LineClientTests() => _http = new LoopbackHttpClientFactory(_server.BaseAddress);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -16,7 +18,7 @@ public sealed class LineClientTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private LineClient Client() => new(_http, new LineClientOptions { ChannelAccessToken = Token, BaseAddress = _server.BaseAddress }, _retry.Policy);
+    private LineClient Client() => new(_http, new LineOptions { ChannelAccessToken = Token }, _retry.Policy);
 
     private static ScriptedResponse Ok(string id = "461230966842064897") =>
         new(200, $$"""{"sentMessages":[{"id":"{{id}}","quoteToken":"IStG5h1Tz7b..."}]}""", new Dictionary<string, string> { ["x-line-request-id"] = "req-1" });
@@ -59,6 +61,7 @@ public sealed class LineClientTests : IAsyncLifetime
         Assert.Equal(UserId, request.Json["to"]!.GetValue<string>());
         Assert.Equal("text", request.Json["messages"]![0]!["type"]!.GetValue<string>());
         Assert.Equal(text, request.Json["messages"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal([LineClient.HttpClientName], _http.Names);
     }
 
     [Fact]

@@ -18,8 +18,8 @@ public sealed class SendGridEventWebhookTests : IDisposable
 
     private string PublicKey => Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo());
 
-    private SendGridEventWebhook Webhook(string? publicKey = null, TimeSpan? tolerance = null) =>
-        new(new SendGridEventWebhookOptions { VerificationKey = publicKey ?? PublicKey, TimestampTolerance = tolerance ?? TimeSpan.FromMinutes(5) }, _time);
+    private SendGridEventWebhook Webhook(string? publicKey = null, TimeSpan? tolerance = null, ListLogger? logger = null) =>
+        new(publicKey ?? PublicKey, _time, logger, tolerance);
 
     private static string Sign(ECDsa key, string timestamp, string payload) =>
         Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(timestamp + payload), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
@@ -116,10 +116,45 @@ public sealed class SendGridEventWebhookTests : IDisposable
         const string timestamp = "1588788367";
         const string payload = """{"category":"example_payload","event":"test_event","message_id":"message_id"}""";
         var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1588788367 + 60));
-        var webhook = new SendGridEventWebhook(new SendGridEventWebhookOptions { VerificationKey = key }, time);
+        var webhook = new SendGridEventWebhook(key, time);
 
         Assert.Equal(WebhookSignatureStatus.Valid, webhook.Verify(signature, timestamp, payload));
         Assert.Equal(WebhookSignatureStatus.Invalid, webhook.Verify(signature, timestamp, payload + " "));
+    }
+
+    [Fact]
+    public void Verify_Refused_LogsTheStatusAndNeverTheKeyOrBody()
+    {
+        var log = new ListLogger();
+        var webhook = Webhook(logger: log);
+        var timestamp = Timestamp(Now);
+
+        webhook.Verify(Sign(_key, timestamp, Payload), timestamp, Payload + " ");
+        webhook.Verify(null, timestamp, Payload);
+        webhook.Verify(Sign(_key, timestamp, Payload), timestamp, Payload);
+
+        Assert.Equal([(3004, "Invalid"), (3004, "Missing")], log.Entries.Select(e => (e.EventId, e.Message.Split(' ')[^1])));
+        Assert.All(log.Entries, e => Assert.DoesNotContain("yamada@example.jp", e.Message, StringComparison.Ordinal));
+        Assert.All(log.Entries, e => Assert.DoesNotContain(PublicKey[..20], e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_Base64ThatIsNotADerSignature_ReturnsMalformed()
+    {
+        var timestamp = Timestamp(Now);
+
+        Assert.Equal(WebhookSignatureStatus.Malformed, Webhook().Verify(Convert.ToBase64String(new byte[] { 0x30, 0x45, 0x02, 0x21 }), timestamp, Payload));
+    }
+
+    [Fact]
+    public void IsValidKey_GoodAndBadKeys()
+    {
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+
+        Assert.True(SendGridEventWebhook.IsValidKey(PublicKey));
+        Assert.False(SendGridEventWebhook.IsValidKey(Convert.ToBase64String(p384.ExportSubjectPublicKeyInfo())));
+        Assert.False(SendGridEventWebhook.IsValidKey("not a key"));
+        Assert.False(SendGridEventWebhook.IsValidKey(""));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ public sealed class WebhookClientTests : IAsyncLifetime
 {
     private const string Secret = "whsec_test";
     private readonly LoopbackServer _server = new();
-    private readonly HttpClient _http = Http.Client();
+    private readonly LoopbackHttpClientFactory _http = new(null);
     private readonly VirtualRetry _retry = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -16,7 +16,7 @@ public sealed class WebhookClientTests : IAsyncLifetime
     }
 
     private WebhookClient Client() =>
-        new(_http, new WebhookClientOptions { Url = new Uri(_server.BaseAddress, "hooks/crm"), Secret = Secret }, _retry.Policy);
+        new(_http, new WebhookOptions { Url = new Uri(_server.BaseAddress, "hooks/crm").AbsoluteUri, Secret = Secret }, _retry.Policy);
 
     [Fact]
     public async Task SendAsync_Accepted_PostsSignedBodyWithIdempotencyKey()
@@ -113,9 +113,21 @@ public sealed class WebhookClientTests : IAsyncLifetime
         Assert.Equal(WebhookSignatureStatus.Valid, WebhookSignature.Verify(Secret, both, "{}", at, TimeSpan.FromMinutes(5)));
     }
 
-    [Fact]
-    public void Constructor_RelativeUrl_Throws()
+    [Theory]
+    [InlineData("/hooks")]
+    [InlineData("ftp://hooks.example/in")]
+    public void Constructor_NotAnAbsoluteHttpUrl_Throws(string url)
     {
-        Assert.Throws<ArgumentException>(() => new WebhookClient(_http, new WebhookClientOptions { Url = new Uri("/hooks", UriKind.Relative), Secret = Secret }));
+        Assert.Throws<ArgumentException>(() => new WebhookClient(_http, new WebhookOptions { Url = url, Secret = Secret }));
+    }
+
+    [Fact]
+    public async Task SendAsync_AsksTheFactoryForTheWebhookClient()
+    {
+        _server.Enqueue(new ScriptedResponse(204));
+
+        await Client().SendAsync("{}", "ob-1");
+
+        Assert.Equal([WebhookClient.HttpClientName], _http.Names);
     }
 }

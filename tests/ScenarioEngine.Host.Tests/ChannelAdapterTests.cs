@@ -80,14 +80,20 @@ public sealed class FakeProvider : IAsyncDisposable
 public sealed class ChannelAdapterTests : IAsyncLifetime
 {
     private static readonly RetryPolicy OneAttempt = new(new RetryOptions { MaxAttempts = 1 });
-    private readonly HttpClient _http = new();
     private FakeProvider _provider = null!;
+    private ServiceProvider _services = null!;
+    private IHttpClientFactory _http = null!;
 
-    public async Task InitializeAsync() => _provider = await FakeProvider.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _provider = await FakeProvider.StartAsync();
+        _services = new ServiceCollection().AddHttpClient().ConfigureHttpClientDefaults(b => b.ConfigureHttpClient(c => c.BaseAddress = _provider.BaseAddress)).BuildServiceProvider();
+        _http = _services.GetRequiredService<IHttpClientFactory>();
+    }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
+        await _services.DisposeAsync();
         await _provider.DisposeAsync();
     }
 
@@ -102,9 +108,11 @@ public sealed class ChannelAdapterTests : IAsyncLifetime
         return new OutboundMessage("c1", medium, "thank-you", "i|journey:e1|3|thanks", "post-purchase", "thanks", content, profile);
     }
 
-    private SendGridEmailChannel SendGrid(string? defaultFrom = null) =>
-        new(new SendGridClient(_http, new SendGridClientOptions { ApiKey = "SG.test", BaseAddress = _provider.BaseAddress }, OneAttempt),
-            new SendGridEmailChannelOptions { DefaultFrom = defaultFrom });
+    private SendGridEmailChannel SendGrid(string? defaultFrom = null)
+    {
+        var options = new SendGridOptions { ApiKey = "SG.test", From = defaultFrom ?? "" };
+        return new(new SendGridEmailClient(_http, options, OneAttempt), options);
+    }
 
     [Fact]
     public async Task SendGrid_Accepted_SendsAddressCategoriesAndCustomArgs()
@@ -154,7 +162,7 @@ public sealed class ChannelAdapterTests : IAsyncLifetime
     [Fact]
     public async Task Line_Push_CarriesRetryKeyFromIdempotencyKey_AndConflictCountsAsDelivered()
     {
-        var channel = new LineChannel(new LineClient(_http, new LineClientOptions { ChannelAccessToken = "line-token", BaseAddress = _provider.BaseAddress }, OneAttempt));
+        var channel = new LineChannel(new LineClient(_http, new LineOptions { ChannelAccessToken = "line-token" }, OneAttempt));
         var message = Message(Medium.Line, new Dictionary<string, string> { ["text"] = "こんにちは" }, ("lineUserId", "U123"));
         _provider.Reply = _ => (200, """{"sentMessages":[{"id":"m1"}]}""", null);
 
@@ -172,7 +180,7 @@ public sealed class ChannelAdapterTests : IAsyncLifetime
     [Fact]
     public async Task Line_NoUserId_Rejected()
     {
-        var channel = new LineChannel(new LineClient(_http, new LineClientOptions { ChannelAccessToken = "t", BaseAddress = _provider.BaseAddress }, OneAttempt));
+        var channel = new LineChannel(new LineClient(_http, new LineOptions { ChannelAccessToken = "t" }, OneAttempt));
 
         var result = await channel.SendAsync(Message(Medium.Line, new Dictionary<string, string> { ["text"] = "hi" }));
 
@@ -184,7 +192,7 @@ public sealed class ChannelAdapterTests : IAsyncLifetime
     public async Task Webhook_SignedPayloadWithIdempotencyKey_ServerErrorIsRetryLater()
     {
         const string secret = "webhook-secret-0123456789";
-        var channel = new WebhookChannel(new WebhookClient(_http, new WebhookClientOptions { Url = new Uri(_provider.BaseAddress, "hook"), Secret = secret }, OneAttempt));
+        var channel = new WebhookChannel(new WebhookClient(_http, new WebhookOptions { Url = new Uri(_provider.BaseAddress, "hook").AbsoluteUri, Secret = secret }, OneAttempt));
         var message = Message(Medium.Webhook, new Dictionary<string, string> { ["payload"] = """{"customer":"c1","score":3}""" });
 
         var ok = await channel.SendAsync(message);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ScenarioEngine.Api.Settings;
+using ScenarioEngine.Channels;
 using ScenarioEngine.Testing;
 
 namespace ScenarioEngine.Host.Tests;

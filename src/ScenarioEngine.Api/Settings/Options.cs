@@ -74,36 +74,6 @@ public sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
     }
 }
 
-/// <summary>SendGrid settings.</summary>
-public sealed class SendGridOptions
-{
-    /// <summary>The API key; empty means email is recorded, not sent.</summary>
-    public string ApiKey { get; set; } = "";
-
-    /// <summary>The default sender.</summary>
-    public string From { get; set; } = "";
-
-    /// <summary>The Event Webhook verification key; empty disables POST /api/webhooks/sendgrid.</summary>
-    public string WebhookPublicKey { get; set; } = "";
-}
-
-/// <summary>LINE settings.</summary>
-public sealed class LineOptions
-{
-    /// <summary>The channel access token; empty means LINE messages are recorded, not sent.</summary>
-    public string ChannelAccessToken { get; set; } = "";
-}
-
-/// <summary>Outgoing webhook settings.</summary>
-public sealed class WebhookOptions
-{
-    /// <summary>The URL; empty means webhook messages are recorded, not sent.</summary>
-    public string Url { get; set; } = "";
-
-    /// <summary>The signing secret.</summary>
-    public string Secret { get; set; } = "";
-}
-
 /// <summary>Template settings.</summary>
 public sealed class TemplateOptions
 {

@@ -3,12 +3,19 @@ using System.Text.Json.Nodes;
 
 namespace ScenarioEngine.Channels.Tests;
 
-public sealed class SendGridClientTests : IAsyncLifetime
+public sealed class SendGridEmailClientTests : IAsyncLifetime
 {
     private const string ApiKey = "SG.test-key";
     private readonly LoopbackServer _server = new();
-    private readonly HttpClient _http = Http.Client();
-    private readonly VirtualRetry _retry = new(new RetryOptions { MaxAttempts = 4, AttemptTimeout = TimeSpan.FromSeconds(10) });
+    private readonly LoopbackHttpClientFactory _http;
+    private readonly ListLogger _log = new();
+    private readonly VirtualRetry _retry;
+
+    public SendGridEmailClientTests()
+    {
+        _http = new LoopbackHttpClientFactory(_server.BaseAddress);
+        _retry = new VirtualRetry(new RetryOptions { MaxAttempts = 4, AttemptTimeout = TimeSpan.FromSeconds(10) }, logger: _log);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -18,8 +25,8 @@ public sealed class SendGridClientTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private SendGridClient Client(int maxRecipients = SendGridClient.MaxPersonalizations) =>
-        new(_http, new SendGridClientOptions { ApiKey = ApiKey, BaseAddress = _server.BaseAddress, MaxRecipientsPerRequest = maxRecipients }, _retry.Policy);
+    private SendGridEmailClient Client(int maxRecipients = SendGridEmailClient.MaxPersonalizations) =>
+        new(_http, new SendGridOptions { ApiKey = ApiKey }, _retry.Policy, maxRecipients);
 
     private static ScriptedResponse Accepted(string messageId) =>
         new(202, Headers: new Dictionary<string, string> { ["X-Message-Id"] = messageId });
@@ -67,6 +74,8 @@ public sealed class SendGridClientTests : IAsyncLifetime
         Assert.Equal("post-purchase", body["custom_args"]!["journey_id"]!.GetValue<string>());
         Assert.Equal(4242, body["asm"]!["group_id"]!.GetValue<int>());
         Assert.Null(body["template_id"]);
+        Assert.StartsWith("sendgrid/", request.Header("User-Agent"), StringComparison.Ordinal);
+        Assert.Equal([SendGridEmailClient.HttpClientName], _http.Names);
     }
 
     [Fact]
@@ -108,6 +117,34 @@ public sealed class SendGridClientTests : IAsyncLifetime
         Assert.Equal("山田 太郎", first["profile"]!["name"]!.GetValue<string>());
         Assert.Equal(1200, first["points"]!.GetValue<int>());
         Assert.Equal("こんにちは", body["personalizations"]![1]!["dynamic_template_data"]!["greeting"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SendAsync_TemplateDataParsedFromJson_SentAsTheSameValues()
+    {
+        // The email channel parses a message's templateData with System.Text.Json; the SDK serializes with Json.NET.
+        _server.Enqueue(Accepted("msg-json"));
+        var data = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(
+            """{"name":"山田","points":1200,"rate":1.10,"since":"2025-03-01T09:00:00+09:00","vip":true,"tags":["a","b"],"nested":{"rank":"gold"},"none":null}""")!;
+        var message = new EmailMessage
+        {
+            From = new EmailAddress("shop@example.jp"),
+            TemplateId = "d-json",
+            TemplateData = data,
+            Recipients = [new EmailRecipient { To = new EmailAddress("a@example.jp") }],
+        };
+
+        await Client().SendAsync(message);
+
+        var sent = Assert.Single(_server.Requests).Json["personalizations"]![0]!["dynamic_template_data"]!;
+        Assert.Equal("山田", sent["name"]!.GetValue<string>());
+        Assert.Equal(1200, sent["points"]!.GetValue<int>());
+        Assert.Equal("1.10", sent["rate"]!.ToJsonString());
+        Assert.Equal("2025-03-01T09:00:00+09:00", sent["since"]!.GetValue<string>());
+        Assert.True(sent["vip"]!.GetValue<bool>());
+        Assert.Equal(["a", "b"], sent["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("gold", sent["nested"]!["rank"]!.GetValue<string>());
+        Assert.Null(sent["none"]);
     }
 
     [Fact]
@@ -183,6 +220,7 @@ public sealed class SendGridClientTests : IAsyncLifetime
         Assert.Contains("from.email", failed.Reason, StringComparison.Ordinal);
         Assert.Single(_server.Requests);
         Assert.Empty(_retry.Delays);
+        Assert.Contains(_log.Entries, e => e.EventId == 3000 && e.Message.Contains("from.email", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -231,6 +269,7 @@ public sealed class SendGridClientTests : IAsyncLifetime
         Assert.Contains("too many requests", retryAfter.Reason, StringComparison.Ordinal);
         Assert.Single(_server.Requests);
         Assert.Empty(_retry.Delays);
+        Assert.Contains(_log.Entries, e => e.EventId == 3002);
     }
 
     [Fact]
@@ -244,6 +283,10 @@ public sealed class SendGridClientTests : IAsyncLifetime
         Assert.Equal(2, _server.Requests.Count);
         Assert.InRange(Assert.Single(_retry.Delays), TimeSpan.Zero, new RetryOptions().BaseDelay);
         Assert.Equal(_server.Requests[0].BodyText, _server.Requests[1].BodyText);
+        var retried = Assert.Single(_log.Entries, e => e.EventId == 3001);
+        Assert.Contains("SendGrid HTTP 503", retried.Message, StringComparison.Ordinal);
+        Assert.All(_log.Entries, e => Assert.DoesNotContain(ApiKey, e.Message, StringComparison.Ordinal));
+        Assert.All(_log.Entries, e => Assert.DoesNotContain("@example.jp", e.Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -256,6 +299,7 @@ public sealed class SendGridClientTests : IAsyncLifetime
         Assert.IsType<ChannelResult.RetryAfter>(result);
         Assert.Equal(4, _server.Requests.Count);
         Assert.Equal(3, _retry.Delays.Count);
+        Assert.Contains(_log.Entries, e => e.EventId == 3003);
     }
 
     [Fact]
@@ -267,7 +311,7 @@ public sealed class SendGridClientTests : IAsyncLifetime
         _server.Handler = _ => Interlocked.Increment(ref calls) == 1
             ? new ScriptedResponse(202, Delay: TimeSpan.FromSeconds(5))
             : Accepted("msg-after-timeout");
-        var client = new SendGridClient(_http, new SendGridClientOptions { ApiKey = ApiKey, BaseAddress = _server.BaseAddress }, retry.Policy);
+        var client = new SendGridEmailClient(_http, new SendGridOptions { ApiKey = ApiKey }, retry.Policy);
 
         var result = await client.SendAsync(ContentMessage());
 
@@ -279,9 +323,8 @@ public sealed class SendGridClientTests : IAsyncLifetime
     public async Task SendAsync_ConnectionRefused_ReturnsRetryAfterAfterBoundedAttempts()
     {
         var retry = new VirtualRetry(new RetryOptions { MaxAttempts = 2 });
-        var closed = _server.BaseAddress;
         await _server.DisposeAsync();
-        var client = new SendGridClient(_http, new SendGridClientOptions { ApiKey = ApiKey, BaseAddress = closed }, retry.Policy);
+        var client = new SendGridEmailClient(_http, new SendGridOptions { ApiKey = ApiKey }, retry.Policy);
 
         var result = await client.SendAsync(ContentMessage());
 
@@ -354,16 +397,16 @@ public sealed class SendGridClientTests : IAsyncLifetime
     [Fact]
     public void ParseErrors_NonJsonBody_KeepsTheText()
     {
-        Assert.Equal([new ProviderError("<html>Bad Gateway</html>")], SendGridClient.ParseErrors("<html>Bad Gateway</html>"));
-        Assert.Empty(SendGridClient.ParseErrors(""));
+        Assert.Equal([new ProviderError("<html>Bad Gateway</html>")], SendGridEmailClient.ParseErrors("<html>Bad Gateway</html>"));
+        Assert.Empty(SendGridEmailClient.ParseErrors(""));
     }
 
     [Fact]
-    public void BuildRequestBody_OnlyText_OmitsHtmlContent()
+    public void BuildMessage_OnlyText_OmitsHtmlContent()
     {
         var message = new EmailMessage { From = new EmailAddress("shop@example.jp"), Recipients = [Recipient(1)], Subject = "s", Text = "t" };
 
-        var body = SendGridClient.BuildRequestBody(message, 0, 1);
+        var body = JsonNode.Parse(SendGridEmailClient.BuildMessage(message, 0, 1).Serialize())!;
 
         var content = Assert.Single(body["content"]!.AsArray());
         Assert.Equal("text/plain", content!["type"]!.GetValue<string>());
