@@ -49,12 +49,14 @@ internal static class Throughput
             return;
         }
 
-        var counter = new StorageCallCounter();
-        await RawInsertRateAsync(azurite.ConnectionString, workers * 4, TimeSpan.FromSeconds(10), output).ConfigureAwait(false);
+        var clients = StorageClients.FromConnectionString(azurite.ConnectionString);
+        await RawInsertRateAsync(clients.Tables, workers * 4, TimeSpan.FromSeconds(10), output).ConfigureAwait(false);
+        clients.Counter.Reset();
         var times = new OperationTimes();
-        var store = new TimedRowStore(new AzureRowStore(azurite.ConnectionString, counter), times);
-        var queues = new TimedQueueFactory(new AzureQueueFactory(azurite.ConnectionString, counter), times);
-        await RunEngineAsync(store, queues, () => counter.Total, events, workers, output).ConfigureAwait(false);
+        var store = new TimedRowStore(clients.CreateRowStore(), times);
+        var queues = new TimedQueueFactory(clients.CreateQueueFactory(), times);
+        await RunEngineAsync(store, queues, () => clients.Counter.Total, events, workers, output).ConfigureAwait(false);
+        output.WriteLine("  storage requests by operation: " + clients.Counter);
         output.WriteLine("  time per storage operation: " + times);
     }
 
@@ -64,8 +66,9 @@ internal static class Throughput
     /// </summary>
     private static async Task OperationLatencyAsync(string connectionString, TextWriter output)
     {
-        var store = new AzureRowStore(connectionString);
-        var queues = new AzureQueueFactory(connectionString);
+        var clients = StorageClients.FromConnectionString(connectionString);
+        var store = clients.CreateRowStore();
+        var queues = clients.CreateQueueFactory();
         var queue = queues.Get("ops" + Guid.NewGuid().ToString("N")[..8]);
         await queue.CreateAsync().ConfigureAwait(false);
         var timers = queues.Get(queue.Name + "timers");
@@ -113,9 +116,9 @@ internal static class Throughput
         }
     }
 
-    private static async Task RawInsertRateAsync(string connectionString, int concurrency, TimeSpan duration, TextWriter output)
+    private static async Task RawInsertRateAsync(Azure.Data.Tables.TableServiceClient tables, int concurrency, TimeSpan duration, TextWriter output)
     {
-        var table = new TableClient(connectionString, "raw" + Guid.NewGuid().ToString("N")[..8]);
+        var table = tables.GetTableClient("raw" + Guid.NewGuid().ToString("N")[..8]);
         await table.CreateIfNotExistsAsync().ConfigureAwait(false);
         var stop = Stopwatch.StartNew();
         var count = 0L;
@@ -124,8 +127,8 @@ internal static class Throughput
             var i = 0;
             while (stop.Elapsed < duration)
             {
-                var entity = new TableEntity($"p{w}-{i}", "r") { ["Data"] = "{\"x\":1}" };
-                await table.InsertEntityAsync(entity).ConfigureAwait(false);
+                var entity = new Azure.Data.Tables.TableEntity($"p{w}-{i}", "r") { ["Data"] = "{\"x\":1}" };
+                await table.AddEntityAsync(entity).ConfigureAwait(false);
                 Interlocked.Increment(ref count);
                 i++;
             }

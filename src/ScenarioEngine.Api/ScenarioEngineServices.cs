@@ -60,7 +60,7 @@ public static class ScenarioEngineServices
         services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
-        var (store, queues, storageKind) = CreateStorage(config[HostSettings.Storage]);
+        var (store, queues, storageKind) = CreateStorage(config);
         services.AddSingleton(new HostMode(storageKind, workers, customHandler));
 
         // Handing dispatches to this process's own dispatch pump needs that pump: on by default with in-process workers, never without.
@@ -117,31 +117,16 @@ public static class ScenarioEngineServices
         return app;
     }
 
-    private static (IRowStore Store, IQueueFactory Queues, string Kind) CreateStorage(string? connectionString)
+    private static (IRowStore Store, IQueueFactory Queues, string Kind) CreateStorage(IConfiguration config)
     {
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"{HostSettings.Storage} is not set: use \"UseDevelopmentStorage=true\" for Azurite, \"memory\" for the in-memory store, or a storage account connection string.");
-        }
-
-        if (string.Equals(connectionString.Trim(), HostSettings.MemoryStorage, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(config[HostSettings.Storage]?.Trim(), HostSettings.MemoryStorage, StringComparison.OrdinalIgnoreCase))
         {
             return (new InMemoryRowStore(), new InMemoryQueueFactory(TimeProvider.System), HostSettings.MemoryStorage);
         }
 
-        StorageConnectionString parsed;
-        try
-        {
-            parsed = StorageConnectionString.Parse(connectionString);
-        }
-        catch (FormatException ex)
-        {
-            // The message names what is wrong, never the key.
-            throw new InvalidOperationException($"{HostSettings.Storage} is not a valid connection string: {ex.Message}", ex);
-        }
-
-        return (new AzureRowStore(parsed), new AzureQueueFactory(parsed), "azure");
+        // A connection string, or AzureWebJobsStorage__accountName (or the service URIs) for Microsoft Entra ID, as the Functions host reads it.
+        var clients = StorageClients.FromConfiguration(config, HostSettings.Storage);
+        return (clients.CreateRowStore(), clients.CreateQueueFactory(), "azure");
     }
 
     /// <summary>The email, LINE and webhook channels from <see cref="ChannelsServiceCollectionExtensions.AddScenarioEngineChannels"/>, and the postcard batches.</summary>

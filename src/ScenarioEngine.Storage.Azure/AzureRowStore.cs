@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using Azure;
-using Azure.Core;
+using Azure.Data.Tables;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Storage.Azure;
@@ -10,9 +11,10 @@ namespace ScenarioEngine.Storage.Azure;
 /// <summary>
 /// The runtime's row store on Azure Table Storage (or Azurite): a row is an entity whose payload is the string property
 /// <c>Data</c>, split across <c>Data</c>, <c>Data1</c>, <c>Data2</c>... when longer than a string property holds; every commit is
-/// one entity-group transaction (<c>$batch</c>), so a batch is atomic and ETag-checked exactly as the in-memory provider's.
+/// one entity-group transaction (Azure.Data.Tables' <see cref="TableClient.SubmitTransactionAsync"/>), so a batch is atomic and
+/// ETag-checked exactly as the in-memory provider's.
 /// </summary>
-public sealed class AzureRowStore : IRowStore
+public sealed partial class AzureRowStore : IRowStore
 {
     /// <summary>The payload property (and the prefix of its continuation properties Data1, Data2...).</summary>
     public const string DataProperty = "Data";
@@ -23,36 +25,34 @@ public sealed class AzureRowStore : IRowStore
     /// <summary>The longest partition or row key, in characters.</summary>
     public const int MaxKeyLength = TableKeys.MaxLength;
 
-    private readonly StorageConnectionString _connection;
-    private readonly StorageClientOptions _options;
+    /// <summary>The most writes one entity-group transaction holds.</summary>
+    public const int MaxTransactionActions = 100;
+
+    private readonly TableServiceClient _service;
     private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a store from a connection string ("UseDevelopmentStorage=true" means Azurite on its default ports).</summary>
-    public AzureRowStore(string connectionString, StorageCallCounter? counter = null, Action<StorageClientOptions>? configure = null)
-        : this(StorageConnectionString.Parse(connectionString), counter, configure)
+    /// <summary>Creates a store on a Table service client (see <see cref="StorageClients"/>, which also counts its requests).</summary>
+    public AzureRowStore(TableServiceClient service)
     {
+        _service = service ?? throw new ArgumentNullException(nameof(service));
     }
 
-    /// <summary>Creates a store; <paramref name="counter"/> counts its requests (a new counter when null), <paramref name="configure"/> adjusts retries or transport.</summary>
-    public AzureRowStore(StorageConnectionString connection, StorageCallCounter? counter = null, Action<StorageClientOptions>? configure = null)
+    /// <summary>The client of a table (created on first use and cached): 3 to 63 letters and digits, starting with a letter.</summary>
+    public TableClient Client(string table)
     {
-        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
-        if (connection.TableEndpoint is null)
+        ArgumentNullException.ThrowIfNull(table);
+        if (_tables.TryGetValue(table, out var client))
         {
-            throw new ArgumentException("The connection string has no TableEndpoint.", nameof(connection));
+            return client;
         }
 
-        Counter = counter ?? new StorageCallCounter();
-        _options = new StorageClientOptions();
-        configure?.Invoke(_options);
-        _options.AddPolicy(Counter.TablePolicy(), HttpPipelinePosition.PerRetry);
+        if (!TableName().IsMatch(table))
+        {
+            throw new ArgumentException($"\"{table}\" is not a table name: 3 to 63 letters and digits, starting with a letter.", nameof(table));
+        }
+
+        return _tables.GetOrAdd(table, _service.GetTableClient(table));
     }
-
-    /// <summary>Counts every request this store sends.</summary>
-    public StorageCallCounter Counter { get; }
-
-    /// <summary>The client of a table (created on first use and cached).</summary>
-    public TableClient Client(string table) => _tables.GetOrAdd(table, name => new TableClient(_connection, name, _options));
 
     /// <inheritdoc />
     public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) =>
@@ -63,8 +63,8 @@ public sealed class AzureRowStore : IRowStore
     {
         ValidateKey(partitionKey, nameof(partitionKey));
         ValidateKey(rowKey, nameof(rowKey));
-        var result = await Client(table).GetEntityAsync(partitionKey, rowKey, null, cancellationToken).ConfigureAwait(false);
-        return result.Status == TableStatus.Ok ? ToRow(result.Value!) : null;
+        var response = await Client(table).GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ToRow(response.Value!) : null;
     }
 
     /// <inheritdoc />
@@ -79,8 +79,8 @@ public sealed class AzureRowStore : IRowStore
             return rows;
         }
 
-        var filter = $"PartitionKey eq {TableFilter.Literal(partitionKey)} and RowKey ge {TableFilter.Literal(fromRowKey)} and RowKey lt {TableFilter.Literal(toRowKey)}";
-        await foreach (var entity in Client(table).QueryAllAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {fromRowKey} and RowKey lt {toRowKey}");
+        await foreach (var entity in Client(table).QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(ToRow(entity));
         }
@@ -101,14 +101,12 @@ public sealed class AzureRowStore : IRowStore
         string? filter = null;
         if (rowKeyPrefix.Length > 0)
         {
-            filter = $"RowKey ge {TableFilter.Literal(rowKeyPrefix)}";
-            if (UpperBound(rowKeyPrefix) is { } upper)
-            {
-                filter += $" and RowKey lt {TableFilter.Literal(upper)}";
-            }
+            filter = UpperBound(rowKeyPrefix) is { } upper
+                ? TableClient.CreateQueryFilter($"RowKey ge {rowKeyPrefix} and RowKey lt {upper}")
+                : TableClient.CreateQueryFilter($"RowKey ge {rowKeyPrefix}");
         }
 
-        await foreach (var entity in Client(table).QueryAllAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in Client(table).QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (entity.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal))
             {
@@ -121,7 +119,7 @@ public sealed class AzureRowStore : IRowStore
     public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        if (writes.Count is 0 or > TableClient.MaxTransactionActions || writes.Select(w => w.Row.PartitionKey).Distinct(StringComparer.Ordinal).Count() != 1)
+        if (writes.Count is 0 or > MaxTransactionActions || writes.Select(w => w.Row.PartitionKey).Distinct(StringComparer.Ordinal).Count() != 1)
         {
             throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
         }
@@ -139,29 +137,38 @@ public sealed class AzureRowStore : IRowStore
             actions[i] = ToAction(writes[i]);
         }
 
-        var result = await Client(table).SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-        if (result.Status == TableStatus.Ok)
+        Response<IReadOnlyList<Response>> responses;
+        try
         {
-            var etags = new string?[writes.Count];
-            for (var i = 0; i < writes.Count && i < result.ETags.Count; i++)
-            {
-                etags[i] = writes[i].Kind == WriteKind.Delete || result.ETags[i] == default ? null : result.ETags[i].ToString();
-            }
-
-            return CommitResult.Ok with { ETags = etags };
+            responses = await Client(table).SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (Outcome(ex) is { } status)
+        {
+            // The transaction rolled back whole; the service names the write it stopped at (a lone write is index 0 either way).
+            var index = ex.FailedTransactionActionIndex ?? (writes.Count == 1 ? 0 : throw new RequestFailedException(
+                ex.Status, $"The table transaction failed ({ex.ErrorCode}) without naming the failed write.", ex.ErrorCode, ex));
+            return new CommitResult(status, index);
         }
 
-        var index = result.FailedIndex ?? (writes.Count == 1 ? 0 : throw new RequestFailedException(
-            result.FailedStatusCode ?? 0, $"The table transaction failed ({result.Status}, {result.ErrorCode}) without naming the failed operation: {result.ErrorMessage}"));
-        return result.Status switch
+        var etags = new string?[writes.Count];
+        var results = responses.Value;
+        for (var i = 0; i < writes.Count && i < results.Count; i++)
         {
-            TableStatus.AlreadyExists => new CommitResult(CommitStatus.AlreadyExists, index),
+            etags[i] = writes[i].Kind != WriteKind.Delete && results[i]?.Headers.ETag is { } etag ? etag.ToString() : null;
+        }
 
-            // A Replace or Delete of a missing row: the in-memory provider (and the port) call that a failed condition too.
-            TableStatus.ConditionFailed or TableStatus.NotFound => new CommitResult(CommitStatus.ConditionFailed, index),
-            _ => throw new InvalidOperationException($"unexpected table status {result.Status}"),
-        };
+        return CommitResult.Ok with { ETags = etags };
     }
+
+    // AlreadyExists for an insert of an existing row; ConditionFailed for a stale ETag or a Replace / Delete of a missing row (the port
+    // calls both a failed condition, as the in-memory provider does). Anything else is a service failure and stays an exception.
+    private static CommitStatus? Outcome(RequestFailedException ex) => (ex.Status, ex.ErrorCode) switch
+    {
+        (409, "EntityAlreadyExists") => CommitStatus.AlreadyExists,
+        (412, _) => CommitStatus.ConditionFailed,
+        (404, "ResourceNotFound") => CommitStatus.ConditionFailed,
+        _ => null,
+    };
 
     /// <summary>Splits a payload into property values of at most <see cref="ChunkChars"/> characters, never between a surrogate pair.</summary>
     public static IReadOnlyList<string> Split(string data)
@@ -240,13 +247,14 @@ public sealed class AzureRowStore : IRowStore
         var row = write.Row;
         return write.Kind switch
         {
-            WriteKind.Insert => TableTransactionAction.Insert(ToEntity(row)),
-            WriteKind.Upsert => TableTransactionAction.Upsert(ToEntity(row), TableUpdateMode.Replace),
-            WriteKind.Replace => TableTransactionAction.Update(
+            WriteKind.Insert => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(row)),
+            WriteKind.Upsert => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(row)),
+            WriteKind.Replace => new TableTransactionAction(
+                TableTransactionActionType.UpdateReplace,
                 ToEntity(row),
-                row.ETag is { } etag ? new ETag(etag) : throw new ArgumentException($"Replace of {row.PartitionKey}/{row.RowKey} needs the ETag the row was read with.", nameof(write)),
-                TableUpdateMode.Replace),
-            WriteKind.Delete => TableTransactionAction.Delete(row.PartitionKey, row.RowKey, row.ETag is { } e ? new ETag(e) : ETag.All),
+                row.ETag is { } etag ? new ETag(etag) : throw new ArgumentException($"Replace of {row.PartitionKey}/{row.RowKey} needs the ETag the row was read with.", nameof(write))),
+            WriteKind.Delete => new TableTransactionAction(
+                TableTransactionActionType.Delete, new TableEntity(row.PartitionKey, row.RowKey), row.ETag is { } e ? new ETag(e) : ETag.All),
             _ => throw new ArgumentOutOfRangeException(nameof(write), write.Kind, "unknown write kind"),
         };
     }
@@ -284,4 +292,7 @@ public sealed class AzureRowStore : IRowStore
 
         return true;
     }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial Regex TableName();
 }

@@ -151,9 +151,10 @@ public sealed class EngineOnAzuriteTests(AzuriteFixture azurite, ITestOutputHelp
         var catalog = new Catalog();
         catalog.Load([journey.Version == 0 ? journey with { Version = 1 } : journey], [], messages);
 
-        var counter = new StorageCallCounter();
-        var store = new AzureRowStore(azurite.ConnectionString, counter);
-        var queues = new AzureQueueFactory(azurite.ConnectionString, counter);
+        var clients = StorageClients.FromConnectionString(azurite.ConnectionString);
+        var counter = clients.Counter;
+        var store = clients.CreateRowStore();
+        var queues = clients.CreateQueueFactory();
         var options = new EngineOptions
         {
             CustomersTable = AzuriteFixture.NewTableName("customers"),

@@ -281,7 +281,7 @@ public sealed class InMemoryQueueContractTests : QueueContract
 [Collection(AzuriteCollection.Name)]
 public sealed class AzuriteQueueContractTests(AzuriteFixture azurite) : QueueContract
 {
-    private readonly AzureQueueFactory _queues = new(azurite.ConnectionString);
+    private readonly AzureQueueFactory _queues = StorageClients.FromConnectionString(azurite.ConnectionString).CreateQueueFactory();
 
     protected override async Task<IQueue> NewQueueAsync()
     {

@@ -435,5 +435,5 @@ public sealed class InMemoryRowStoreContractTests : RowStoreContract
 [Collection(AzuriteCollection.Name)]
 public sealed class AzuriteRowStoreContractTests(AzuriteFixture azurite) : RowStoreContract
 {
-    protected override IRowStore Store { get; } = new AzureRowStore(azurite.ConnectionString);
+    protected override IRowStore Store { get; } = StorageClients.FromConnectionString(azurite.ConnectionString).CreateRowStore();
 }
