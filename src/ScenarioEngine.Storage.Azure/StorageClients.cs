@@ -159,7 +159,8 @@ public sealed partial class StorageClients
         return uri;
     }
 
-    private static TokenCredential Credential(IConfigurationSection section, string name)
+    /// <summary>The credential the identity settings describe: a managed identity (user-assigned with a client id), else DefaultAzureCredential.</summary>
+    internal static TokenCredential Credential(IConfigurationSection section, string name)
     {
         var clientId = section["clientId"];
         var kind = section["credential"];

@@ -377,6 +377,31 @@ public abstract class RowStoreContract : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => Store.GetAsync(table, "c1", key, Token));
     }
 
+    [Theory]
+    [InlineData("c'1", "x|o'brien")]
+    [InlineData("c 1+2%3", "x|a&b=c;d")]
+    [InlineData("顧客-ñ", "x|イベント🎁")]
+    [InlineData("c(1)", "x|'')")]
+    public async Task Keys_NeedingEscapesOnTheWire_RoundTripThroughEveryOperation(string pk, string rk)
+    {
+        var table = await NewTableAsync();
+
+        var inserted = await InsertAsync(table, pk, rk, "v1");
+        var queried = Assert.Single(await Store.QueryAsync(table, pk, "x|", "x}", Token));
+        var replaced = await Store.CommitAsync(table, [Replace(inserted, "v2")], Token);
+        var scanned = await Collect(Store.ScanAsync(table, "x|", Token));
+        var reread = await Store.GetAsync(table, pk, rk, Token);
+        var deleted = await Store.CommitAsync(table, [Delete(pk, rk, reread!.ETag)], Token);
+
+        Assert.Equal((pk, rk, "v1"), (inserted.PartitionKey, inserted.RowKey, inserted.Data));
+        Assert.Equal((pk, rk), (queried.PartitionKey, queried.RowKey));
+        Assert.Equal(CommitResult.Ok, replaced);
+        Assert.Contains(scanned, r => r.PartitionKey == pk && r.RowKey == rk);
+        Assert.Equal("v2", reread.Data);
+        Assert.Equal(CommitResult.Ok, deleted);
+        Assert.Null(await Store.GetAsync(table, pk, rk, Token));
+    }
+
     [Fact]
     public async Task Keys_UpTo512Characters_AreAccepted_LongerOnesThrow()
     {
