@@ -119,21 +119,28 @@ public sealed partial class AzureRowStore : IRowStore
     public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        if (writes.Count is 0 or > MaxTransactionActions || writes.Select(w => w.Row.PartitionKey).Distinct(StringComparer.Ordinal).Count() != 1)
+        if (writes.Count is 0 or > MaxTransactionActions)
         {
             throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
         }
 
-        if (writes.Select(w => w.Row.RowKey).Distinct(StringComparer.Ordinal).Count() != writes.Count)
-        {
-            throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
-        }
-
         var actions = new TableTransactionAction[writes.Count];
+        var rowKeys = new HashSet<string>(writes.Count, StringComparer.Ordinal);
         for (var i = 0; i < writes.Count; i++)
         {
-            ValidateKey(writes[i].Row.PartitionKey, nameof(writes));
-            ValidateKey(writes[i].Row.RowKey, nameof(writes));
+            var row = writes[i].Row;
+            ValidateKey(row.PartitionKey, nameof(writes));
+            ValidateKey(row.RowKey, nameof(writes));
+            if (!string.Equals(row.PartitionKey, writes[0].Row.PartitionKey, StringComparison.Ordinal))
+            {
+                throw new ArgumentException("A batch holds 1 to 100 writes in one partition.", nameof(writes));
+            }
+
+            if (!rowKeys.Add(row.RowKey))
+            {
+                throw new ArgumentException("A batch may touch each row once (as in Table Storage).", nameof(writes));
+            }
+
             actions[i] = ToAction(writes[i]);
         }
 
