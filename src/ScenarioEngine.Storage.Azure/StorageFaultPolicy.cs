@@ -27,6 +27,7 @@ public sealed class StorageFaultPolicy : HttpPipelinePolicy
     private long _seen;
     private long _failAt = -1;
     private FaultPoint _point;
+    private int _injected;
 
     /// <summary>Creates a policy that considers every request, or only those <paramref name="matches"/> accepts (e.g. by method or path).</summary>
     public StorageFaultPolicy(Func<HttpMessage, bool>? matches = null)
@@ -47,7 +48,16 @@ public sealed class StorageFaultPolicy : HttpPipelinePolicy
     }
 
     /// <summary>The faults injected so far.</summary>
-    public int Injected { get; private set; }
+    public int Injected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _injected;
+            }
+        }
+    }
 
     /// <summary>Fails the <paramref name="n"/>-th matching attempt from now (1 is the next one) at <paramref name="point"/>; once.</summary>
     public void FailRequest(int n, FaultPoint point)
@@ -107,7 +117,7 @@ public sealed class StorageFaultPolicy : HttpPipelinePolicy
             }
 
             _failAt = -1;
-            Injected++;
+            _injected++;
             return _point;
         }
     }

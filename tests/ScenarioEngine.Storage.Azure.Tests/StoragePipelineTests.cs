@@ -1,5 +1,7 @@
+using System.Text;
 using Azure;
 using Azure.Core;
+using Azure.Storage.Queues;
 using ScenarioEngine.Runtime.Storage;
 using ScenarioEngine.Testing;
 
@@ -124,6 +126,34 @@ public sealed class StoragePipelineTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(0, ex.Status);
         Assert.Contains("Injected fault (BeforeSend)", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before + 2, faults.Seen);
+    }
+
+    [Fact]
+    public async Task Send_OnTheWire_IsBase64OfUtf8AndNeverExpires()
+    {
+        // What the Functions queue trigger (and any other producer or consumer of these queues) sees.
+        var clients = Clients();
+        var (_, _, queue) = await NewAsync(clients);
+        var raw = new QueueClient(azurite.ConnectionString, queue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        const string text = """{"customer":"顧客 ñ","note":"<b>&amp;</b> 🎁"}""";
+
+        await queue.SendAsync(text, null, Token);
+        var wire = Assert.Single((await raw.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1), Token)).Value);
+
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), wire.Body.ToString());
+        Assert.Equal(9999, wire.ExpiresOn!.Value.Year);
+    }
+
+    [Fact]
+    public async Task Receive_Base64MessageFromAnotherProducer_DecodesTheText()
+    {
+        var clients = Clients();
+        var (_, _, queue) = await NewAsync(clients);
+        var raw = new QueueClient(azurite.ConnectionString, queue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+
+        await raw.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"id\":\"e-1\"}")), Token);
+
+        Assert.Equal("{\"id\":\"e-1\"}", Assert.Single(await queue.ReceiveAsync(32, TimeSpan.FromMinutes(1), Token)).Text);
     }
 
     [Fact]
