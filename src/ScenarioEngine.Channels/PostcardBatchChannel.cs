@@ -72,6 +72,12 @@ public sealed class PostcardBatchChannel : IChannel
             Fields = message.Content.Where(kv => kv.Key.StartsWith("fields.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key["fields.".Length..], kv => (string?)kv.Value, StringComparer.Ordinal),
         };
+        // Messages are checked when saved; one saved before that check must not put an unprintable card into the batch.
+        if (row.Fields.Keys.Select(PostcardCsv.CheckFieldName).FirstOrDefault(r => r is not null) is { } unprintable)
+        {
+            return new Rejected("the card cannot be printed: " + unprintable);
+        }
+
         // A day's batch is exported once: a card that arrives after the export goes into the next day's batch.
         var day = BatchDate(_time.GetUtcNow());
         while (await _store.GetAsync(_table, Partition(day), ExportedKey, cancellationToken).ConfigureAwait(false) is not null)

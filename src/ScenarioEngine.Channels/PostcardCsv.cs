@@ -1,4 +1,5 @@
 using System.Text;
+using ScenarioEngine.Runtime.Export;
 
 namespace ScenarioEngine.Channels;
 
@@ -32,7 +33,7 @@ public sealed class PostcardRow
 
 /// <summary>
 /// Writes postcard batches as RFC 4180 CSV for print vendors: UTF-8 with a byte-order mark (so Excel in Japan
-/// reads it as UTF-8), CRLF line ends, a stable column order.
+/// reads it as UTF-8), CRLF line ends, a stable column order, every cell through <see cref="CsvFormat.Text"/> (formulas neutralised).
 /// </summary>
 public static class PostcardCsv
 {
@@ -42,18 +43,57 @@ public static class PostcardCsv
 
     private static readonly UTF8Encoding Utf8WithBom = new(encoderShouldEmitUTF8Identifier: true);
 
+    /// <summary>Why a message field cannot be a column of the batch, or null when it can: its name must differ from every address column.</summary>
+    public static string? CheckFieldName(string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.Length == 0)
+        {
+            return "a postcard field needs a name: it is a column of the print batch";
+        }
+
+        return AddressColumns.Contains(field, StringComparer.Ordinal)
+            ? $"'{field}' is the name of an address column of the print batch ({string.Join(", ", AddressColumns)}): rename the field"
+            : null;
+    }
+
+    /// <summary>Splits cards into those the CSV can hold and those it cannot (a field named like an address column), each with the reason.</summary>
+    public static (IReadOnlyList<PostcardRow> Printable, IReadOnlyList<(PostcardRow Row, string Reason)> Unprintable) Partition(IEnumerable<PostcardRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var printable = new List<PostcardRow>();
+        var unprintable = new List<(PostcardRow, string)>();
+        foreach (var row in rows)
+        {
+            var reason = row.Fields.Keys.Select(CheckFieldName).FirstOrDefault(r => r is not null);
+            if (reason is null)
+            {
+                printable.Add(row);
+            }
+            else
+            {
+                unprintable.Add((row, reason));
+            }
+        }
+
+        return (printable, unprintable);
+    }
+
     /// <summary>
     /// The column order for a batch: the address columns, then <paramref name="fieldColumns"/> if given,
-    /// else every message field of the batch in ordinal order.
+    /// else every message field of the batch in ordinal order. A field that fails <see cref="CheckFieldName"/> throws: filter
+    /// stored cards through <see cref="Partition"/> first.
     /// </summary>
     public static IReadOnlyList<string> Columns(IEnumerable<PostcardRow> rows, IReadOnlyList<string>? fieldColumns = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var fields = fieldColumns ?? rows.SelectMany(r => r.Fields.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var clash = fields.FirstOrDefault(f => AddressColumns.Contains(f, StringComparer.Ordinal));
-        if (clash is not null)
+        foreach (var field in fields)
         {
-            throw new ArgumentException($"The message field '{clash}' has the name of an address column.", nameof(fieldColumns));
+            if (CheckFieldName(field) is { } reason)
+            {
+                throw new ArgumentException("The message field " + reason + ".", nameof(fieldColumns));
+            }
         }
 
         return [.. AddressColumns, .. fields];
@@ -88,7 +128,7 @@ public static class PostcardCsv
         ArgumentNullException.ThrowIfNull(rows);
         var columns = Columns(rows, fieldColumns);
         var builder = new StringBuilder();
-        AppendRow(builder, columns);
+        CsvFormat.AppendRow(builder, columns);
         foreach (var row in rows)
         {
             ArgumentNullException.ThrowIfNull(row);
@@ -97,39 +137,9 @@ public static class PostcardCsv
                 row.Name, row.PostalCode, row.Region, row.City, row.AddressLine1, row.AddressLine2, row.Country,
             };
             values.AddRange(columns.Skip(AddressColumns.Count).Select(c => row.Fields.GetValueOrDefault(c)));
-            AppendRow(builder, values);
+            CsvFormat.AppendRow(builder, values);
         }
 
         return builder.ToString();
-    }
-
-    /// <summary>Quotes a field when RFC 4180 requires it (comma, quote, CR or LF), doubling inner quotes.</summary>
-    public static string Escape(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return string.Empty;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0
-            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : value;
-    }
-
-    private static void AppendRow(StringBuilder builder, IEnumerable<string?> values)
-    {
-        var first = true;
-        foreach (var value in values)
-        {
-            if (!first)
-            {
-                builder.Append(',');
-            }
-
-            builder.Append(Escape(value));
-            first = false;
-        }
-
-        builder.Append("\r\n");
     }
 }

@@ -98,17 +98,55 @@ public sealed class PostcardCsvTests
         Assert.Equal(PostcardCsv.ToBytes([Yamada(), Smith()]), stream.ToArray());
     }
 
-    [Theory]
-    [InlineData("plain", "plain")]
-    [InlineData("a,b", "\"a,b\"")]
-    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
-    [InlineData("line1\r\nline2", "\"line1\r\nline2\"")]
-    [InlineData("", "")]
-    [InlineData(null, "")]
-    [InlineData("全角，カンマ", "全角，カンマ")]
-    public void Escape_Value_QuotesOnlyWhenRequired(string? value, string expected)
+    [Fact]
+    public void ToCsv_CellsAndFieldNamesStartingLikeFormulas_AreNeutralised()
     {
-        Assert.Equal(expected, PostcardCsv.Escape(value));
+        var row = new PostcardRow
+        {
+            Name = "=HYPERLINK(\"http://evil.example\",\"Click\")",
+            PostalCode = "+81-3",
+            AddressLine1 = "@SUM(A1)",
+            City = "\tcity",
+            Country = "-JP",
+            Fields = new Dictionary<string, string?> { ["=cmd"] = "-1+2", ["note"] = "\r=1" },
+        };
+
+        var rows = Rfc4180.Parse(PostcardCsv.ToCsv([row]));
+
+        Assert.Equal(["name", "postal_code", "region", "city", "address_line1", "address_line2", "country", "'=cmd", "note"], rows[0]);
+        Assert.Equal(["'=HYPERLINK(\"http://evil.example\",\"Click\")", "'+81-3", "", "'\tcity", "'@SUM(A1)", "", "'-JP", "'-1+2", "'\r=1"], rows[1]);
+    }
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("postal_code")]
+    [InlineData("address_line2")]
+    [InlineData("")]
+    public void CheckFieldName_AddressColumnOrEmpty_SaysWhy(string field)
+    {
+        Assert.NotNull(PostcardCsv.CheckFieldName(field));
+    }
+
+    [Theory]
+    [InlineData("greeting")]
+    [InlineData("Name")]
+    [InlineData("name2")]
+    public void CheckFieldName_OtherName_IsNull(string field)
+    {
+        Assert.Null(PostcardCsv.CheckFieldName(field));
+    }
+
+    [Fact]
+    public void Partition_CardWithAddressColumnField_IsSetAsideAndTheRestPrint()
+    {
+        var bad = new PostcardRow { Name = "a", PostalCode = "1", AddressLine1 = "x", Fields = new Dictionary<string, string?> { ["name"] = "x" } };
+
+        var (printable, unprintable) = PostcardCsv.Partition([Yamada(), bad, Smith()]);
+
+        Assert.Equal(["山田 太郎", "Smith, John"], printable.Select(r => r.Name));
+        Assert.Same(bad, Assert.Single(unprintable).Row);
+        Assert.Contains("'name' is the name of an address column", unprintable[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(3, Rfc4180.Parse(PostcardCsv.ToCsv(printable)).Count);
     }
 
     /// <summary>A minimal RFC 4180 reader, so the tests check the CSV the way a consumer reads it.</summary>

@@ -86,6 +86,33 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostEvents_NoOccurredAt_StampedWithTheTimeOfReceipt()
+    {
+        var before = DateTimeOffset.UtcNow;
+        await _host.PostEventsAsync("""{"id":"no-time","type":"purchase","customerId":"c-stamp","properties":{"amount":100}}""");
+        var after = DateTimeOffset.UtcNow;
+
+        await TestHost.WaitUntilAsync(async () => (await _host.Admin.GetAsync("/api/customers/c-stamp")).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "the event to be applied");
+        var timeline = await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/customers/c-stamp/timeline"));
+        var at = timeline["entries"]!.AsArray().Select(e => e!["at"]!.GetValue<DateTimeOffset>()).Min();
+        Assert.InRange(at, before, after);
+    }
+
+    [Fact]
+    public async Task PostEvents_OccurredAtMoreThanADayAhead_Returns400NamingFieldAndLimit()
+    {
+        var batch = $$$"""[{{{TestDocuments.Purchase("c1", "ok-1")}}},{"type":"purchase","customerId":"c1","occurredAt":"{{{TestHost.Now(25 * 3600)}}}"}]""";
+
+        var response = await _host.Events.PostAsync("/api/events", TestHost.Json(batch));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single((await TestHost.ReadAsync(response))["errors"]!.AsArray())!;
+        Assert.Equal("$[1].occurredAt", error["path"]!.GetValue<string>());
+        Assert.Contains("more than 1 day (24 hours) after the event was received", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, Accepted);
+    }
+
+    [Fact]
     public async Task PostEvents_WrongTypesInFields_Returns400PerField()
     {
         var response = await _host.Events.PostAsync("/api/events", TestHost.Json(

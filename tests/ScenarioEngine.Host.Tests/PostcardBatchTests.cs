@@ -41,4 +41,21 @@ public sealed class PostcardBatchTests
         Assert.Equal(new Delivered("postcard batch 2026-01-06"), late);
         Assert.Equal("Dear c2", (await channel.ReadBatchAsync(day.AddDays(1))).Single().Fields["greeting"]);
     }
+
+    [Fact]
+    public async Task SendAsync_FieldNamedLikeAnAddressColumn_RejectedAndNotStored()
+    {
+        var store = new InMemoryRowStore();
+        await store.CreateTableAsync("postcards");
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 5, 3, 0, 0, TimeSpan.Zero));
+        var channel = new PostcardBatchChannel(store, "postcards", TimeZoneInfo.Utc, clock);
+        var card = Card("c1", "k1");
+        var bad = card with { Content = new Dictionary<string, string> { ["fields.name"] = "x" } };
+
+        var result = await channel.SendAsync(bad);
+
+        var rejected = Assert.IsType<Rejected>(result);
+        Assert.Contains("'name' is the name of an address column", rejected.Reason, StringComparison.Ordinal);
+        Assert.Empty(await channel.ReadBatchAsync(new DateOnly(2026, 1, 5)));
+    }
 }

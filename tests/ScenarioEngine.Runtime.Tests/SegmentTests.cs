@@ -164,6 +164,25 @@ public sealed class SegmentTests
         Assert.Equal(new SegmentExportResult(Members: 4, Exported: 2, NoConsent: 1, NoEmail: 1), result);
     }
 
+    [Fact]
+    public async Task ExportSegmentCsv_CustomerIdStartingLikeAFormula_IsNeutralised()
+    {
+        var gold = Segment("""{ "id": "gold", "name": "Gold plan", "when": { "attr": "profile.plan", "eq": "gold" } }""");
+        var h = await StartAsync([], [gold]);
+        await IngestAtAsync(h,
+            EngineHarness.Event("i1", "identify", "=1+2", T0, ("plan", Value.From("gold")), ("consent.ads", Value.From(true)),
+                ("email", Value.From("a@example.com"))),
+            EngineHarness.Event("i2", "identify", "-42", T0, ("plan", Value.From("gold")), ("consent.ads", Value.From(true)),
+                ("email", Value.From("b@example.com"))));
+        var meta = new StringWriter();
+
+        await h.Engine.ExportSegmentCsvAsync("gold", meta);
+
+        var a = JourneyEngine.HashEmail("a@example.com");
+        var b = JourneyEngine.HashEmail("b@example.com");
+        Assert.Equal($"email,extern_id\n{b},'-42\n{a},'=1+2\n", meta.ToString());
+    }
+
     [Theory]
     [InlineData("test@example.com", "973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b")]
     [InlineData(" TEST@example.com\t", "973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b")]

@@ -51,12 +51,20 @@ public sealed class TemplateDataPaths
     public IReadOnlyList<string> All { get; }
 }
 
-/// <summary>The checks a journey must pass to be published, beyond parsing: every placeholder of every message it sends resolves.</summary>
+/// <summary>
+/// The checks a document must pass before it is saved or published, against everything that later reads it: a message against its
+/// template syntax, the postcard batch's columns and the journeys that send it; a journey against its messages (placeholders resolve)
+/// and the segments it triggers on.
+/// </summary>
 public sealed class PublishChecks(TemplateRenderer templates, TemplateDataPaths paths)
 {
-    /// <summary>Template syntax errors of a message, with their JSON paths.</summary>
-    public IReadOnlyList<ValidationError> CheckSyntax(MessageDocument message)
+    private const string KnownPaths =
+        "known: profile.<attribute>, event.<property>, trigger.<property>, orders.*, nps.*, rfm.*; add others to Templates:DataPaths";
+
+    /// <summary>Problems of a message on its own, with their JSON paths: template syntax, and postcard fields the print batch cannot hold.</summary>
+    public IReadOnlyList<ValidationError> CheckMessage(MessageDocument message)
     {
+        ArgumentNullException.ThrowIfNull(message);
         var errors = new List<ValidationError>();
         foreach (var (path, template) in message.Templates())
         {
@@ -70,6 +78,47 @@ public sealed class PublishChecks(TemplateRenderer templates, TemplateDataPaths 
             }
         }
 
+        foreach (var field in message.Postcard?.Fields.Keys ?? [])
+        {
+            if (PostcardCsv.CheckFieldName(field) is { } problem)
+            {
+                errors.Add(new ValidationError(FieldPath(field), problem));
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// What a new version of <paramref name="message"/> would break in the journeys that send it (<paramref name="journeys"/>: every
+    /// published version, since customers in older versions go on): each send step's medium keeps content, each placeholder of that
+    /// content still resolves. Paths point into the message and the text names the journey and step.
+    /// </summary>
+    public IReadOnlyList<ValidationError> CheckSenders(MessageDocument message, IEnumerable<Journey> journeys)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(journeys);
+        var errors = new List<ValidationError>();
+        var senders = journeys
+            .SelectMany(j => j.Steps.Values.OfType<SendStep>().Where(s => s.Message == message.Id).Select(s => (Journey: j, Step: s)))
+            .GroupBy(x => x.Step.Medium, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var medium in senders)
+        {
+            var users = string.Join(", ", medium.Select(x => $"'{x.Journey.Id}' v{x.Journey.Version} step '{x.Step.Id}'").Distinct(StringComparer.Ordinal));
+            if (!message.Media.Contains(medium.Key, StringComparer.Ordinal))
+            {
+                errors.Add(new ValidationError("$." + medium.Key,
+                    $"is required: journey {users} sends this message by {medium.Key} (customers may be on their way to that step)"));
+                continue;
+            }
+
+            foreach (var (path, problem) in PlaceholderProblems(message, medium.Key))
+            {
+                errors.Add(new ValidationError(path, $"{problem}; journey {users} sends this by {medium.Key}"));
+            }
+        }
+
         return errors;
     }
 
@@ -79,6 +128,8 @@ public sealed class PublishChecks(TemplateRenderer templates, TemplateDataPaths 
     /// </summary>
     public IReadOnlyList<ValidationError> CheckPlaceholders(Journey journey, IReadOnlyDictionary<string, MessageDocument> messages)
     {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(messages);
         var errors = new List<ValidationError>();
         foreach (var step in journey.Steps.Values.OfType<SendStep>().OrderBy(s => s.Id, StringComparer.Ordinal))
         {
@@ -89,28 +140,52 @@ public sealed class PublishChecks(TemplateRenderer templates, TemplateDataPaths 
                 continue;
             }
 
-            foreach (var (path, template) in message.Templates().Where(t => t.Path.StartsWith("$." + step.Medium + ".", StringComparison.Ordinal)))
-            {
-                IReadOnlyList<string> missing;
-                try
-                {
-                    missing = templates.FindMissingPlaceholders(template, paths.All);
-                }
-                catch (TemplateSyntaxException ex)
-                {
-                    errors.Add(new ValidationError(stepPath, $"message '{message.Id}' {path}: {ex.Message}"));
-                    continue;
-                }
-
-                foreach (var placeholder in missing)
-                {
-                    errors.Add(new ValidationError(stepPath,
-                        $"message '{message.Id}' {path} uses {{{{{placeholder}}}}}, which no customer data provides " +
-                        "(known: profile.<attribute>, event.<property>, trigger.<property>, orders.*, nps.*, rfm.*; add others to Templates:DataPaths)"));
-                }
-            }
+            errors.AddRange(PlaceholderProblems(message, step.Medium).Select(p => new ValidationError(stepPath, $"message '{message.Id}' {p.Path}: {p.Problem}")));
         }
 
         return errors;
+    }
+
+    /// <summary>A journey's segment trigger (entered or left) names a JSON segment that exists or an RFM segment.</summary>
+    public static IReadOnlyList<ValidationError> CheckSegments(Journey journey, Func<string, bool> segmentExists)
+    {
+        ArgumentNullException.ThrowIfNull(journey);
+        ArgumentNullException.ThrowIfNull(segmentExists);
+        return TriggerSegment(journey) is { } segment && !Runtime.Engine.Catalog.ReservedSegmentIds.Contains(segment) && !segmentExists(segment)
+            ? [new ValidationError("$.trigger.segment", $"segment '{segment}' does not exist: PUT /api/segments/{segment} first")]
+            : [];
+    }
+
+    /// <summary>The segment a journey starts on (entering it, or leaving it), or null.</summary>
+    public static string? TriggerSegment(Journey journey) => journey?.Trigger switch
+    {
+        SegmentTrigger s => s.Segment,
+        EventTrigger { Match: { Event: SegmentTrigger.LeftEvent, Where: CompareCondition { Path: "event.segment", Op: CompareOp.Eq } c } } => c.Operand.Literal.AsString,
+        _ => null,
+    };
+
+    private static string FieldPath(string field) =>
+        field.Length > 0 && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? "$.postcard.fields." + field : $"$.postcard.fields['{field}']";
+
+    private List<(string Path, string Problem)> PlaceholderProblems(MessageDocument message, string medium)
+    {
+        var problems = new List<(string, string)>();
+        foreach (var (path, template) in message.Templates().Where(t => t.Path.StartsWith("$." + medium + ".", StringComparison.Ordinal)))
+        {
+            IReadOnlyList<string> missing;
+            try
+            {
+                missing = templates.FindMissingPlaceholders(template, paths.All);
+            }
+            catch (TemplateSyntaxException ex)
+            {
+                problems.Add((path, ex.Message));
+                continue;
+            }
+
+            problems.AddRange(missing.Select(p => (path, $"uses {{{{{p}}}}}, which no customer data provides ({KnownPaths})")));
+        }
+
+        return problems;
     }
 }

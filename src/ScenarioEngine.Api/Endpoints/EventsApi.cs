@@ -9,7 +9,7 @@ namespace ScenarioEngine.Api.Endpoints;
 public sealed record AcceptedEvents(int Accepted, IReadOnlyList<string> Ids);
 
 /// <summary>An event as posted (for the OpenAPI document; the handler reads the JSON itself to report every problem).</summary>
-public sealed record EventInput(string? Id, string Type, string CustomerId, DateTimeOffset OccurredAt, Dictionary<string, JsonElement>? Properties);
+public sealed record EventInput(string? Id, string Type, string CustomerId, DateTimeOffset? OccurredAt, Dictionary<string, JsonElement>? Properties);
 
 /// <summary>POST /api/events and POST /api/customers/{id}/identify: the shop-facing ingest (scope events).</summary>
 public static class EventsApi
@@ -30,10 +30,11 @@ public static class EventsApi
         return app;
     }
 
-    /// <summary>Validates every event, then queues all or none.</summary>
+    /// <summary>Validates every event, then queues all or none. An event without occurredAt happened when the request arrived.</summary>
     public static async Task<Results<Accepted<AcceptedEvents>, ProblemHttpResult>> PostEventsAsync(
-        HttpRequest request, JourneyEngine engine, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, JourneyEngine engine, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var receivedAt = time.GetUtcNow();
         using var body = await RequestBody.ReadJsonAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
         if (body.Problem is not null)
         {
@@ -66,7 +67,7 @@ public static class EventsApi
         for (var i = 0; i < items.Count; i++)
         {
             var path = single ? "$" : $"$[{i}]";
-            var (e, problems) = EventJson.Parse(items[i], path, NewEventId());
+            var (e, problems) = EventJson.Parse(items[i], path, NewEventId(), receivedAt);
             foreach (var p in problems)
             {
                 errors.Add(ForItem(p.Path, p.Message, single ? null : i, path));

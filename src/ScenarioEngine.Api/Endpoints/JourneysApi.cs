@@ -142,7 +142,7 @@ public static class JourneysApi
         }
 
         var json = Encoding.UTF8.GetString(body.Bytes!);
-        var (journey, errors) = Validate(json, journeyId, engine.Catalog.Messages);
+        var (journey, errors) = Validate(json, journeyId, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
         if (journey is null)
         {
             return Problems.Invalid("The journey is invalid", errors, $"{errors.Count} problem(s); the draft was not saved.");
@@ -163,7 +163,7 @@ public static class JourneysApi
         }
 
         await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
-        var (journey, errors) = Validate(draft.Json, journeyId, engine.Catalog.Messages);
+        var (journey, errors) = Validate(draft.Json, journeyId, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
         var all = errors.Select(e => new ApiError(e.Path, e.Message)).ToList();
         if (journey is not null)
         {
@@ -206,7 +206,7 @@ public static class JourneysApi
             return body.Problem;
         }
 
-        var (journey, errors) = Validate(Encoding.UTF8.GetString(body.Bytes!), null, engine.Catalog.Messages);
+        var (journey, errors) = Validate(Encoding.UTF8.GetString(body.Bytes!), null, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
         var all = errors.Select(e => new ApiError(e.Path, e.Message)).ToList();
         if (journey is not null)
         {
@@ -332,14 +332,23 @@ public static class JourneysApi
         return TypedResults.Ok(JourneyStatsView.From(stats));
     }
 
-    /// <summary>Parses a journey document and checks its id against the route.</summary>
-    public static (Journey? Journey, IReadOnlyList<ValidationError> Errors) Validate(string json, string? routeId, IReadOnlyDictionary<string, MessageDocument> messages)
+    /// <summary>
+    /// Parses a journey document and checks its id against the route and, given <paramref name="segmentExists"/>, that the segment it
+    /// triggers on exists.
+    /// </summary>
+    public static (Journey? Journey, IReadOnlyList<ValidationError> Errors) Validate(string json, string? routeId, IReadOnlyDictionary<string, MessageDocument> messages,
+        Func<string, bool>? segmentExists = null)
     {
         var parsed = JourneyParser.Parse(json, messages);
         var errors = parsed.Errors.ToList();
         if (routeId is not null && parsed.Value is { } j && j.Id != routeId)
         {
             errors.Add(new ValidationError("$.id", $"the document's id '{j.Id}' differs from the id in the URL '{routeId}'"));
+        }
+
+        if (segmentExists is not null && parsed.Value is { } journey)
+        {
+            errors.AddRange(PublishChecks.CheckSegments(journey, segmentExists));
         }
 
         return errors.Count > 0 ? (null, errors) : (parsed.Value, errors);

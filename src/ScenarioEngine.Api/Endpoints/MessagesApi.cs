@@ -54,9 +54,12 @@ public static class MessagesApi
         return TypedResults.Ok(new MessageDetail(messageId, json.RootElement.Clone(), doc.SavedAt));
     }
 
-    /// <summary>Validates and saves a message; it is live at once (running journeys render the new text).</summary>
+    /// <summary>
+    /// Validates and saves a message; it is live at once (running journeys render the new text), so it is checked against every
+    /// published journey version that sends it as well as on its own.
+    /// </summary>
     public static async Task<Results<Ok<MessageSaved>, ProblemHttpResult>> PutAsync(
-        string messageId, HttpRequest request, DefinitionStore definitions, PublishChecks checks, CancellationToken cancellationToken)
+        string messageId, HttpRequest request, JourneyEngine engine, DefinitionStore definitions, PublishChecks checks, CancellationToken cancellationToken)
     {
         if (!DocumentId.IsValid(messageId))
         {
@@ -79,7 +82,11 @@ public static class MessagesApi
                 errors.Add(new ValidationError("$.id", $"the document's id '{message.Id}' differs from the id in the URL '{messageId}'"));
             }
 
-            errors.AddRange(checks.CheckSyntax(message));
+            errors.AddRange(checks.CheckMessage(message));
+            await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
+            var catalog = engine.Catalog;
+            var versions = catalog.List().SelectMany(j => j.Versions.Select(v => catalog.Find(j.Id, v))).OfType<Journey>();
+            errors.AddRange(checks.CheckSenders(message, versions));
         }
 
         if (errors.Count > 0 || parsed.Value is null)

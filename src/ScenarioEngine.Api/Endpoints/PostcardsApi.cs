@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Channels;
-using ScenarioEngine.Api;
 
 namespace ScenarioEngine.Api.Endpoints;
 
@@ -16,8 +15,16 @@ public static class PostcardsApi
         return app;
     }
 
-    /// <summary>One day's batch; a day without cards gives the header row only.</summary>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BatchAsync(string date, bool? again, bool? preview, ChannelSet channels, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>The response header counting the cards left out of the CSV because they cannot be written (see <see cref="PostcardCsv.Partition"/>).</summary>
+    public const string SkippedHeader = "X-Postcard-Batch-Skipped";
+
+    /// <summary>
+    /// One day's batch; a day without cards gives the header row only. A stored card the CSV cannot hold (a field named like an
+    /// address column, saved before messages were checked for it) is left out, logged and counted in <see cref="SkippedHeader"/>,
+    /// so it never stops the other cards from printing.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BatchAsync(string date, bool? again, bool? preview, ChannelSet channels, HttpContext http,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
@@ -32,7 +39,7 @@ public static class PostcardsApi
         if (preview == true)
         {
             // A look at the batch so far: it stays open.
-            return TypedResults.File(PostcardCsv.ToBytes(await postcards.ReadBatchAsync(day, cancellationToken).ConfigureAwait(false)), "text/csv; charset=utf-8", $"postcards-{date}-preview.csv");
+            return TypedResults.File(Csv(await postcards.ReadBatchAsync(day, cancellationToken).ConfigureAwait(false), date, http, loggers), "text/csv; charset=utf-8", $"postcards-{date}-preview.csv");
         }
 
         // The first download closes the day's batch (later cards go to the next day); a second download needs ?again=true, so a
@@ -45,6 +52,22 @@ public static class PostcardsApi
         }
 
         http.Response.Headers["X-Postcard-Batch-Exported-At"] = exportedAt;
-        return TypedResults.File(PostcardCsv.ToBytes(export.Rows), "text/csv; charset=utf-8", $"postcards-{date}.csv");
+        return TypedResults.File(Csv(export.Rows, date, http, loggers), "text/csv; charset=utf-8", $"postcards-{date}.csv");
+    }
+
+    private static byte[] Csv(IReadOnlyList<PostcardRow> rows, string date, HttpContext http, ILoggerFactory loggers)
+    {
+        var (printable, unprintable) = PostcardCsv.Partition(rows);
+        http.Response.Headers[SkippedHeader] = unprintable.Count.ToString(CultureInfo.InvariantCulture);
+        if (unprintable.Count > 0)
+        {
+            var logger = loggers.CreateLogger(typeof(PostcardsApi));
+            foreach (var (_, reason) in unprintable)
+            {
+                Log.PostcardSkipped(logger, date, reason);
+            }
+        }
+
+        return PostcardCsv.ToBytes(printable);
     }
 }

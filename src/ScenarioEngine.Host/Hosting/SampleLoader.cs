@@ -36,7 +36,7 @@ public sealed class SampleLoader(DefinitionStore definitions, JourneyEngine engi
         {
             var json = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
             var parsed = MessageParser.Parse(json);
-            var errors = parsed.Errors.Concat(parsed.Value is null ? [] : checks.CheckSyntax(parsed.Value)).ToList();
+            var errors = parsed.Errors.Concat(parsed.Value is null ? [] : checks.CheckMessage(parsed.Value)).ToList();
             if (errors.Count > 0 || parsed.Value is null)
             {
                 Skip(file, errors);

@@ -10,8 +10,15 @@ public static class EventJson
 {
     private static readonly string[] Known = ["id", "type", "customerId", "occurredAt", "properties"];
 
-    /// <summary>Parses one event; every problem is reported with its path. A missing id is made from <paramref name="fallbackId"/>.</summary>
-    public static (CustomerEvent? Event, IReadOnlyList<ValidationError> Errors) Parse(JsonElement e, string path, string fallbackId)
+    /// <summary>How far ahead of its receipt an event's occurredAt may be (clock skew between a shop and the engine).</summary>
+    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Parses one event; every problem is reported with its path. A missing id is made from <paramref name="fallbackId"/>. With
+    /// <paramref name="receivedAt"/> (events arriving live), a missing occurredAt is that moment and an occurredAt more than
+    /// <see cref="MaxFutureSkew"/> after it is refused; without it (files of past events) occurredAt is required.
+    /// </summary>
+    public static (CustomerEvent? Event, IReadOnlyList<ValidationError> Errors) Parse(JsonElement e, string path, string fallbackId, DateTimeOffset? receivedAt = null)
     {
         var errors = new List<ValidationError>();
         if (e.ValueKind != JsonValueKind.Object)
@@ -51,11 +58,17 @@ public static class EventJson
         var id = Text("id", required: false) ?? fallbackId;
         var type = Text("type", required: true);
         var customer = Text("customerId", required: true);
-        var at = Text("occurredAt", required: true);
-        DateTimeOffset occurredAt = default;
+        var at = Text("occurredAt", required: receivedAt is null);
+        var occurredAt = receivedAt ?? default;
         if (at is not null && !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out occurredAt))
         {
             errors.Add(new ValidationError($"{path}.occurredAt", $"'{at}' is not an ISO-8601 date and time such as 2026-01-05T10:00:00+09:00"));
+        }
+        else if (at is not null && receivedAt is { } received && occurredAt - received > MaxFutureSkew)
+        {
+            errors.Add(new ValidationError($"{path}.occurredAt",
+                $"'{at}' is more than 1 day (24 hours) after the event was received ({received.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}): " +
+                "an event may be stamped at most 1 day in the future; omit occurredAt to use the time of receipt"));
         }
 
         var properties = new Dictionary<string, Value>(StringComparer.Ordinal);

@@ -4,6 +4,7 @@ using System.Text;
 using ScenarioEngine.Analytics;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Export;
 
 namespace ScenarioEngine.Runtime.Engine;
 
@@ -52,7 +53,7 @@ public sealed partial class JourneyEngine
         ArgumentException.ThrowIfNullOrEmpty(segmentId);
         ArgumentNullException.ThrowIfNull(writer);
         var rfm = Catalog.ReservedSegmentIds.Contains(segmentId);
-        await writer.WriteAsync(format == SegmentExportFormat.Google ? "Email\n" : "email,extern_id\n").ConfigureAwait(false);
+        await writer.WriteAsync(CsvFormat.Row(format == SegmentExportFormat.Google ? ["Email"] : ["email", "extern_id"], "\n")).ConfigureAwait(false);
         int members = 0, exported = 0, noConsent = 0, noEmail = 0;
         await foreach (var row in _store.ScanAsync(Table, Codec.ProfileKey, cancellationToken).ConfigureAwait(false))
         {
@@ -80,7 +81,7 @@ public sealed partial class JourneyEngine
             }
 
             exported++;
-            await writer.WriteAsync(format == SegmentExportFormat.Google ? hash + "\n" : $"{hash},{Csv(profile.CustomerId)}\n").ConfigureAwait(false);
+            await writer.WriteAsync(CsvFormat.Row(format == SegmentExportFormat.Google ? [hash] : [hash, profile.CustomerId], "\n")).ConfigureAwait(false);
         }
 
         await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -102,9 +103,6 @@ public sealed partial class JourneyEngine
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalised)));
     }
-
-    private static string Csv(string text) =>
-        text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>NPS from the profiles' answers (nps.score and the compact history nps.history): overall, by month, journey and segment. A scan.</summary>
     public async Task<NpsReport> GetNpsAsync(CancellationToken cancellationToken = default)
