@@ -75,8 +75,8 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>Memory-store settings.</summary>
     public static Dictionary<string, string?> Memory() => Settings("memory");
 
-    /// <summary>Starts a host with these settings.</summary>
-    public static async Task<TestHost> StartAsync(ITestOutputHelper output, IDictionary<string, string?> settings)
+    /// <summary>Starts a host with these settings; <paramref name="configure"/> may map more endpoints before it starts.</summary>
+    public static async Task<TestHost> StartAsync(ITestOutputHelper output, IDictionary<string, string?> settings, Action<WebApplication>? configure = null)
     {
         var builder = ScenarioEngineApp.CreateBuilder([], settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -85,6 +85,7 @@ public sealed class TestHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var app = ScenarioEngineApp.Build(builder);
+        configure?.Invoke(app);
         await ScenarioEngineApp.InitializeAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
