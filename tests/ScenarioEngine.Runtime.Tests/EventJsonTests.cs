@@ -66,4 +66,39 @@ public sealed class EventJsonTests
         Assert.Empty(errors);
         Assert.Equal(2030, e!.OccurredAt.Year);
     }
+
+    [Theory]
+    [InlineData("""{"amount":1e400}""", "$[3].properties.amount")]
+    [InlineData("""{"cart":{"lines":[1,-1e400]}}""", "$[3].properties.cart.lines")]
+    public void Parse_NumberBeyondDouble_RefusedAtItsPath(string properties, string path)
+    {
+        var (e, errors) = Parse($$"""{"type":"purchase","customerId":"c1","properties":{{properties}}}""", Received);
+
+        Assert.Null(e);
+        var error = Assert.Single(errors);
+        Assert.Equal(path, error.Path);
+        Assert.Contains("range of a double", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EventTooLargeForAQueueMessage_RefusedWithItsSize()
+    {
+        // Flattening repeats the long prefix for every nested property: 40 keys of 1,000 characters.
+        var nested = string.Join(",", Enumerable.Range(0, 40).Select(i => $"\"k{i}\":1"));
+        var (e, errors) = Parse("{\"type\":\"purchase\",\"customerId\":\"c1\",\"properties\":{\"" + new string('p', 1000) + "\":{" + nested + "}}}", Received);
+
+        Assert.Null(e);
+        var error = Assert.Single(errors);
+        Assert.Equal("$[3]", error.Path);
+        Assert.Contains("an event holds at most 32,768", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EventJustUnderTheLimit_IsKept()
+    {
+        var (e, errors) = Parse("{\"type\":\"purchase\",\"customerId\":\"c1\",\"properties\":{\"note\":\"" + new string('x', 30_000) + "\"}}", Received);
+
+        Assert.Empty(errors);
+        Assert.Equal(30_000, e!.Properties["note"].AsString!.Length);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
 
@@ -145,6 +146,11 @@ public static class EventsApi
         var key = request.Headers["Idempotency-Key"].ToString();
         var eventId = key.Length is > 0 and <= 256 ? key : NewEventId();
         var e = new CustomerEvent(eventId, "identify", id.Value, time.GetUtcNow(), properties);
+        if (EventJson.CheckSize(e, "$") is { } tooLarge)
+        {
+            return Problems.Invalid("The profile is invalid", [tooLarge], "1 problem(s); nothing was accepted.");
+        }
+
         return await IngestAsync(engine, [e], loggers, cancellationToken).ConfigureAwait(false);
     }
 
@@ -186,7 +192,13 @@ public static class EventsApi
             }
             else
             {
-                into[name] = Value.FromJson(p.Value);
+                var problems = new List<ValidationError>();
+                if (EventJson.PropertyValue(p.Value, "$." + name, problems) is { } value)
+                {
+                    into[name] = value;
+                }
+
+                errors.AddRange(problems.Select(e => new ApiError(e.Path, e.Message)));
             }
         }
     }

@@ -135,13 +135,13 @@ public static class JourneysApi
             return Problems.Invalid("The journey id is invalid", [new ApiError("journeyId", "expected letters, digits, '-', '_' or '.', starting with a letter or digit")]);
         }
 
-        var body = await RequestBody.ReadAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
+        var body = await RequestBody.ReadTextAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        var json = Encoding.UTF8.GetString(body.Bytes!);
+        var json = body.Text!;
         var (journey, errors) = Validate(json, journeyId, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
         if (journey is null)
         {
@@ -200,13 +200,13 @@ public static class JourneysApi
     public static async Task<Results<Ok<ValidationResult>, ProblemHttpResult>> ValidateAsync(
         HttpRequest request, JourneyEngine engine, PublishChecks checks, CancellationToken cancellationToken)
     {
-        var body = await RequestBody.ReadAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
+        var body = await RequestBody.ReadTextAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        var (journey, errors) = Validate(Encoding.UTF8.GetString(body.Bytes!), null, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
+        var (journey, errors) = Validate(body.Text!, null, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
         var all = errors.Select(e => new ApiError(e.Path, e.Message)).ToList();
         if (journey is not null)
         {

@@ -66,13 +66,13 @@ public static class MessagesApi
             return Problems.Invalid("The message id is invalid", [new ApiError("messageId", "expected letters, digits, '-', '_' or '.', starting with a letter or digit")]);
         }
 
-        var body = await RequestBody.ReadAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
+        var body = await RequestBody.ReadTextAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        var json = Encoding.UTF8.GetString(body.Bytes!);
+        var json = body.Text!;
         var parsed = MessageParser.Parse(json);
         var errors = parsed.Errors.ToList();
         if (parsed.Value is { } message)

@@ -1,12 +1,18 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using ScenarioEngine.Core.Language;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>A request body read as bytes, or the problem that stopped it.</summary>
 public sealed record BodyBytes(byte[]? Bytes, ProblemHttpResult? Problem);
+
+/// <summary>A request body decoded as UTF-8 text, or the problem that stopped it.</summary>
+public sealed record BodyText(string? Text, ProblemHttpResult? Problem);
 
 /// <summary>A request body parsed as JSON, or the problem that stopped it. Dispose to return the document's buffers.</summary>
 public sealed record BodyJson(JsonDocument? Document, byte[]? Bytes, ProblemHttpResult? Problem) : IDisposable
@@ -28,6 +34,7 @@ public static class RequestBody
     public const int DefaultLimit = 1 << 20;
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
 
     /// <summary>Reads at most <paramref name="limit"/> bytes.</summary>
     public static async Task<BodyBytes> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
@@ -65,6 +72,31 @@ public static class RequestBody
         }
     }
 
+    /// <summary>Reads at most <paramref name="limit"/> bytes as UTF-8 text; bytes that are not UTF-8 are a problem, never replaced.</summary>
+    public static async Task<BodyText> ReadTextAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        var body = await ReadAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is not null)
+        {
+            return new BodyText(null, body.Problem);
+        }
+
+        return Utf8Problem(body.Bytes!) is { } notUtf8 ? new BodyText(null, notUtf8) : new BodyText(Encoding.UTF8.GetString(body.Bytes!), null);
+    }
+
+    /// <summary>A 400 naming the first byte that is not UTF-8, or null when all of them are.</summary>
+    private static ProblemHttpResult? Utf8Problem(byte[] bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        Utf8.ToUtf16(bytes, new char[bytes.Length], out var valid, out _, replaceInvalidSequences: false);
+        return Problems.Invalid("The body is not valid JSON",
+            [new ApiError("$", $"not valid UTF-8 at byte {(valid + 1).ToString("N0", CultureInfo.InvariantCulture)}: JSON text is UTF-8")], "Nothing was accepted.");
+    }
+
     /// <summary>Reads and parses a JSON body; an empty body is a problem unless <paramref name="allowEmpty"/>.</summary>
     public static async Task<BodyJson> ReadJsonAsync(HttpRequest request, int limit, CancellationToken cancellationToken, bool allowEmpty = false)
     {
@@ -87,15 +119,31 @@ public static class RequestBody
                 : new BodyJson(null, bytes, Problems.Invalid("The body is empty", [new ApiError("$", "expected a JSON document")]));
         }
 
+        // The parser checks UTF-8 only where it reads text; a bad byte inside a string or name would throw later, when it is read.
+        if (Utf8Problem(bytes) is { } notUtf8)
+        {
+            return new BodyJson(null, bytes, notUtf8);
+        }
+
+        JsonDocument document;
         try
         {
-            return new BodyJson(JsonDocument.Parse(bytes, Options), bytes, null);
+            document = JsonDocument.Parse(bytes, Options);
         }
         catch (JsonException ex)
         {
             return new BodyJson(null, bytes, Problems.Invalid("The body is not valid JSON", [new ApiError("$", Problems.Describe(ex))],
                 "Nothing was accepted."));
         }
+
+        // Only a \u escape can spell half a surrogate pair (raw bytes are checked as UTF-8 by the parser), so most bodies skip the walk.
+        if (bytes.AsSpan().IndexOf("\\u"u8) >= 0 && JsonUnicode.FindLoneSurrogate(document.RootElement) is { } unreadable)
+        {
+            document.Dispose();
+            return new BodyJson(null, bytes, Problems.Invalid("The body is not valid JSON", [new ApiError(unreadable.Path, unreadable.Message)], "Nothing was accepted."));
+        }
+
+        return new BodyJson(document, bytes, null);
     }
 
     private static ProblemHttpResult TooLarge(int limit, long? length) =>

@@ -56,13 +56,13 @@ public static class SegmentsApi
             return Problems.Invalid("The segment id is invalid", [new ApiError("segmentId", "expected letters, digits, '-', '_' or '.', starting with a letter or digit")]);
         }
 
-        var body = await RequestBody.ReadAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
+        var body = await RequestBody.ReadTextAsync(request, RequestBody.DefaultLimit, cancellationToken).ConfigureAwait(false);
         if (body.Problem is not null)
         {
             return body.Problem;
         }
 
-        var json = Encoding.UTF8.GetString(body.Bytes!);
+        var json = body.Text!;
         var parsed = SegmentParser.Parse(json, Runtime.Engine.Catalog.ReservedSegmentIds);
         var errors = parsed.Errors.ToList();
         if (parsed.Value is { } segment && segment.Id != segmentId)

@@ -34,6 +34,11 @@ public static class JourneyParser
     /// <summary>Parses a journey from a JSON element.</summary>
     public static ParseResult<Journey> Parse(JsonElement root, IReadOnlyDictionary<string, MessageDocument>? messages = null)
     {
+        if (JsonUnicode.FindLoneSurrogate(root) is { } unreadable)
+        {
+            return new ParseResult<Journey>(null, [unreadable]);
+        }
+
         var w = new JsonWalker();
         if (!w.IsObject(root, "$", "a journey"))
         {

@@ -27,6 +27,11 @@ public static class MessageParser
     /// <summary>Parses one message document from a JSON element.</summary>
     public static ParseResult<MessageDocument> Parse(JsonElement root)
     {
+        if (JsonUnicode.FindLoneSurrogate(root) is { } unreadable)
+        {
+            return new ParseResult<MessageDocument>(null, [unreadable]);
+        }
+
         var w = new JsonWalker();
         if (!w.IsObject(root, "$", "a message document"))
         {

@@ -29,6 +29,11 @@ public static class SegmentParser
     /// <summary>Parses a segment from a JSON element.</summary>
     public static ParseResult<Segment> Parse(JsonElement root, IReadOnlySet<string>? reservedIds = null)
     {
+        if (JsonUnicode.FindLoneSurrogate(root) is { } unreadable)
+        {
+            return new ParseResult<Segment>(null, [unreadable]);
+        }
+
         var w = new JsonWalker();
         if (!w.IsObject(root, "$", "a segment"))
         {

@@ -10,6 +10,9 @@ public static class EventJson
 {
     private static readonly string[] Known = ["id", "type", "customerId", "occurredAt", "properties"];
 
+    /// <summary>The most bytes one event may take as queued (its JSON with flattened properties), so it fits a 64 KiB queue message.</summary>
+    public const int MaxEventBytes = 32 * 1024;
+
     /// <summary>How far ahead of its receipt an event's occurredAt may be (clock skew between a shop and the engine).</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
 
@@ -80,24 +83,80 @@ public static class EventJson
             }
             else
             {
-                Flatten(props, "", properties);
+                Flatten(props, "", $"{path}.properties", properties, errors);
             }
         }
 
-        return errors.Count > 0 ? (null, errors) : (new CustomerEvent(id, type!, customer!, occurredAt, properties), errors);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var parsed = new CustomerEvent(id, type!, customer!, occurredAt, properties);
+        return CheckSize(parsed, path) is { } tooLarge ? (null, [tooLarge]) : (parsed, errors);
     }
 
-    private static void Flatten(JsonElement obj, string prefix, Dictionary<string, Value> into)
+    /// <summary>
+    /// A property value: null for an object (flattened by the caller), otherwise the value; a number beyond the range of a double
+    /// (such as 1e400), anywhere in it, is reported at <paramref name="path"/> and gives null.
+    /// </summary>
+    public static Value? PropertyValue(JsonElement value, string path, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (!IsFinite(value))
+        {
+            errors.Add(new ValidationError(path, "a number beyond ±1.7976931348623157E+308 (the range of a double)"));
+            return null;
+        }
+
+        return Value.FromJson(value);
+    }
+
+    /// <summary>The event's size as queued, refused beyond <see cref="MaxEventBytes"/>; null when it fits.</summary>
+    public static ValidationError? CheckSize(CustomerEvent e, string path)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        // An upper bound first (6 bytes per character covers \u escapes), so ordinary events are never serialised twice.
+        if (Bound(e) <= MaxEventBytes)
+        {
+            return null;
+        }
+
+        var size = JsonSerializer.SerializeToUtf8Bytes(e, Codec.Json).Length;
+        return size <= MaxEventBytes
+            ? null
+            : new ValidationError(path, $"the event takes {size.ToString("N0", CultureInfo.InvariantCulture)} bytes as queued (properties flattened); " +
+                                        $"an event holds at most {MaxEventBytes.ToString("N0", CultureInfo.InvariantCulture)}: send large data elsewhere and refer to it");
+    }
+
+    private static long Bound(CustomerEvent e) =>
+        200 + 6L * (e.Id.Length + e.Type.Length + e.CustomerId.Length) + e.Properties.Sum(p => 6L * p.Key.Length + 8 + Bound(p.Value));
+
+    private static long Bound(Value v) => v.Kind switch
+    {
+        ValueKind.String => 2 + 6L * v.AsString!.Length,
+        ValueKind.List => 2 + v.AsList.Sum(i => 1 + Bound(i)),
+        _ => 32,
+    };
+
+    private static bool IsFinite(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => double.IsFinite(value.GetDouble()),
+        JsonValueKind.Array => value.EnumerateArray().All(IsFinite),
+        _ => true,
+    };
+
+    private static void Flatten(JsonElement obj, string prefix, string path, Dictionary<string, Value> into, List<ValidationError> errors)
     {
         foreach (var p in obj.EnumerateObject())
         {
             if (p.Value.ValueKind == JsonValueKind.Object)
             {
-                Flatten(p.Value, prefix + p.Name + ".", into);
+                Flatten(p.Value, prefix + p.Name + ".", path, into, errors);
             }
-            else
+            else if (PropertyValue(p.Value, $"{path}.{prefix}{p.Name}", errors) is { } value)
             {
-                into[prefix + p.Name] = Value.FromJson(p.Value);
+                into[prefix + p.Name] = value;
             }
         }
     }
