@@ -75,8 +75,12 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>Memory-store settings.</summary>
     public static Dictionary<string, string?> Memory() => Settings("memory");
 
-    /// <summary>Starts a host with these settings; <paramref name="configure"/> may map more endpoints before it starts.</summary>
-    public static async Task<TestHost> StartAsync(ITestOutputHelper output, IDictionary<string, string?> settings, Action<WebApplication>? configure = null)
+    /// <summary>
+    /// Starts a host with these settings; <paramref name="configureBuilder"/> may replace services or add logging, and
+    /// <paramref name="configure"/> may map more endpoints before it starts.
+    /// </summary>
+    public static async Task<TestHost> StartAsync(ITestOutputHelper output, IDictionary<string, string?> settings, Action<WebApplication>? configure = null,
+        Action<WebApplicationBuilder>? configureBuilder = null)
     {
         var builder = ScenarioEngineApp.CreateBuilder([], settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -84,6 +88,7 @@ public sealed class TestHost : IAsyncDisposable
         builder.Logging.AddProvider(new TestOutputLoggerProvider(output));
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configureBuilder?.Invoke(builder);
         var app = ScenarioEngineApp.Build(builder);
         configure?.Invoke(app);
         await ScenarioEngineApp.InitializeAsync(app);
