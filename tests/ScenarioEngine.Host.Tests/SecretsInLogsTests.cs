@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using ScenarioEngine.Api;
 using ScenarioEngine.Channels;
@@ -62,8 +63,9 @@ public sealed class SecretsInLogsTests(AzuriteFixture azurite, ITestOutputHelper
         {
             builder.Logging.AddProvider(logs);
             builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
-            // The providers' public hosts, answered by the fake on loopback.
-            builder.Services.AddSingleton(new HttpClient(new LoopbackRedirect(provider.BaseAddress)));
+            // The providers' public hosts, answered by the fake on loopback, on every named client the channels use.
+            builder.Services.ConfigureAll<HttpClientFactoryOptions>(o =>
+                o.HttpMessageHandlerBuilderActions.Add(b => b.AdditionalHandlers.Add(new LoopbackRedirect(provider.BaseAddress))));
         });
 
         await host.PublishAsync(Journey, Message);
@@ -107,7 +109,7 @@ public sealed class SecretsInLogsTests(AzuriteFixture azurite, ITestOutputHelper
     }
 
     /// <summary>Sends requests for the providers' public hosts to the fake provider on loopback, path and query kept.</summary>
-    private sealed class LoopbackRedirect(Uri fake) : DelegatingHandler(new SocketsHttpHandler())
+    private sealed class LoopbackRedirect(Uri fake) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
