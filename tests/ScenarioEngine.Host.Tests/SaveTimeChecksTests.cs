@@ -149,6 +149,41 @@ public sealed class SaveTimeChecksTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("segment 'vip' does not exist", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PutDraft_ConditionOnAMissingSegment_Returns400AtTheCondition()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _host.Admin.PutAsync("/api/messages/card", TestHost.Json(
+            """{ "id": "card", "postcard": { "fields": { "greeting": "Hi" } } }"""))).StatusCode);
+        var journey = """
+        { "id": "card", "name": "Card", "trigger": { "event": "purchase" }, "start": "who",
+          "audience": { "not": { "attr": "segments", "contains": "blocked" } },
+          "steps": {
+            "who": { "type": "branch", "cases": [ { "when": { "attr": "segments", "in": ["champions", "vip"] }, "next": "send" } ], "otherwise": "done" },
+            "send": { "type": "send", "medium": "postcard", "message": "card", "next": "done" }, "done": { "type": "exit" } } }
+        """;
+
+        var response = await _host.Admin.PutAsync("/api/journeys/card/draft", TestHost.Json(journey));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = await ErrorsAsync(response);
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.Path == "$.audience" && e.Message.Contains("segment 'blocked' does not exist", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Path == "$.steps.who.cases[0].when" && e.Message.Contains("segment 'vip' does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeleteSegment_AJourneyConditionNamesIt_Returns409()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _host.Admin.PutAsync("/api/segments/vip", TestHost.Json(
+            """{ "id": "vip", "name": "VIP", "when": { "attr": "profile.plan", "eq": "vip" } }"""))).StatusCode);
+        var journey = CardJourney.Replace("\"start\": \"send\",", "\"start\": \"send\", \"audience\": { \"attr\": \"segments\", \"contains\": \"vip\" },", StringComparison.Ordinal);
+        await _host.PublishAsync(journey, """{ "id": "card", "postcard": { "fields": { "greeting": "Hi" } } }""");
+
+        var response = await _host.Admin.DeleteAsync("/api/segments/vip");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("{ \"segment\": \"vip\" }")]
     [InlineData("{ \"segment\": \"vip\", \"on\": \"left\" }")]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
 using ScenarioEngine.Api.Settings;
 
 namespace ScenarioEngine.Api.Catalog;
@@ -146,22 +147,74 @@ public sealed class PublishChecks(TemplateRenderer templates, TemplateDataPaths 
         return errors;
     }
 
-    /// <summary>A journey's segment trigger (entered or left) names a JSON segment that exists or an RFM segment.</summary>
+    /// <summary>
+    /// Every segment a journey names (its segment trigger, entered or left, and conditions such as
+    /// <c>{"attr": "segments", "contains": "vip"}</c>) is a JSON segment that exists or an RFM segment id.
+    /// </summary>
     public static IReadOnlyList<ValidationError> CheckSegments(Journey journey, Func<string, bool> segmentExists)
     {
         ArgumentNullException.ThrowIfNull(journey);
         ArgumentNullException.ThrowIfNull(segmentExists);
-        return TriggerSegment(journey) is { } segment && !Runtime.Engine.Catalog.ReservedSegmentIds.Contains(segment) && !segmentExists(segment)
-            ? [new ValidationError("$.trigger.segment", $"segment '{segment}' does not exist: PUT /api/segments/{segment} first")]
-            : [];
+        return SegmentReferences(journey)
+            .Where(r => !Runtime.Engine.Catalog.ReservedSegmentIds.Contains(r.Segment) && !segmentExists(r.Segment))
+            .Select(r => new ValidationError(r.Path, $"segment '{r.Segment}' does not exist: PUT /api/segments/{r.Segment} first"))
+            .ToList();
     }
 
-    /// <summary>The segment a journey starts on (entering it, or leaving it), or null.</summary>
-    public static string? TriggerSegment(Journey journey) => journey?.Trigger switch
+    /// <summary>The segments a journey names, each with the JSON path of the trigger or condition that names it.</summary>
+    public static IEnumerable<(string Path, string Segment)> SegmentReferences(Journey journey)
     {
-        SegmentTrigger s => s.Segment,
-        EventTrigger { Match: { Event: SegmentTrigger.LeftEvent, Where: CompareCondition { Path: "event.segment", Op: CompareOp.Eq } c } } => c.Operand.Literal.AsString,
-        _ => null,
+        ArgumentNullException.ThrowIfNull(journey);
+        switch (journey.Trigger)
+        {
+            case SegmentTrigger s:
+                yield return ("$.trigger.segment", s.Segment);
+                break;
+            case EventTrigger { Match: { Event: SegmentTrigger.LeftEvent, Where: CompareCondition { Path: "event.segment", Op: CompareOp.Eq } c } }
+                when c.Operand.Literal.AsString is { } left:
+                yield return ("$.trigger.segment", left);
+                break;
+            case EventTrigger e:
+                foreach (var r in InCondition(e.Match.Where, "$.trigger.where"))
+                {
+                    yield return r;
+                }
+
+                break;
+        }
+
+        var conditions = new List<(Condition? Condition, string Path)> { (journey.Audience, "$.audience"), (journey.Goal?.Match.Where, "$.goal.where") };
+        conditions.AddRange(journey.ExitWhen.Select((m, i) => (m.Where, $"$.exitWhen[{i}].where")));
+        foreach (var (id, step) in journey.Steps.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            switch (step)
+            {
+                case BranchStep b:
+                    conditions.AddRange(b.Cases.Select((c, i) => ((Condition?)c.When, $"$.steps.{id}.cases[{i}].when")));
+                    break;
+                case WaitForEventStep w:
+                    conditions.Add((w.Match.Where, $"$.steps.{id}.where"));
+                    break;
+            }
+        }
+
+        foreach (var r in conditions.SelectMany(c => InCondition(c.Condition, c.Path)))
+        {
+            yield return r;
+        }
+    }
+
+    private static IEnumerable<(string Path, string Segment)> InCondition(Condition? condition, string path) => condition switch
+    {
+        AllCondition all => all.Conditions.SelectMany(c => InCondition(c, path)),
+        AnyCondition any => any.Conditions.SelectMany(c => InCondition(c, path)),
+        NotCondition not => InCondition(not.Inner, path),
+        CountCondition count => InCondition(count.Where, path),
+        CompareCondition { Path: "segments" or "segments.current", Op: CompareOp.Contains or CompareOp.Eq, Operand.Reference: null } c
+            when c.Operand.Literal.AsString is { } segment => [(path, segment)],
+        CompareCondition { Path: "segments" or "segments.current", Op: CompareOp.In, Operand.Reference: null } c
+            when c.Operand.Literal.Kind == ValueKind.List => c.Operand.Literal.AsList.Select(v => v.AsString).OfType<string>().Select(s => (path, s)),
+        _ => [],
     };
 
     private static string FieldPath(string field) =>

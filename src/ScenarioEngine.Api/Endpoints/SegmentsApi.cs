@@ -81,17 +81,18 @@ public static class SegmentsApi
         return TypedResults.Ok(new SegmentSaved(segmentId, parsed.Value.Name, saved.SavedAt));
     }
 
-    /// <summary>Deletes a segment and reloads this process's catalog; refused (409) while a journey that is not archived starts on it.</summary>
+    /// <summary>Deletes a segment and reloads this process's catalog; refused (409) while a journey that is not archived names it (trigger or condition).</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string segmentId, JourneyEngine engine, DefinitionStore definitions, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
         var catalog = engine.Catalog;
         var users = catalog.List().Where(j => j.State != JourneyState.Archived).Select(j => catalog.Latest(j.Id))
-            .Where(j => j is not null && PublishChecks.TriggerSegment(j) == segmentId).Select(j => j!.Id).ToList();
+            .Where(j => j is not null && PublishChecks.SegmentReferences(j).Any(r => r.Segment == segmentId)).Select(j => j!.Id).ToList();
         if (users.Count > 0)
         {
-            return Problems.Conflict($"Segment '{segmentId}' starts journey {string.Join(", ", users.Select(u => $"'{u}'"))}: archive the journey or publish a version with another trigger first.");
+            return Problems.Conflict($"Journey {string.Join(", ", users.Select(u => $"'{u}'"))} names segment '{segmentId}' in its trigger or a condition: " +
+                                     "archive the journey or publish a version without it first.");
         }
 
         if (!await definitions.DeleteSegmentAsync(segmentId, cancellationToken).ConfigureAwait(false))
