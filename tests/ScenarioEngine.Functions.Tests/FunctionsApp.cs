@@ -43,7 +43,7 @@ internal sealed class FunctionsApp : IAsyncDisposable
     public JobFunctions Jobs => ActivatorUtilities.CreateInstance<JobFunctions>(Services);
 
     /// <summary>The app with these settings over the defaults of <see cref="StandaloneHost.Settings"/>; initialized as the startup middleware would.</summary>
-    public static async Task<FunctionsApp> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<FunctionsApp> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         // A web application builder gives the services the worker's ASP.NET Core integration registers (routing, diagnostics).
         var builder = WebApplication.CreateBuilder();
@@ -58,6 +58,11 @@ internal sealed class FunctionsApp : IAsyncDisposable
         var logs = new LogRecorder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddScenarioEngine(builder.Configuration, workers: false, HostMode.Functions);
         builder.Services.AddScenarioEngineFunctions();
         var app = builder.Build();
@@ -106,6 +111,12 @@ internal sealed class FunctionsApp : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>A clock standing still at one instant.</summary>
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
 }
 
 /// <summary>Keeps every log entry (event id and text) written through the app's loggers.</summary>

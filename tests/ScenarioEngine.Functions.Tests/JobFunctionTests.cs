@@ -24,6 +24,38 @@ public sealed class JobFunctionTests
     }
 
     [Fact]
+    public async Task ScheduledTriggers_BirthdayDueInTheLastTwoPeriods_EntersTheCustomer()
+    {
+        // Born on 10 May, Tokyo: the journey is due on 7 May at 10:00 local, 01:00Z; the timer fires at 01:05Z and looks back 10 minutes.
+        await using var app = await FunctionsApp.StartAsync(time: new FixedTime(new DateTimeOffset(2026, 5, 7, 1, 5, 0, TimeSpan.Zero)));
+        await Call(app, app.Api.PutMessage, "PUT", "/api/messages/birthday", """{ "id": "birthday", "email": { "subject": "Happy birthday", "text": "Soon" } }""");
+        await Call(app, app.Api.PutJourneyDraft, "PUT", "/api/journeys/birthday/draft", """
+            {
+              "id": "birthday", "name": "Birthday", "trigger": { "date": { "attr": "profile.birthday", "offsetDays": -3, "at": "10:00", "yearly": true } },
+              "start": "send",
+              "steps": { "send": { "type": "send", "medium": "email", "message": "birthday", "next": "done" }, "done": { "type": "exit" } }
+            }
+            """);
+        await Call(app, app.Api.PublishJourney, "POST", "/api/journeys/birthday/publish", null);
+        var identify = """{"type":"identify","customerId":"b1","occurredAt":"2026-04-20T00:00:00Z","properties":{"birthday":"1990-05-10","timeZone":"Asia/Tokyo","email":"b1@example.com"}}""";
+        await app.Api.PostEvents(app.Request("POST", "/api/events", FunctionsApp.EventsKey, identify));
+        var queue = app.Engine.Options.EventQueueFor("b1");
+        await app.Engine.HandleQueueMessageAsync(queue, (await app.TakeAsync(queue)).Text);
+
+        await app.Jobs.ScheduledTriggers(Tick(), CancellationToken.None);
+
+        Assert.Contains(app.Logs.Entries, e => e.Id == 4013 && e.Text == "Scheduled triggers fired for 1 customers");
+    }
+
+    private static async Task Call(FunctionsApp app, Func<Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Http.IResult>> function, string method, string path, string? json)
+    {
+        var request = app.Request(method, path, FunctionsApp.AdminKey, json);
+        await function(request);
+        var (status, body) = FunctionsApp.Response(request);
+        Assert.True(status is >= 200 and < 300, $"{method} {path}: {status} {body}");
+    }
+
+    [Fact]
     public async Task RunAsync_UnknownJob_ThrowsNamingTheJobs()
     {
         await using var app = await FunctionsApp.StartAsync();
