@@ -1,6 +1,7 @@
-// ScenarioEngine on Azure: a Function App on the Flex Consumption plan running the host as a custom handler (runtime
-// "custom"), a Storage account (tables and queues of the engine, and the deployment container), Application Insights,
-// and a Key Vault holding every secret; app settings reference the secrets with Key Vault references.
+// ScenarioEngine on Azure: a Function App on the Flex Consumption plan running src/ScenarioEngine.Functions (the .NET
+// isolated worker, runtime "dotnet-isolated"), a Storage account (tables and queues of the engine, and the deployment
+// container), Application Insights, and a Key Vault holding every secret; app settings reference the secrets with Key Vault
+// references.
 //
 // Not compiled here: no Bicep compiler is reachable in this build environment. Run `az bicep build --file infra/main.bicep`
 // (or `az deployment group what-if`) before the first deployment. A test checks that every setting the host reads is listed
@@ -8,6 +9,7 @@
 //
 // Deploy:  az deployment group create -g <group> -f infra/main.bicep -p name=<name> eventsApiKey=<key> adminApiKey=<key> ...
 // Publish: ./publish.sh, then zip publish/functionapp and `az functionapp deployment source config-zip` (see docs/hosting.md).
+// Check the runtime version against `az functionapp list-flexconsumption-runtimes --location <region> --runtime dotnet-isolated`.
 
 @description('Base name of the resources (3 to 16 lowercase letters and digits).')
 @minLength(3)
@@ -47,7 +49,9 @@ param webhookUrl string = ''
 @secure()
 param webhookSecret string = ''
 
-@description('Number of events queues; must match the Events<N> function folders (4 as shipped).')
+@description('Number of events queues (Engine__EventQueueCount). The app has the functions Events0 to Events15; those at or past the count are disabled below.')
+@minValue(1)
+@maxValue(16)
 param eventQueueCount int = 4
 
 @description('Most instances Flex Consumption may scale to.')
@@ -129,6 +133,9 @@ resource vaultSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for secr
   properties: { value: secret.value }
 }]
 
+// Functions triggers are static: the events-queue functions past the configured count are switched off (AzureWebJobs.<name>.Disabled).
+var disabledEventFunctions = [for i in range(eventQueueCount, 16 - eventQueueCount): { name: 'AzureWebJobs.Events${i}.Disabled', value: 'true' }]
+
 func kvRef(vaultUri string, secret string, value string) string => empty(value) ? '' : '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secret}/)'
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -160,12 +167,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
       }
-      // The self-contained linux-x64 handler from publish.sh; host.json names it in customHandler.
-      runtime: { name: 'custom', version: '1.0' }
+      // The isolated-worker app from publish.sh (publish/functionapp).
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: [
+      appSettings: concat([
         { name: 'AzureWebJobsStorage', value: kvRef(vault.properties.vaultUri, 'StorageConnection', secrets.StorageConnection) }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'Engine__CustomersTable', value: 'customers' }
@@ -197,7 +204,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Templates__DataPaths', value: '' }
         { name: 'Samples__Load', value: 'false' }
         { name: 'Samples__Path', value: '' }
-      ]
+      ], disabledEventFunctions)
     }
   }
   dependsOn: [ vaultSecrets ]

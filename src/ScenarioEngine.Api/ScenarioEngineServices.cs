@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Options;
 using ScenarioEngine.Analytics;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Api.Endpoints;
+using ScenarioEngine.Api.Jobs;
 using ScenarioEngine.Api.Reports;
 using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Channels;
@@ -25,11 +27,11 @@ namespace ScenarioEngine.Api;
 public static class ScenarioEngineServices
 {
     /// <summary>
-    /// Registers options, storage, the engine, channels and the HTTP services: everything the API and the jobs need, whichever host
-    /// runs them. <paramref name="workers"/> says whether this process also runs the queue workers; <paramref name="customHandler"/>
-    /// whether the Azure Functions host drives it.
+    /// Registers options, storage, the engine, channels, the scheduled jobs, the catalog refresher and the HTTP services: everything
+    /// the API and the jobs need, whichever host runs them. <paramref name="workers"/> says whether this process also runs the queue
+    /// workers and jobs as hosted services; <paramref name="host"/> is <see cref="HostMode.Standalone"/> or <see cref="HostMode.Functions"/>.
     /// </summary>
-    public static IServiceCollection AddScenarioEngine(this IServiceCollection services, IConfiguration config, bool workers, bool customHandler)
+    public static IServiceCollection AddScenarioEngine(this IServiceCollection services, IConfiguration config, bool workers, string host)
     {
 
         services.AddOptions<EngineOptions>().BindConfiguration("Engine")
@@ -61,7 +63,7 @@ public static class ScenarioEngineServices
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
         var (store, queues, storageKind) = CreateStorage(config);
-        services.AddSingleton(new HostMode(storageKind, workers, customHandler));
+        services.AddSingleton(new HostMode(storageKind, workers, host));
 
         // Handing dispatches to this process's own dispatch pump needs that pump: on by default with in-process workers, never without.
         services.PostConfigure<EngineOptions>(o => o.LocalDispatchLimit = !workers ? 0 : config["Engine:LocalDispatchLimit"] is null ? 10_000 : o.LocalDispatchLimit);
@@ -77,6 +79,10 @@ public static class ScenarioEngineServices
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<CustomerReports>();
         services.AddScenarioEngineChannels(config);
+        services.AddSingleton<SampleLoader>();
+        services.AddSingleton<EngineStartup>();
+        services.AddSingleton<ScheduledJobs>();
+        services.AddHostedService<CatalogRefresher>();
         services.AddSingleton(CreateChannels);
         services.AddSingleton(sp =>
         {
@@ -101,10 +107,27 @@ public static class ScenarioEngineServices
         return services;
     }
 
-    /// <summary>Maps every API endpoint (under /api) and the OpenAPI document.</summary>
+    /// <summary>
+    /// The middleware every host runs around the API's endpoints, once the endpoint is chosen (after UseRouting standalone; the
+    /// Functions app selects the endpoint of the function invoked): problem details for unhandled errors and bare status codes, then
+    /// the API-key check of the endpoint's <see cref="RequiredScope"/>. Middleware that must apply to the API in both hosts goes here.
+    /// </summary>
+    public static IApplicationBuilder UseScenarioEngineApi(this IApplicationBuilder app)
+    {
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        return app;
+    }
+
+    /// <summary>Maps every API endpoint (under /api) and the OpenAPI document; every endpoint has a name, the Functions app's function name.</summary>
     public static IEndpointRouteBuilder MapScenarioEngineApi(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapOpenApi("/api/openapi/{documentName}.json").WithName("GetOpenApiDocument");
         app.MapSystemEndpoints();
         app.MapEventsEndpoints();
         app.MapCustomersEndpoints();

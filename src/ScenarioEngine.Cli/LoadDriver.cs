@@ -144,7 +144,7 @@ internal static class LoadDriver
 
     private static async Task<JsonNode> MetricsAsync(HttpClient http, string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/admin/metrics");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/system/metrics");
         request.Headers.Add("X-Api-Key", key);
         using var response = await http.SendAsync(request).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();

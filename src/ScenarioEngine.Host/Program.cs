@@ -1,6 +1,5 @@
-using ScenarioEngine.Api;
 using ScenarioEngine.Host.Hosting;
 
-// Standalone: serves the API and runs the workers. Under the Azure Functions host (FUNCTIONS_CUSTOMHANDLER_PORT set): serves
-// the forwarded HTTP requests and the queue and timer invocations. See docs/hosting.md.
+// The standalone host: serves the API and runs the queue workers and scheduled jobs. The Azure Functions app
+// (ScenarioEngine.Functions) binds the same code to triggers instead. See docs/hosting.md.
 await ScenarioEngineApp.RunAsync(args).ConfigureAwait(false);

@@ -115,10 +115,10 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
         await _host.PublishAsync(TestDocuments.OneShotJourney, TestDocuments.ThanksMessage);
         await _host.PostEventsAsync($"[{TestDocuments.Identify("m1", "mi1")},{TestDocuments.Purchase("m1", "mp1")}]");
         await TestHost.WaitUntilAsync(async () =>
-            (await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/admin/metrics")))["engine"]!["sent"]!.GetValue<long>() >= 1,
+            (await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/system/metrics")))["engine"]!["sent"]!.GetValue<long>() >= 1,
             TimeSpan.FromSeconds(15), "the thank-you to be sent");
 
-        var metrics = await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/admin/metrics"));
+        var metrics = await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/system/metrics"));
 
         Assert.True(metrics["engine"]!["eventsApplied"]!.GetValue<long>() >= 2);
         Assert.Contains(metrics["queues"]!.AsObject(), q => q.Key.EndsWith("-dispatch-poison", StringComparison.Ordinal));
@@ -126,7 +126,7 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, metrics["dispatchHandoffs"]!.GetValue<int>());
         Assert.Equal(1, metrics["cachedCustomers"]!.GetValue<int>());
         Assert.True(metrics["engine"]!["cacheHits"]!.GetValue<long>() >= 1);
-        Assert.Equal(HttpStatusCode.Forbidden, (await _host.Events.GetAsync("/api/admin/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _host.Events.GetAsync("/api/system/metrics")).StatusCode);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class AzuriteEndToEndTests(AzuriteFixture azurite, ITestOutputHelp
         await using var a = await TestHost.StartAsync(output, settings);
         await using var b = await TestHost.StartAsync(output, settings);
         await a.PublishAsync(TestDocuments.FollowUpJourney, TestDocuments.FollowUpMessages);
-        Assert.Equal(HttpStatusCode.OK, (await b.Admin.PostAsync("/api/admin/catalog/reload", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.Admin.PostAsync("/api/system/catalog/reload", null)).StatusCode);
 
         const int customers = 12;
         for (var i = 0; i < customers; i++)

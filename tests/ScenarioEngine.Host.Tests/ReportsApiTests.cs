@@ -114,7 +114,7 @@ public sealed class ReportsApiTests(ITestOutputHelper output) : IAsyncLifetime
         });
 
         var before = await GetAsync("/api/reports/rfm");
-        var run = await _host.Admin.PostAsync("/api/admin/analytics/recompute", null);
+        var run = await _host.Admin.PostAsync("/api/system/analytics/recompute", null);
 
         Assert.Equal(5, before["customers"]!.GetValue<int>());
         var segments = before["segments"]!.AsArray();
@@ -280,6 +280,6 @@ public sealed class ReportsApiTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, nps["overall"]!["total"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.Conflict, (await _host.Admin.GetAsync("/api/reports/clv")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await _host.Events.GetAsync("/api/reports/rfm")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await _host.Events.PostAsync("/api/admin/analytics/recompute", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _host.Events.PostAsync("/api/system/analytics/recompute", null)).StatusCode);
     }
 }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Host.Hosting;
+using ScenarioEngine.Api.Jobs;
 using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
@@ -39,7 +41,8 @@ public sealed class WorkersStopTests
         Assert.Equal(2, engine.LocalDispatchPending);
 
         var log = new ListLogger();
-        var workers = new EngineWorkers(engine, Options.Create(new EngineHostOptions()), Options.Create(new PolicySettings()), TimeProvider.System, log);
+        var jobs = new ScheduledJobs(engine, Options.Create(new EngineHostOptions()), Options.Create(new PolicySettings()), TimeProvider.System, NullLogger<ScheduledJobs>.Instance);
+        var workers = new EngineWorkers(engine, jobs, Options.Create(new EngineHostOptions()), TimeProvider.System, log);
         await workers.StopAsync(CancellationToken.None);
 
         Assert.Equal(0, engine.LocalDispatchPending);

@@ -48,10 +48,10 @@ public static class CustomersApi
     public static IEndpointRouteBuilder MapCustomersEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/customers").RequireScope(ApiScope.Admin).WithTags("Customers");
-        group.MapGet("/{customerId}", GetAsync).WithSummary("Profile, computed values, journeys with their step and wait, pending and recent sends.");
-        group.MapGet("/{customerId}/timeline", TimelineAsync).WithSummary("The time line, newest first (?max=1..1000, default 100).");
-        group.MapGet("/{customerId}/journeys/{journeyId}/why", WhyAsync).WithSummary("Every decision taken for the customer in one journey.");
-        group.MapDelete("/{customerId}", EraseAsync).WithSummary("Erase personal data; anonymous counts stay.");
+        group.MapGet("/{customerId}", GetAsync).WithName("GetCustomer").WithSummary("Profile, computed values, journeys with their step and wait, pending and recent sends.");
+        group.MapGet("/{customerId}/timeline", TimelineAsync).WithName("GetCustomerTimeline").WithSummary("The time line, newest first (?max=1..1000, default 100).");
+        group.MapGet("/{customerId}/journeys/{journeyId}/why", WhyAsync).WithName("GetCustomerWhy").WithSummary("Every decision taken for the customer in one journey.");
+        group.MapDelete("/{customerId}", EraseAsync).WithName("EraseCustomer").WithSummary("Erase personal data; anonymous counts stay.");
         return app;
     }
 

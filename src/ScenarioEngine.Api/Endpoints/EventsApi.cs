@@ -22,10 +22,10 @@ public static class EventsApi
     public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").RequireScope(ApiScope.Events).WithTags("Events");
-        group.MapPost("/events", PostEventsAsync)
+        group.MapPost("/events", PostEventsAsync).WithName("PostEvents")
             .Accepts<EventInput[]>("application/json")
             .WithSummary("Accept one event or a batch of up to 1,000; 202 once they are durably queued.");
-        group.MapPost("/customers/{customerId}/identify", IdentifyAsync)
+        group.MapPost("/customers/{customerId}/identify", IdentifyAsync).WithName("IdentifyCustomer")
             .Accepts<Dictionary<string, JsonElement>>("application/json")
             .WithSummary("Set profile attributes, consent (consent.<medium>) and time zone; queued as an identify event.");
         return app;

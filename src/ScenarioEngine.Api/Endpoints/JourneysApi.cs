@@ -86,19 +86,19 @@ public static class JourneysApi
     public static IEndpointRouteBuilder MapJourneysEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/journeys").RequireScope(ApiScope.Admin).WithTags("Journeys");
-        group.MapGet("/", ListAsync).WithSummary("Every journey with its versions, state and draft (?includeArchived=true for archived ones).");
-        group.MapGet("/{journeyId}", GetAsync).WithSummary("A journey's latest version and draft.");
-        group.MapPut("/{journeyId}/draft", PutDraftAsync).Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
-        group.MapPost("/{journeyId}/publish", PublishAsync).WithSummary("Publish the draft as a new immutable version.");
-        group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct))
+        group.MapGet("/", ListAsync).WithName("ListJourneys").WithSummary("Every journey with its versions, state and draft (?includeArchived=true for archived ones).");
+        group.MapGet("/{journeyId}", GetAsync).WithName("GetJourney").WithSummary("A journey's latest version and draft.");
+        group.MapPut("/{journeyId}/draft", PutDraftAsync).WithName("PutJourneyDraft").Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
+        group.MapPost("/{journeyId}/publish", PublishAsync).WithName("PublishJourney").WithSummary("Publish the draft as a new immutable version.");
+        group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct)).WithName("PauseJourney")
             .WithSummary("Stop new entries; customers in the journey go on.");
-        group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct))
+        group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct)).WithName("ResumeJourney")
             .WithSummary("Take new entries again.");
-        group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct))
+        group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct)).WithName("ArchiveJourney")
             .WithSummary("Retire the journey: no new entries, hidden from the list.");
-        group.MapPost("/validate", ValidateAsync).Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
-        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
-        group.MapGet("/{journeyId}/stats", StatsAsync).WithSummary("Per-step counters, conversions, holdout and variants.");
+        group.MapPost("/validate", ValidateAsync).WithName("ValidateJourney").Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
+        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
+        group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats").WithSummary("Per-step counters, conversions, holdout and variants.");
         return app;
     }
 

@@ -29,10 +29,10 @@ public static class MessagesApi
     public static IEndpointRouteBuilder MapMessagesEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/messages").RequireScope(ApiScope.Admin).WithTags("Messages");
-        group.MapGet("/", ListAsync).WithSummary("Every message.");
-        group.MapGet("/{messageId}", GetAsync).WithSummary("One message document.");
-        group.MapPut("/{messageId}", PutAsync).Accepts<JsonElement>("application/json").WithSummary("Create or replace a message (validated; live at once).");
-        group.MapPost("/{messageId}/preview", PreviewAsync)
+        group.MapGet("/", ListAsync).WithName("ListMessages").WithSummary("Every message.");
+        group.MapGet("/{messageId}", GetAsync).WithName("GetMessage").WithSummary("One message document.");
+        group.MapPut("/{messageId}", PutAsync).WithName("PutMessage").Accepts<JsonElement>("application/json").WithSummary("Create or replace a message (validated; live at once).");
+        group.MapPost("/{messageId}/preview", PreviewAsync).WithName("PreviewMessage")
             .WithSummary("Render a message for a customer (?customerId=, ?medium=); body {\"event\": {...}} fills event.* and trigger.*.");
         return app;
     }

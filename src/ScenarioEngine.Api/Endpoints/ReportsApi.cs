@@ -4,7 +4,7 @@ using ScenarioEngine.Runtime.Engine;
 
 namespace ScenarioEngine.Api.Endpoints;
 
-/// <summary>POST /api/admin/analytics/recompute: what the analytics job found and changed.</summary>
+/// <summary>POST /api/system/analytics/recompute: what the analytics job found and changed.</summary>
 /// <param name="AsOf">The time the job measured at.</param>
 /// <param name="Customers">Customers with at least one purchase.</param>
 /// <param name="Updated">Customers whose RFM or CLV values changed (an analytics.updated event each).</param>
@@ -23,12 +23,12 @@ public static class ReportsApi
     public static IEndpointRouteBuilder MapReportsEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/reports").RequireScope(ApiScope.Admin).WithTags("Reports");
-        group.MapGet("/rfm", RfmAsync).WithSummary("RFM segment counts over every buyer now (population quintiles), the breakpoints, and the segments last assigned.");
-        group.MapGet("/deciles", DecilesAsync).WithSummary("Buyers in ten spend deciles with their share of revenue.");
-        group.MapGet("/nps", NpsAsync).WithSummary("NPS overall, by month, journey, RFM segment and JSON segment.");
-        group.MapGet("/clv", ClvAsync).WithSummary("BG/NBD and Gamma-Gamma fitted over every buyer; the customers with the highest predicted value (?top=20).");
-        group.MapGet("/ranking", RankingAsync).WithSummary("Customers ranked by spend, frequency, recency, predicted value and NPS side by side (?top=20).");
-        app.MapPost("/api/admin/analytics/recompute", RecomputeAsync).RequireScope(ApiScope.Admin).WithTags("Reports")
+        group.MapGet("/rfm", RfmAsync).WithName("GetRfmReport").WithSummary("RFM segment counts over every buyer now (population quintiles), the breakpoints, and the segments last assigned.");
+        group.MapGet("/deciles", DecilesAsync).WithName("GetDecilesReport").WithSummary("Buyers in ten spend deciles with their share of revenue.");
+        group.MapGet("/nps", NpsAsync).WithName("GetNpsReport").WithSummary("NPS overall, by month, journey, RFM segment and JSON segment.");
+        group.MapGet("/clv", ClvAsync).WithName("GetClvReport").WithSummary("BG/NBD and Gamma-Gamma fitted over every buyer; the customers with the highest predicted value (?top=20).");
+        group.MapGet("/ranking", RankingAsync).WithName("GetRankingReport").WithSummary("Customers ranked by spend, frequency, recency, predicted value and NPS side by side (?top=20).");
+        app.MapPost("/api/system/analytics/recompute", RecomputeAsync).WithName("RecomputeAnalytics").RequireScope(ApiScope.Admin).WithTags("Reports")
             .WithSummary("Run the daily analytics job now (RFM, P(alive), lead-score decay, segment membership).");
         return app;
     }

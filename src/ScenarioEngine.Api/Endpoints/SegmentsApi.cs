@@ -20,12 +20,12 @@ public static class SegmentsApi
     public static IEndpointRouteBuilder MapSegmentsEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/segments").RequireScope(ApiScope.Admin).WithTags("Segments");
-        group.MapGet("/", ListAsync).WithSummary("Every JSON segment.");
-        group.MapGet("/{segmentId}", GetAsync).WithSummary("One segment document.");
-        group.MapPut("/{segmentId}", PutAsync).Accepts<JsonElement>("application/json")
+        group.MapGet("/", ListAsync).WithName("ListSegments").WithSummary("Every JSON segment.");
+        group.MapGet("/{segmentId}", GetAsync).WithName("GetSegment").WithSummary("One segment document.");
+        group.MapPut("/{segmentId}", PutAsync).WithName("PutSegment").Accepts<JsonElement>("application/json")
             .WithSummary("Create or replace a segment (validated; evaluated from each customer's next event and by the daily job).");
-        group.MapDelete("/{segmentId}", DeleteAsync).WithSummary("Delete a segment (members keep its id in segments.current, without segment.left).");
-        group.MapGet("/{segmentId}/export.csv", ExportAsync)
+        group.MapDelete("/{segmentId}", DeleteAsync).WithName("DeleteSegment").WithSummary("Delete a segment (members keep its id in segments.current, without segment.left).");
+        group.MapGet("/{segmentId}/export.csv", ExportAsync).WithName("ExportSegment")
             .WithSummary("Members with ads consent as a customer-match CSV (?format=meta, the default, or google): SHA-256 of the normalised e-mail.");
         return app;
     }

@@ -7,9 +7,9 @@ using ScenarioEngine.Runtime.Storage;
 namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>GET /api/health.</summary>
-public sealed record HealthView(string Status, string Storage, bool Workers, bool CustomHandler, DateTimeOffset? CatalogLoadedAt, int LiveJourneys);
+public sealed record HealthView(string Status, string Host, string Storage, bool Workers, DateTimeOffset? CatalogLoadedAt, int LiveJourneys);
 
-/// <summary>GET /api/admin/metrics: the engine's counters in this process and the approximate queue lengths.</summary>
+/// <summary>GET /api/system/metrics: the engine's counters in this process and the approximate queue lengths.</summary>
 public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues, int DispatchHandoffs, int CachedCustomers);
 
 /// <summary>Health and operations endpoints.</summary>
@@ -18,16 +18,16 @@ public static class SystemApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", Health).WithTags("System").WithSummary("Liveness (no key needed).");
-        app.MapGet("/api/admin/metrics", MetricsAsync).RequireScope(ApiScope.Admin).WithTags("System").WithSummary("Engine counters and queue lengths.");
-        app.MapPost("/api/admin/catalog/reload", ReloadAsync).RequireScope(ApiScope.Admin).WithTags("System")
+        app.MapGet("/api/health", Health).WithName("GetHealth").WithTags("System").WithSummary("Liveness (no key needed).");
+        app.MapGet("/api/system/metrics", MetricsAsync).WithName("GetMetrics").RequireScope(ApiScope.Admin).WithTags("System").WithSummary("Engine counters and queue lengths.");
+        app.MapPost("/api/system/catalog/reload", ReloadAsync).WithName("ReloadCatalog").RequireScope(ApiScope.Admin).WithTags("System")
             .WithSummary("Reload journeys and messages now (each process also does it periodically).");
         return app;
     }
 
     /// <summary>Liveness.</summary>
     public static Ok<HealthView> Health(JourneyEngine engine, DefinitionStore definitions, HostMode mode) =>
-        TypedResults.Ok(new HealthView("ok", mode.Storage, mode.Workers, mode.CustomHandler, definitions.LoadedAt, engine.Catalog.Live.Count));
+        TypedResults.Ok(new HealthView("ok", mode.Host, mode.Storage, mode.Workers, definitions.LoadedAt, engine.Catalog.Live.Count));
 
     /// <summary>Counters and queue lengths.</summary>
     public static async Task<Ok<MetricsView>> MetricsAsync(JourneyEngine engine, IQueueFactory queues, CancellationToken cancellationToken)

@@ -22,18 +22,15 @@ public static class HostSettings
     /// <summary>The value of <see cref="Storage"/> that selects the in-memory store (one process, nothing kept).</summary>
     public const string MemoryStorage = "memory";
 
-    /// <summary>Set by the Azure Functions host for a custom handler: the port to listen on (loopback only).</summary>
-    public const string CustomHandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
-
     /// <summary>The settings.</summary>
     public static IReadOnlyList<HostSetting> All { get; } =
     [
         new(Storage, true, "Storage account connection string; UseDevelopmentStorage=true means Azurite, \"memory\" the in-memory store."),
         new("Engine:CustomersTable", false, "Table holding one partition per customer."),
         new("Engine:DefinitionsTable", false, "Table holding journey drafts, published versions, messages, JSON segments and postcard batches."),
-        new("Engine:QueuePrefix", false, "Prefix of every queue name (the function.json files use \"se\")."),
-        new("Engine:EventQueueCount", false, "Number of events queues customers are spread over (the function.json files have 4)."),
-        new("Engine:Workers", false, "Run the queue workers, sweeper and scheduled triggers in this process (true standalone, false under Functions)."),
+        new("Engine:QueuePrefix", false, "Prefix of every queue name; the Functions app's queue triggers listen on %Engine:QueuePrefix%-events-N, -timers and -dispatch."),
+        new("Engine:EventQueueCount", false, "Number of events queues customers are spread over (1 to 64 standalone, 1 to 16 in the Functions app, whose Events<N> functions at or past it are disabled)."),
+        new("Engine:Workers", false, "Run the queue workers and scheduled jobs in this standalone process (default true); the Functions app ignores it: its triggers do that work."),
         new("Engine:PartitionCacheSize", false, "Customers whose parsed rows a process keeps after committing them, so their next step skips the partition read; 0 turns it off."),
         new("Engine:LocalDispatchLimit", false, "Messages a step asks for are handed to this process's own dispatch pump, up to this many waiting (default 1000 with workers; always 0 without)."),
         new("Engine:IdlePollDelay", false, "Longest pause of an idle queue worker before it polls again."),

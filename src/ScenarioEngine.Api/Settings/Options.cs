@@ -5,8 +5,8 @@ namespace ScenarioEngine.Api.Settings;
 /// <summary>How this process hosts the engine (bound from the "Engine" section, next to the runtime's own EngineOptions).</summary>
 public sealed class EngineHostOptions
 {
-    /// <summary>Run queue workers and scheduled jobs here; null means true standalone and false as a Functions custom handler.</summary>
-    public bool? Workers { get; set; }
+    /// <summary>Run the queue workers and scheduled jobs in this standalone process; the Functions app's triggers do that work there.</summary>
+    public bool Workers { get; set; } = true;
 
     /// <summary>The table of journey drafts, versions and messages.</summary>
     public string DefinitionsTable { get; set; } = "definitions";

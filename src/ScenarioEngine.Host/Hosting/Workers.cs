@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using ScenarioEngine.Api.Catalog;
+using ScenarioEngine.Api.Jobs;
 using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 
@@ -7,11 +7,11 @@ namespace ScenarioEngine.Host.Hosting;
 
 /// <summary>
 /// The standalone workers: one loop per queue (events queues, timers, dispatch) pumping while there is work and backing off
-/// to <see cref="EngineHostOptions.IdlePollDelay"/> when idle; the sweeper every <see cref="EngineHostOptions.SweepInterval"/>;
-/// date and schedule triggers every <see cref="EngineHostOptions.ScheduledTriggersInterval"/>. Several processes run these
-/// against one storage account as competing consumers.
+/// to <see cref="EngineHostOptions.IdlePollDelay"/> when idle; each of the <see cref="ScheduledJobs"/> every interval the settings give it.
+/// Several processes run these against one storage account as competing consumers. The Functions app binds the same queue
+/// handling and jobs to queue and timer triggers instead.
 /// </summary>
-public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptions> options, IOptions<PolicySettings> policy, TimeProvider time, ILogger<EngineWorkers> logger) : BackgroundService
+public sealed class EngineWorkers(JourneyEngine engine, ScheduledJobs jobs, IOptions<EngineHostOptions> options, TimeProvider time, ILogger<EngineWorkers> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstIdleDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxErrorDelay = TimeSpan.FromSeconds(30);
@@ -19,7 +19,6 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var o = options.Value;
         var loops = new List<Task>();
         for (var i = 0; i < engine.Options.EventQueueCount; i++)
         {
@@ -29,30 +28,11 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
 
         loops.Add(PumpLoopAsync(engine.Options.TimerQueue, engine.PumpTimersAsync, stoppingToken));
         loops.Add(PumpLoopAsync(engine.Options.DispatchQueue, engine.PumpDispatchAsync, stoppingToken));
-        loops.Add(PeriodicAsync("sweeper", o.SweepInterval, async ct =>
+        foreach (var (job, interval) in jobs.Intervals)
         {
-            var n = await engine.SweepAsync(ct).ConfigureAwait(false);
-            if (n > 0)
-            {
-                Log.Swept(logger, n);
-            }
-        }, stoppingToken));
-        loops.Add(PeriodicAsync("scheduled-triggers", o.ScheduledTriggersInterval, async ct =>
-        {
-            // The window overlaps the previous run: triggers carry deterministic event ids, so nobody enters twice.
-            var now = time.GetUtcNow();
-            var n = await engine.FireScheduledTriggersAsync(now - 2 * o.ScheduledTriggersInterval, now, ct).ConfigureAwait(false);
-            if (n > 0)
-            {
-                Log.ScheduledTriggersFired(logger, n);
-            }
-        }, stoppingToken));
-        loops.Add(PeriodicAsync("analytics", policy.Value.AnalyticsInterval, async ct =>
-        {
-            // Daily: recency ages, so RFM segments and P(alive) change for everyone; changes arrive as ordinary events.
-            var run = await engine.RecomputeAnalyticsAsync(time.GetUtcNow(), cancellationToken: ct).ConfigureAwait(false);
-            Log.AnalyticsRecomputed(logger, run.Customers, run.Updated, run.SegmentChanges, run.Refreshed);
-        }, stoppingToken));
+            loops.Add(PeriodicAsync(job, interval, ct => jobs.RunAsync(job, interval, ct), stoppingToken));
+        }
+
         return Task.WhenAll(loops);
     }
 
@@ -147,35 +127,4 @@ public sealed class EngineWorkers(JourneyEngine engine, IOptions<EngineHostOptio
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-}
-
-/// <summary>
-/// Reloads the catalog from the definitions table periodically, so journey versions, messages and JSON segments saved by other
-/// processes go live here (segments with <see cref="Runtime.Engine.Catalog.ReplaceSegments"/>, so deleted ones go too).
-/// </summary>
-public sealed class CatalogRefresher(DefinitionStore definitions, IOptions<EngineHostOptions> options, TimeProvider time, ILogger<CatalogRefresher> logger) : BackgroundService
-{
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CatalogRefreshInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await definitions.ReloadAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    Log.CatalogReloadFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
 }

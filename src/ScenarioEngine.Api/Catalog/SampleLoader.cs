@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Api.Endpoints;
-using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Runtime.Engine;
 
-namespace ScenarioEngine.Host.Hosting;
+namespace ScenarioEngine.Api.Catalog;
 
 /// <summary>What loading the samples did.</summary>
 public sealed record SampleLoadResult(int Messages, int Published, int Unchanged, IReadOnlyList<string> Skipped, int Segments = 0);

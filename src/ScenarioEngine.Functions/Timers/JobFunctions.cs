@@ -1,0 +1,43 @@
+using Microsoft.Azure.Functions.Worker;
+using ScenarioEngine.Api.Jobs;
+
+namespace ScenarioEngine.Functions.Timers;
+
+/// <summary>
+/// One timer trigger per <see cref="ScheduledJobs"/> job, named as the job. Timer triggers run on one instance at a time (the
+/// host's schedule monitor), so each job runs once per tick however far the app has scaled. Schedules are NCRONTAB in UTC.
+/// </summary>
+public sealed class JobFunctions(ScheduledJobs jobs)
+{
+    /// <summary>The sweeper: every minute.</summary>
+    public const string SweeperSchedule = "0 */1 * * * *";
+
+    /// <summary>Date and schedule triggers: every five minutes (the window looks back two periods).</summary>
+    public const string ScheduledTriggersSchedule = "0 */5 * * * *";
+
+    /// <summary>The daily analytics: 18:00 UTC, which is 03:00 in Asia/Tokyo, the default time zone.</summary>
+    public const string AnalyticsSchedule = "0 0 18 * * *";
+
+    /// <summary>How often each job's timer fires, for the jobs whose work depends on it.</summary>
+    public static IReadOnlyDictionary<string, TimeSpan> Periods { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
+    {
+        [ScheduledJobs.Sweeper] = TimeSpan.FromMinutes(1),
+        [ScheduledJobs.ScheduledTriggers] = TimeSpan.FromMinutes(5),
+        [ScheduledJobs.Analytics] = TimeSpan.FromDays(1),
+    };
+
+    /// <summary>Runs the sweeper.</summary>
+    [Function(ScheduledJobs.Sweeper)]
+    public Task Sweeper([TimerTrigger(SweeperSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunAsync(ScheduledJobs.Sweeper, Periods[ScheduledJobs.Sweeper], cancellationToken);
+
+    /// <summary>Fires date and schedule triggers.</summary>
+    [Function(ScheduledJobs.ScheduledTriggers)]
+    public Task ScheduledTriggers([TimerTrigger(ScheduledTriggersSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunAsync(ScheduledJobs.ScheduledTriggers, Periods[ScheduledJobs.ScheduledTriggers], cancellationToken);
+
+    /// <summary>Recomputes the analytics.</summary>
+    [Function(ScheduledJobs.Analytics)]
+    public Task Analytics([TimerTrigger(AnalyticsSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunAsync(ScheduledJobs.Analytics, Periods[ScheduledJobs.Analytics], cancellationToken);
+}

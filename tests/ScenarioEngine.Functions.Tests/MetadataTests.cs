@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using ScenarioEngine.Api.Jobs;
+using ScenarioEngine.Functions.Queues;
+using ScenarioEngine.Functions.Timers;
+using ScenarioEngine.Runtime.Engine;
+
+namespace ScenarioEngine.Functions.Tests;
+
+/// <summary>Each function's trigger and bindings in the build's functions.metadata, and the host.json copied beside it.</summary>
+public sealed class MetadataTests
+{
+    /// <summary>A queue name with host's %Engine:QueuePrefix% resolved, as the Functions host resolves it from the app setting.</summary>
+    private static string QueueName(string function, EngineOptions options) =>
+        FunctionsMetadata.Trigger(function)["queueName"]!.GetValue<string>().Replace("%Engine:QueuePrefix%", options.QueuePrefix, StringComparison.Ordinal);
+
+    [Fact]
+    public void QueueFunctions_ListenOnTheEngineQueuesAsStrings()
+    {
+        var options = new EngineOptions { QueuePrefix = "shop1", EventQueueCount = QueueFunctions.MaxEventQueues };
+
+        Assert.Equal(options.TimerQueue, QueueName(nameof(QueueFunctions.Timers), options));
+        Assert.Equal(options.DispatchQueue, QueueName(nameof(QueueFunctions.Dispatch), options));
+        for (var i = 0; i < QueueFunctions.MaxEventQueues; i++)
+        {
+            Assert.Equal(options.EventQueue(i), QueueName(QueueFunctions.EventsPrefix + i, options));
+        }
+
+        Assert.All(FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "queueTrigger"), f =>
+        {
+            var trigger = FunctionsMetadata.Trigger(f);
+            Assert.Equal("AzureWebJobsStorage", trigger["connection"]!.GetValue<string>());
+            Assert.Equal("String", trigger["dataType"]!.GetValue<string>());
+            Assert.Equal("In", trigger["direction"]!.GetValue<string>());
+        });
+    }
+
+    [Theory]
+    [InlineData(ScheduledJobs.Sweeper, JobFunctions.SweeperSchedule)]
+    [InlineData(ScheduledJobs.ScheduledTriggers, JobFunctions.ScheduledTriggersSchedule)]
+    [InlineData(ScheduledJobs.Analytics, JobFunctions.AnalyticsSchedule)]
+    public void TimerFunctions_HaveTheirSchedules(string job, string schedule)
+    {
+        var trigger = FunctionsMetadata.Trigger(job);
+
+        Assert.Equal("timerTrigger", trigger["type"]!.GetValue<string>());
+        Assert.Equal(schedule, trigger["schedule"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void TimerSchedules_AreSixFieldCronInUtc()
+    {
+        Assert.Equal("0 */1 * * * *", JobFunctions.SweeperSchedule);
+        Assert.Equal("0 */5 * * * *", JobFunctions.ScheduledTriggersSchedule);
+        Assert.Equal(TimeSpan.FromMinutes(5), JobFunctions.Periods[ScheduledJobs.ScheduledTriggers]);
+        Assert.Equal("0 0 18 * * *", JobFunctions.AnalyticsSchedule);
+    }
+
+    [Fact]
+    public void HttpFunctions_AreAnonymousWithAnHttpResult()
+    {
+        var http = FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "httpTrigger").ToList();
+
+        Assert.Equal(37, http.Count);
+        Assert.All(http, f =>
+        {
+            // The API checks its own keys; a Functions key would be a second, different gate.
+            Assert.Equal("Anonymous", FunctionsMetadata.Trigger(f)["authLevel"]!.GetValue<string>());
+            Assert.Contains(FunctionsMetadata.All[f]["bindings"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "http" && b["direction"]!.GetValue<string>() == "Out");
+            Assert.Equal("dotnet-isolated", FunctionsMetadata.All[f]["language"]!.GetValue<string>());
+        });
+    }
+
+    [Fact]
+    public void HttpRoutes_NoneUnderTheHostsReservedAdminPrefix()
+    {
+        // The Functions host refuses function routes starting with "admin" (its own management API), whatever the routePrefix.
+        Assert.All(FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "httpTrigger"), f =>
+            Assert.False(FunctionsMetadata.Trigger(f)["route"]!.GetValue<string>().StartsWith("admin", StringComparison.OrdinalIgnoreCase), f));
+    }
+
+    [Fact]
+    public void HostJson_IsTheRepositorysWithRoutePrefixAndQueueSettingsAndNoCustomHandler()
+    {
+        var copied = File.ReadAllText(Path.Combine(FunctionsMetadata.OutputFolder, "host.json"));
+        var host = JsonNode.Parse(copied)!;
+
+        Assert.Equal(File.ReadAllText(Path.Combine(FunctionsMetadata.Root, "host.json")), copied);
+        Assert.Equal("2.0", host["version"]!.GetValue<string>());
+        Assert.Null(host["customHandler"]);
+        // The isolated worker brings its own extensions (extensions.json beside the metadata); a bundle would be a second set.
+        Assert.Null(host["extensionBundle"]);
+        Assert.True(File.Exists(Path.Combine(FunctionsMetadata.OutputFolder, "extensions.json")));
+        Assert.Equal("api", host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
+        // The engine writes Base64 queue messages, and a message goes to <queue>-poison after the same count in both hosts.
+        Assert.Equal("base64", host["extensions"]!["queues"]!["messageEncoding"]!.GetValue<string>());
+        Assert.Equal(new EngineOptions().MaxDequeueCount, host["extensions"]!["queues"]!["maxDequeueCount"]!.GetValue<int>());
+    }
+}
