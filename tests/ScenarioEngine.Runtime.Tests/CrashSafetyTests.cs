@@ -106,7 +106,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
                     await h.Engine.SweepAsync();
                     return;
                 }
-                catch (SimulatedCrashException)
+                catch (OperationCanceledException)
                 {
                     crashes++;
                 }
@@ -123,7 +123,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
                     await step();
                     return;
                 }
-                catch (SimulatedCrashException)
+                catch (OperationCanceledException)
                 {
                     await RecoverAsync();
                 }

@@ -15,8 +15,9 @@ internal sealed class EngineHarness
 
     public EngineHarness(IEnumerable<Journey> journeys, IEnumerable<MessageDocument> messages, EngineOptions? options = null,
         IEnumerable<IChannel>? channels = null, FaultInjector? faults = null, ManualClock? clock = null, TimeProvider? time = null, DateTimeOffset? start = null,
-        Func<IRowStore, IRowStore>? wrapStore = null)
+        Func<IRowStore, IRowStore>? wrapStore = null, RecordingLogger? logger = null)
     {
+        Logger = logger ?? new RecordingLogger();
         Clock = clock ?? new ManualClock(start ?? T0);
         Faults = faults ?? new FaultInjector();
         Store = new InMemoryRowStore(Faults);
@@ -35,14 +36,24 @@ internal sealed class EngineHarness
         catalog.Load(journeys.Select(j => j.Version == 0 ? j with { Version = 1 } : j), [], messages);
         _engineStore = wrapStore?.Invoke(Store) ?? Store;
         _engineTime = time ?? Clock;
-        Engine = new JourneyEngine(_engineStore, Queues, catalog, Channels, new VerbatimRenderer(), _engineTime, Options);
+        Engine = new JourneyEngine(_engineStore, Queues, catalog, Channels, new VerbatimRenderer(), _engineTime, Options, IntegrationEvents, Logger);
     }
+
+    /// <summary>What the engine logged.</summary>
+    public RecordingLogger Logger { get; }
+
+    /// <summary>Every integration event the engine published, in order.</summary>
+    public RecordingIntegrationEvents IntegrationEvents { get; } = new();
 
     private readonly IRowStore _engineStore;
     private readonly TimeProvider _engineTime;
 
     /// <summary>The process "restarts": a new engine over the same storage, with nothing of the old one's memory (cache, handoffs).</summary>
-    public void Restart() => Engine = new JourneyEngine(_engineStore, Queues, Engine.Catalog, Channels, new VerbatimRenderer(), _engineTime, Options);
+    public void Restart()
+    {
+        Faults.Restart();
+        Engine = new JourneyEngine(_engineStore, Queues, Engine.Catalog, Channels, new VerbatimRenderer(), _engineTime, Options, IntegrationEvents, Logger);
+    }
 
     public ManualClock Clock { get; }
 
@@ -74,7 +85,8 @@ internal sealed class EngineHarness
     /// <summary>Pumps every queue until a pass handles nothing.</summary>
     public async Task DrainAsync()
     {
-        while (await Engine.PumpAllAsync() > 0)
+        // The pumps run with the process's stopping token, as the host's workers do: a simulated crash cancels it.
+        while (await Engine.PumpAllAsync(Faults.Stopping) > 0)
         {
         }
     }

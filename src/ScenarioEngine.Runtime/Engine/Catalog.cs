@@ -112,9 +112,6 @@ public sealed class Catalog
     /// <summary>The latest version.</summary>
     public Journey? Latest(string journeyId) => _snapshot.Journeys.TryGetValue(journeyId, out var e) ? e.Versions.Values[^1] : null;
 
-    /// <summary>The state of a journey.</summary>
-    public JourneyState? StateOf(string journeyId) => _snapshot.Journeys.TryGetValue(journeyId, out var e) ? e.State : null;
-
     /// <summary>Every journey id with its versions and state.</summary>
     public IReadOnlyList<(string Id, IReadOnlyList<int> Versions, JourneyState State)> List() =>
         _snapshot.Journeys.Select(kv => (kv.Key, (IReadOnlyList<int>)kv.Value.Versions.Keys.ToList(), kv.Value.State)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
@@ -138,19 +135,6 @@ public sealed class Catalog
         _snapshot = new Snapshot(journeys, messages.ToDictionary(m => m.Id, StringComparer.Ordinal), _snapshot.SegmentsById);
     }
 
-    /// <summary>Adds or replaces messages.</summary>
-    public void PutMessages(IEnumerable<MessageDocument> messages)
-    {
-        var s = _snapshot;
-        var all = new Dictionary<string, MessageDocument>(s.Messages, StringComparer.Ordinal);
-        foreach (var m in messages)
-        {
-            all[m.Id] = m;
-        }
-
-        _snapshot = s with { Messages = all };
-    }
-
     /// <summary>Adds a published version (Active unless the journey has another state).</summary>
     public void Publish(Journey journey)
     {
@@ -159,19 +143,6 @@ public sealed class Catalog
         var versions = journeys.TryGetValue(journey.Id, out var e) ? new SortedList<int, Journey>(e.Versions) : new SortedList<int, Journey>();
         versions[journey.Version] = journey;
         journeys[journey.Id] = new Entry(versions, e?.State ?? JourneyState.Active);
-        _snapshot = new Snapshot(journeys, s.Messages, s.SegmentsById);
-    }
-
-    /// <summary>Changes a journey's state.</summary>
-    public void SetState(string journeyId, JourneyState state)
-    {
-        var s = _snapshot;
-        if (!s.Journeys.TryGetValue(journeyId, out var e))
-        {
-            return;
-        }
-
-        var journeys = new Dictionary<string, Entry>(s.Journeys, StringComparer.Ordinal) { [journeyId] = e with { State = state } };
         _snapshot = new Snapshot(journeys, s.Messages, s.SegmentsById);
     }
 }

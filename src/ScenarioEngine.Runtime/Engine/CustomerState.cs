@@ -1,4 +1,5 @@
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Runtime.Engine;
@@ -28,6 +29,9 @@ internal sealed class CustomerState
     public List<TimerMessage> Timers { get; } = [];
 
     public List<DispatchMessage> Dispatches { get; } = [];
+
+    /// <summary>Integration events of the writes being built, published once they commit.</summary>
+    public List<IntegrationEvent> Happened { get; } = [];
 
     public static CustomerState From(string customerId, IReadOnlyList<StoredRow> rows)
     {

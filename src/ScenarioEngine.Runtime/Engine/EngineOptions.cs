@@ -1,6 +1,7 @@
 using ScenarioEngine.Analytics;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Runtime.Diagnostics;
 
 namespace ScenarioEngine.Runtime.Engine;
 
@@ -129,17 +130,56 @@ public sealed class EngineMetrics
 
     internal void CacheHit() => Interlocked.Increment(ref _cacheHits);
     internal void StaleCacheOne() => Interlocked.Increment(ref _staleCache);
-    internal void Accepted(int n) => Interlocked.Add(ref _eventsAccepted, n);
-    internal void Applied(int n) => Interlocked.Add(ref _eventsApplied, n);
-    internal void Duplicate() => Interlocked.Increment(ref _duplicates);
-    internal void Conflict() => Interlocked.Increment(ref _conflicts);
-    internal void SentOne() => Interlocked.Increment(ref _sent);
-    internal void SkippedOne() => Interlocked.Increment(ref _skipped);
-    internal void DeferredOne() => Interlocked.Increment(ref _deferred);
-    internal void FailedOne() => Interlocked.Increment(ref _failed);
-    internal void UnknownOne() => Interlocked.Increment(ref _unknown);
-    internal void PoisonOne() => Interlocked.Increment(ref _poison);
+
+    internal void Accepted(int n)
+    {
+        Interlocked.Add(ref _eventsAccepted, n);
+        EngineMeter.Accepted(n);
+    }
+
+    internal void Applied(int n)
+    {
+        Interlocked.Add(ref _eventsApplied, n);
+        EngineMeter.Applied(n);
+    }
+
+    internal void Duplicate()
+    {
+        Interlocked.Increment(ref _duplicates);
+        EngineMeter.Duplicate();
+    }
+
+    internal void Conflict()
+    {
+        Interlocked.Increment(ref _conflicts);
+        EngineMeter.Conflict();
+    }
+
+    internal void SentOne(string medium) => Send(ref _sent, medium, "sent");
+    internal void SkippedOne(string medium) => Send(ref _skipped, medium, "skipped");
+    internal void DeferredOne(string medium) => Send(ref _deferred, medium, "deferred");
+    internal void FailedOne(string medium) => Send(ref _failed, medium, "failed");
+    internal void UnknownOne(string medium) => Send(ref _unknown, medium, "unknown");
+    internal static void RetriedOne(string medium) => EngineMeter.Send(medium, "retried");
+
+    internal void PoisonOne(string queueKind)
+    {
+        Interlocked.Increment(ref _poison);
+        EngineMeter.Poison(queueKind);
+    }
+
     internal void StaleTimer() => Interlocked.Increment(ref _staleTimers);
     internal void SweptOne() => Interlocked.Increment(ref _swept);
-    internal void HandlerFailed() => Interlocked.Increment(ref _handlerFailures);
+
+    internal void HandlerFailed(string queueKind)
+    {
+        Interlocked.Increment(ref _handlerFailures);
+        EngineMeter.HandlerFailed(queueKind);
+    }
+
+    private static void Send(ref long counter, string medium, string outcome)
+    {
+        Interlocked.Increment(ref counter);
+        EngineMeter.Send(medium, outcome);
+    }
 }

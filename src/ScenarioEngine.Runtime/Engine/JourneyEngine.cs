@@ -6,6 +6,10 @@ using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScenarioEngine.Runtime.Diagnostics;
+using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Storage;
 
@@ -24,12 +28,20 @@ public sealed partial class JourneyEngine
     private readonly IReadOnlyDictionary<string, IChannel> _channels;
     private readonly IMessageRenderer _renderer;
     private readonly TimeProvider _time;
+    private readonly IIntegrationEvents _integrationEvents;
+    private readonly ILogger _logger;
 
-    /// <summary>Creates an engine over storage ports.</summary>
-    public JourneyEngine(IRowStore store, IQueueFactory queues, Catalog catalog, IEnumerable<IChannel> channels, IMessageRenderer renderer, TimeProvider time, EngineOptions options)
+    /// <summary>
+    /// Creates an engine over storage ports. What it did is handed to <paramref name="integrationEvents"/> after each commit (nothing
+    /// when null); failures it retries are logged to <paramref name="logger"/>.
+    /// </summary>
+    public JourneyEngine(IRowStore store, IQueueFactory queues, Catalog catalog, IEnumerable<IChannel> channels, IMessageRenderer renderer, TimeProvider time, EngineOptions options,
+        IIntegrationEvents? integrationEvents = null, ILogger<JourneyEngine>? logger = null)
     {
-        _store = store;
-        _queues = queues;
+        _store = new MeteredRowStore(store);
+        _queues = new MeteredQueueFactory(queues);
+        _integrationEvents = integrationEvents ?? NoIntegrationEvents.Instance;
+        _logger = logger ?? NullLogger<JourneyEngine>.Instance;
         Catalog = catalog;
         _channels = channels.ToDictionary(c => c.Medium, StringComparer.Ordinal);
         _renderer = renderer;
@@ -192,9 +204,7 @@ public sealed partial class JourneyEngine
         {
             if (item.DequeueCount > Options.MaxDequeueCount)
             {
-                await _queues.Get(name + "-poison").SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
-                await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
-                Metrics.PoisonOne();
+                await PoisonAsync(queue, name, item, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -202,9 +212,10 @@ public sealed partial class JourneyEngine
             {
                 parsed.Add((item, Codec.Read<EventsMessage>(item.Text)));
             }
-            catch (JsonException)
+            catch (JsonException ex)
             {
-                Metrics.HandlerFailed();
+                Log.UnreadableMessage(_logger, name, item.Id, ex);
+                Metrics.HandlerFailed(QueueKind(name));
             }
         }
 
@@ -232,7 +243,7 @@ public sealed partial class JourneyEngine
             }
 
             var round = parsed.GetRange(start, end - start);
-            await ApplyRoundAsync(round, failedItems, failedCustomers, cancellationToken).ConfigureAwait(false);
+            await ApplyRoundAsync(name, round, failedItems, failedCustomers, cancellationToken).ConfigureAwait(false);
             foreach (var (item, _) in round)
             {
                 if (!failedItems.ContainsKey(item.Id))
@@ -250,7 +261,7 @@ public sealed partial class JourneyEngine
     // One round of an events pump: the events of its messages grouped by customer, so one customer's events are applied in order (one
     // task per customer) while different customers go side by side. A customer that failed in an earlier round is not applied again in
     // a later one (its later events would overtake the failed ones): every message holding its events stays for redelivery.
-    private Task ApplyRoundAsync(List<(QueueItem Item, EventsMessage Message)> round, System.Collections.Concurrent.ConcurrentDictionary<string, bool> failedItems,
+    private Task ApplyRoundAsync(string queueName, List<(QueueItem Item, EventsMessage Message)> round, System.Collections.Concurrent.ConcurrentDictionary<string, bool> failedItems,
         System.Collections.Concurrent.ConcurrentDictionary<string, bool> failedCustomers, CancellationToken cancellationToken)
     {
         var customers = round.SelectMany(p => p.Message.Events.Select(e => (p.Item, Event: e)))
@@ -266,9 +277,10 @@ public sealed partial class JourneyEngine
                         return;
                     }
                 }
-                catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && token.IsCancellationRequested))
+                catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested))
                 {
-                    Metrics.HandlerFailed();
+                    Log.CustomerEventsFailed(_logger, queueName, ex);
+                    Metrics.HandlerFailed(QueueKind(queueName));
                     failedCustomers[group.Key] = true;
                 }
 
@@ -318,10 +330,11 @@ public sealed partial class JourneyEngine
             {
                 await DispatchAsync(message, ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
                 // Retried through the queue like any other dispatch (and poisoned there after too many tries).
-                Metrics.HandlerFailed();
+                Log.LocalDispatchFailed(_logger, Options.DispatchQueue, ex);
+                Metrics.HandlerFailed("dispatch");
                 await EnqueueDispatchAsync(message, TimeSpan.Zero, ct).ConfigureAwait(false);
             }
         }
@@ -395,9 +408,7 @@ public sealed partial class JourneyEngine
     {
         if (item.DequeueCount > Options.MaxDequeueCount)
         {
-            await _queues.Get(queueName + "-poison").SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
-            await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
-            Metrics.PoisonOne();
+            await PoisonAsync(queue, queueName, item, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -405,16 +416,31 @@ public sealed partial class JourneyEngine
         {
             await handle(item.Text, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not SimulatedCrashException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             // Only this message failed: it reappears after the visibility timeout (and is poisoned after too many tries). Throwing
             // would strand the rest of the batch, already received and counted, and poison healthy messages along with a bad one.
-            Metrics.HandlerFailed();
+            // A stopping process (its token cancelled) lets the exception through: nothing is deleted, everything is redelivered.
+            Log.HandlerFailed(_logger, queueName, item.Id, item.DequeueCount, ex);
+            Metrics.HandlerFailed(QueueKind(queueName));
             return;
         }
 
         await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task PoisonAsync(IQueue queue, string queueName, QueueItem item, CancellationToken cancellationToken)
+    {
+        var poison = queueName + "-poison";
+        await _queues.Get(poison).SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
+        await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
+        Log.MessagePoisoned(_logger, queueName, item.Id, item.DequeueCount, poison);
+        Metrics.PoisonOne(QueueKind(queueName));
+    }
+
+    /// <summary>The kind of a work queue (the metrics' queue tag): events, timers or dispatch.</summary>
+    private string QueueKind(string queueName) =>
+        queueName == Options.TimerQueue ? "timers" : queueName == Options.DispatchQueue ? "dispatch" : "events";
 
     // ---------------------------------------------------------------- step: events
 
@@ -500,6 +526,12 @@ public sealed partial class JourneyEngine
         _leadScore?.Apply(state.Profile, e, now);
         var changes = SegmentMembership.Update(state.Profile, Catalog.Segments, now);
         state.Note(new TimelineEntry(e.OccurredAt, "event", null, null, e.Type, Flatten(e)));
+        if (e.Type is SegmentTrigger.EnteredEvent or SegmentTrigger.LeftEvent && e.Properties.TryGetValue("segment", out var segment) && segment.AsString is { Length: > 0 } segmentId)
+        {
+            // A segment change that came in as an event (the daily job's RFM segment moves).
+            state.Happened.Add(IntegrationEvent.SegmentChanged(e.Type == SegmentTrigger.EnteredEvent, state.CustomerId, segmentId, e.Id, now));
+        }
+
         Step(state, e, now);
 
         // Entering and leaving segments are events too, applied in the same batch: their ids derive from the event that caused
@@ -507,6 +539,16 @@ public sealed partial class JourneyEngine
         if (changes.Entered.Count == 0 && changes.Left.Count == 0)
         {
             return; // the usual case: no iterator made
+        }
+
+        foreach (var id in changes.Left)
+        {
+            state.Happened.Add(IntegrationEvent.SegmentChanged(entered: false, state.CustomerId, id, e.Id, now));
+        }
+
+        foreach (var id in changes.Entered)
+        {
+            state.Happened.Add(IntegrationEvent.SegmentChanged(entered: true, state.CustomerId, id, e.Id, now));
         }
 
         foreach (var segmentEvent in SegmentEvents(state.CustomerId, e, changes, now))
@@ -574,6 +616,7 @@ public sealed partial class JourneyEngine
 
             var result = JourneyMachine.Step(journey, null, new EnterInput(instanceId, e), state.Profile, now, Options.Machine);
             state.Note(new TimelineEntry(now, "journey", journey.Id, null, $"entered version {journey.Version.ToString(CultureInfo.InvariantCulture)}"));
+            state.Happened.Add(IntegrationEvent.JourneyEntered(state.CustomerId, journey.Id, journey.Version, instanceId, e.Id, now));
             Record(state, key, new InstanceDoc { State = result.Instance }, journey, result, now, isNew: true);
         }
     }
@@ -646,10 +689,12 @@ public sealed partial class JourneyEngine
                 case Converted c:
                     doc.Count("(goal)", "converted");
                     state.Note(new TimelineEntry(now, "journey", journey.Id, null, $"converted (goal event {c.EventId})"));
+                    state.Happened.Add(IntegrationEvent.JourneyConverted(state.CustomerId, journey.Id, journey.Version, result.Instance.InstanceId, c.EventId, now));
                     break;
                 case Exited x:
                     doc.Count("(exit)", x.Reason);
                     state.Note(new TimelineEntry(now, "journey", journey.Id, result.Instance.Step, $"exited: {x.Reason}"));
+                    state.Happened.Add(IntegrationEvent.JourneyExited(state.CustomerId, journey.Id, journey.Version, result.Instance.InstanceId, result.Instance.Step, x.Reason, now));
                     break;
             }
         }
@@ -736,6 +781,7 @@ public sealed partial class JourneyEngine
 
     private async Task AfterCommitAsync(CustomerState state, CancellationToken cancellationToken)
     {
+        PublishHappened(state);
         var now = _time.GetUtcNow();
         foreach (var timer in state.Timers)
         {
@@ -756,6 +802,30 @@ public sealed partial class JourneyEngine
 
         state.Timers.Clear();
         state.Dispatches.Clear();
+    }
+
+    /// <summary>Hands the integration events of a committed state to the publisher (which never blocks) and counts them.</summary>
+    private void PublishHappened(CustomerState state)
+    {
+        foreach (var e in state.Happened)
+        {
+            switch (e.Type)
+            {
+                case IntegrationEventTypes.JourneyEntered:
+                    EngineMeter.JourneyEntered(e.JourneyId!);
+                    break;
+                case IntegrationEventTypes.JourneyExited:
+                    EngineMeter.JourneyExited(e.JourneyId!, e.Reason!);
+                    break;
+                case IntegrationEventTypes.JourneyConverted:
+                    EngineMeter.JourneyConverted(e.JourneyId!);
+                    break;
+            }
+
+            _integrationEvents.Publish(e);
+        }
+
+        state.Happened.Clear();
     }
 
     /// <summary>Queues a dispatch message, hidden for <paramref name="delay"/> (at most one timer hop).</summary>
@@ -872,7 +942,7 @@ public sealed partial class JourneyEngine
                 if (await FinishAsync(state, message.Key, row, etag, instance, now, "unknown",
                         "outcome unknown (the sender stopped after claiming it): not resent, check the provider", null, cancellationToken).ConfigureAwait(false))
                 {
-                    Metrics.UnknownOne();
+                    Metrics.UnknownOne(row.Medium);
                     return;
                 }
 
@@ -894,9 +964,10 @@ public sealed partial class JourneyEngine
             var decision = SendPolicy.Decide(row.Medium, row.Transactional, state.Profile, state.ProfileDoc.Sends, now, Options.Policy);
             if (decision.Outcome == PolicyOutcome.Skip)
             {
-                if (await FinishAsync(state, message.Key, row, etag, instance, now, "skipped", $"skipped by {decision.Rule}: {decision.Reason}", null, cancellationToken).ConfigureAwait(false))
+                if (await FinishAsync(state, message.Key, row, etag, instance, now, "skipped", $"skipped by {decision.Rule}: {decision.Reason}", null, cancellationToken,
+                        reason: $"{decision.Rule}: {decision.Reason}").ConfigureAwait(false))
                 {
-                    Metrics.SkippedOne();
+                    Metrics.SkippedOne(row.Medium);
                     return;
                 }
 
@@ -919,7 +990,7 @@ public sealed partial class JourneyEngine
                 state.Write(new RowWrite(WriteKind.Replace, RowWriter.Row(message.CustomerId, message.Key, row, etag)));
                 if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } deferred)
                 {
-                    Metrics.DeferredOne();
+                    Metrics.DeferredOne(row.Medium);
                     await EnqueueDispatchAsync(message, row.NotBefore - now, cancellationToken).ConfigureAwait(false);
                     Keep(state, deferred);
                     return;
@@ -970,6 +1041,7 @@ public sealed partial class JourneyEngine
         var content = _renderer.Render(document, row.Medium, data);
         // The channel gets its own copy of the profile: the state may be cached and stepped on later, and a channel may keep the message.
         var outbound = new OutboundMessage(state.CustomerId, row.Medium, row.Message, row.Key, row.JourneyId, row.StepId, content, state.Profile.Clone());
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return (await channel.SendAsync(outbound, cancellationToken).ConfigureAwait(false), content);
@@ -977,6 +1049,10 @@ public sealed partial class JourneyEngine
         catch (HttpRequestException ex)
         {
             return (new RetryLater(TimeSpan.FromMinutes(1), ex.Message), content);
+        }
+        finally
+        {
+            EngineMeter.SendTook(row.Medium, start);
         }
     }
 
@@ -997,10 +1073,11 @@ public sealed partial class JourneyEngine
             switch (result)
             {
                 case Delivered d:
-                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "sent", $"{row.Medium} message {row.Message} sent" + (d.ProviderId is null ? "" : $" (provider id {d.ProviderId})"), content, cancellationToken).ConfigureAwait(false);
+                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "sent", $"{row.Medium} message {row.Message} sent" + (d.ProviderId is null ? "" : $" (provider id {d.ProviderId})"), content, cancellationToken,
+                        providerMessageId: d.ProviderId).ConfigureAwait(false);
                     if (ok)
                     {
-                        Metrics.SentOne();
+                        Metrics.SentOne(row.Medium);
                     }
 
                     break;
@@ -1015,6 +1092,7 @@ public sealed partial class JourneyEngine
                     ok = retry is not null;
                     if (retry is { } reusable)
                     {
+                        EngineMetrics.RetriedOne(row.Medium);
                         await EnqueueDispatchAsync(message, r.After, cancellationToken).ConfigureAwait(false);
                         Keep(state, reusable);
                     }
@@ -1022,10 +1100,11 @@ public sealed partial class JourneyEngine
                     break;
                 default:
                     var reason = result is Rejected rej ? rej.Reason : $"gave up after {row.Attempts} attempts";
-                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "failed", $"{row.Medium} message {row.Message} failed: {reason}", content, cancellationToken).ConfigureAwait(false);
+                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "failed", $"{row.Medium} message {row.Message} failed: {reason}", content, cancellationToken,
+                        reason: reason).ConfigureAwait(false);
                     if (ok)
                     {
-                        Metrics.FailedOne();
+                        Metrics.FailedOne(row.Medium);
                     }
 
                     break;
@@ -1040,10 +1119,28 @@ public sealed partial class JourneyEngine
         }
     }
 
-    /// <summary>Ends an outbox row: deletes it, counts the outcome on the instance and writes the time line, atomically.</summary>
+    /// <summary>
+    /// Ends an outbox row: deletes it, counts the outcome on the instance and writes the time line, atomically; then publishes the
+    /// outcome as an integration event (sent, skipped and failed; an unknown outcome is reported on the time line only).
+    /// </summary>
     private async Task<bool> FinishAsync(CustomerState state, string key, OutboxDoc row, string? etag, InstanceDoc? instance, DateTimeOffset now,
-        string metric, string text, IReadOnlyDictionary<string, string>? content, CancellationToken cancellationToken)
+        string metric, string text, IReadOnlyDictionary<string, string>? content, CancellationToken cancellationToken,
+        string? reason = null, string? providerMessageId = null)
     {
+        var type = metric switch
+        {
+            "sent" => IntegrationEventTypes.MessageSent,
+            "skipped" => IntegrationEventTypes.MessageSkipped,
+            "failed" => IntegrationEventTypes.MessageFailed,
+            _ => null,
+        };
+        if (type is not null)
+        {
+            var instanceId = instance?.State.InstanceId ?? row.InstanceRowKey[Codec.InstancePrefix.Length..];
+            state.Happened.Add(IntegrationEvent.MessageOutcome(type, state.CustomerId, row.JourneyId, row.Version, instanceId, row.StepId, row.Medium, row.Message,
+                row.Key, providerMessageId, reason, now));
+        }
+
         if (instance is not null)
         {
             instance.Count(row.StepId, metric);
@@ -1065,9 +1162,11 @@ public sealed partial class JourneyEngine
         state.Write(new RowWrite(WriteKind.Delete, new StoredRow(state.CustomerId, key, "", etag)));
         if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is not { } reusable)
         {
+            state.Happened.Clear();
             return false;
         }
 
+        PublishHappened(state);
         Keep(state, reusable);
         return true;
     }

@@ -58,10 +58,6 @@ public sealed class LiveLeadScore
         return true;
     }
 
-    /// <summary>The score decayed to <paramref name="asOf"/> (never earlier than lead.scoredAt), or null when the customer has none.</summary>
-    public double? ScoreAt(CustomerProfile profile, DateTimeOffset asOf) =>
-        Read(profile) is { } k ? Decay(k.Score, k.At, Max(asOf, k.At)) : null;
-
     /// <summary>Decays the score in place to <paramref name="asOf"/>; returns true when the customer has a score.</summary>
     public bool DecayTo(CustomerProfile profile, DateTimeOffset asOf)
     {

@@ -80,7 +80,4 @@ internal sealed class PartitionCache(int capacity)
             _byCustomer[state.CustomerId] = node;
         }
     }
-
-    /// <summary>Forgets a customer.</summary>
-    public void Evict(string customerId) => Take(customerId);
 }

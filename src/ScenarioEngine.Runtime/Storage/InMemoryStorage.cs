@@ -2,13 +2,15 @@ using System.Runtime.CompilerServices;
 
 namespace ScenarioEngine.Runtime.Storage;
 
-/// <summary>Thrown by the in-memory provider when fault injection crashes a storage call.</summary>
-public sealed class SimulatedCrashException(string message) : Exception(message);
-
-/// <summary>Fault injection shared by the in-memory store and queues: crash at the N-th storage call (counting from 1).</summary>
+/// <summary>
+/// Fault injection shared by the in-memory store and queues: the process "dies" at the N-th storage call (counting from 1). Dying is
+/// the process stopping: <see cref="Stopping"/> is cancelled and the call throws <see cref="OperationCanceledException"/> for it, the
+/// way a host's stopping token ends a handler, so pumps run with <see cref="Stopping"/> let the failure through instead of retrying.
+/// </summary>
 public sealed class FaultInjector
 {
     private long _calls;
+    private CancellationTokenSource _process = new();
 
     /// <summary>The storage call that fails, or 0 for none.</summary>
     public long CrashAt { get; set; }
@@ -19,10 +21,28 @@ public sealed class FaultInjector
     /// <summary>How many storage calls were made.</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
+    /// <summary>The current process's stopping token: cancelled by a crash, renewed by <see cref="Restart"/>.</summary>
+    public CancellationToken Stopping => _process.Token;
+
+    /// <summary>A new process starts (after a crash): <see cref="Stopping"/> is a fresh token.</summary>
+    public void Restart()
+    {
+        if (_process.IsCancellationRequested)
+        {
+            _process.Dispose();
+            _process = new CancellationTokenSource();
+        }
+    }
+
+    /// <summary>The process dies now: cancels <see cref="Stopping"/> and returns the exception to throw.</summary>
+    public OperationCanceledException Crash(string what)
+    {
+        _process.Cancel();
+        return new OperationCanceledException($"simulated crash during {what}", _process.Token);
+    }
+
     /// <summary>Counts a call and says whether it must crash.</summary>
     internal bool Tick() => Interlocked.Increment(ref _calls) == CrashAt && CrashAt > 0;
-
-    internal static SimulatedCrashException Crash(string what) => new($"simulated crash during {what}");
 }
 
 /// <summary>The in-memory row store: ETags, atomic batches and the same outcomes as Table Storage; for tests, fault injection and simulation.</summary>
@@ -166,7 +186,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {
-            throw FaultInjector.Crash("get");
+            throw Faults.Crash("get");
         }
 
         StoredRow? row = null;
@@ -178,7 +198,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             }
         }
 
-        return crash ? throw FaultInjector.Crash("get") : Task.FromResult(row);
+        return crash ? throw Faults.Crash("get") : Task.FromResult(row);
     }
 
     /// <inheritdoc />
@@ -186,7 +206,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     {
         if (Faults.Tick())
         {
-            throw FaultInjector.Crash("query");
+            throw Faults.Crash("query");
         }
 
         var rows = new List<StoredRow>();
@@ -211,7 +231,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     {
         if (Faults.Tick())
         {
-            throw FaultInjector.Crash("scan");
+            throw Faults.Crash("scan");
         }
 
         // Partition-key order, then row-key order, as Table Storage returns a scan.
@@ -272,7 +292,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {
-            throw FaultInjector.Crash("commit");
+            throw Faults.Crash("commit");
         }
 
         var partition = Table(table).GetOrAdd(partitionKey, static _ => new Partition());
@@ -289,7 +309,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             result = CommitLocked(partition, writes, data);
         }
 
-        return crash ? throw FaultInjector.Crash("commit") : Task.FromResult(result);
+        return crash ? throw Faults.Crash("commit") : Task.FromResult(result);
     }
 
     private CommitResult CommitLocked(Partition t, IReadOnlyList<RowWrite> writes, byte[][] data)
@@ -448,7 +468,7 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {
-            throw FaultInjector.Crash("enqueue");
+            throw Faults.Crash("enqueue");
         }
 
         lock (_lock)
@@ -459,7 +479,7 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
             Schedule(entry);
         }
 
-        return crash ? throw FaultInjector.Crash("enqueue") : Task.CompletedTask;
+        return crash ? throw Faults.Crash("enqueue") : Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -467,7 +487,7 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
     {
         if (Faults.Tick())
         {
-            throw FaultInjector.Crash("receive");
+            throw Faults.Crash("receive");
         }
 
         var now = time.GetUtcNow();
@@ -494,7 +514,7 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
         var crash = Faults.Tick();
         if (crash && !Faults.CrashAfterEffect)
         {
-            throw FaultInjector.Crash("delete");
+            throw Faults.Crash("delete");
         }
 
         lock (_lock)
@@ -505,7 +525,7 @@ public sealed class InMemoryQueue(string name, TimeProvider time, FaultInjector?
             }
         }
 
-        return crash ? throw FaultInjector.Crash("delete") : Task.CompletedTask;
+        return crash ? throw Faults.Crash("delete") : Task.CompletedTask;
     }
 
     /// <inheritdoc />
