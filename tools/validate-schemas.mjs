@@ -9,8 +9,9 @@
 //   samples/messages/*.json   must be valid against schemas/message.schema.json
 //   samples/events/*.jsonl    every non-empty line must be valid against schemas/event.schema.json
 //   samples/segments/*.json   must be valid against schemas/segment.schema.json (which $refs journey.schema.json)
+//   samples/integration-events/*.json   must be valid against schemas/integration-event.schema.json
 //   tests/ScenarioEngine.Cli.Tests/bad/<kind>.<name>.json   must be INVALID against the <kind> schema
-//                             (kind: journey, message, event or segment)
+//                             (kind: journey, message, event, segment or integration-event)
 //
 // Prints one JSON object to stdout: {"ok", "schemas", "checked", "unexpected", "results": [...]}; each result is
 // {"file", "line"?, "schema", "expect": "valid"|"invalid", "valid", "errors": [{"instancePath", "message", "params"}]}.
@@ -59,7 +60,7 @@ function main() {
 
   // segment.schema.json refers to journey.schema.json's $defs by a relative URI ("journey.schema.json#/$defs/..."),
   // resolved against its $id: the journey schema is compiled first, which registers it under its own $id.
-  const schemaKinds = ["journey", "message", "event", "segment"];
+  const schemaKinds = ["journey", "message", "event", "segment", "integration-event"];
   const validators = {};
   for (const kind of schemaKinds) {
     const file = join(root, "schemas", `${kind}.schema.json`);
@@ -111,6 +112,10 @@ function main() {
     checkJsonFile("segment", "valid", file);
   }
 
+  for (const file of listFiles("samples/integration-events", ".json")) {
+    checkJsonFile("integration-event", "valid", file);
+  }
+
   for (const file of listFiles("samples/events", ".jsonl")) {
     const lines = readText(file).split(/\r?\n/);
     lines.forEach((text, i) => {
@@ -134,7 +139,7 @@ function main() {
     const name = file.slice(file.lastIndexOf(sep) + 1);
     const kind = name.split(".")[0];
     if (!schemaKinds.includes(kind)) {
-      fail(`${rel(file)}: a bad document's name must start with journey., message., event. or segment.`);
+      fail(`${rel(file)}: a bad document's name must start with journey., message., event., segment. or integration-event.`);
     }
 
     checkJsonFile(kind, "invalid", file);

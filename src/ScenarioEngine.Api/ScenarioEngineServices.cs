@@ -17,9 +17,11 @@ using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Storage;
 using ScenarioEngine.Storage.Azure;
+using ScenarioEngine.Storage.Azure.ServiceBus;
 
 namespace ScenarioEngine.Api;
 
@@ -91,10 +93,11 @@ public static class ScenarioEngineServices
                 ? null
                 : new SendGridEventWebhook(key, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SendGridEventWebhook>>()));
         });
+        services.AddServiceBusIntegrationEvents();
         services.AddSingleton(sp => new JourneyEngine(
             sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IQueueFactory>(), sp.GetRequiredService<Runtime.Engine.Catalog>(),
             sp.GetRequiredService<ChannelSet>().Channels, sp.GetRequiredService<IMessageRenderer>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>().Value));
+            sp.GetRequiredService<IOptions<EngineOptions>>().Value, sp.GetRequiredService<IIntegrationEvents>(), sp.GetRequiredService<ILogger<JourneyEngine>>()));
 
         services.AddProblemDetails();
         services.AddOpenApi();

@@ -49,8 +49,29 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
         ["segment.unknown-operator.json"] = "$.when.between",
     };
 
+    /// <summary>
+    /// Known-bad integration events (the engine writes these and never parses them, so only ajv judges them) and the JSON pointer
+    /// ajv must name.
+    /// </summary>
+    private static readonly Dictionary<string, string> BadIntegrationEvents = new(StringComparer.Ordinal)
+    {
+        ["integration-event.unknown-type.json"] = "/type",
+        ["integration-event.sent-without-medium.json"] = "/medium",
+    };
+
     private static readonly string[] PlaceholderRoots =
         ["profile", "event", "trigger", "consent", "tags", "suppressed", "rfm", "orders", "clv", "nps", "lead", "segments"];
+
+    public static TheoryData<string, string> BadIntegrationEventCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (file, pointer) in BadIntegrationEvents.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            data.Add(file, pointer);
+        }
+
+        return data;
+    }
 
     public static TheoryData<string, string> BadDocumentCases()
     {
@@ -183,7 +204,7 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
     public void Every_bad_document_has_an_expectation()
     {
         var onDisk = Files("tests/ScenarioEngine.Cli.Tests/bad", "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(BadDocuments.Keys.Order(StringComparer.Ordinal), onDisk);
+        Assert.Equal(BadDocuments.Keys.Concat(BadIntegrationEvents.Keys).Order(StringComparer.Ordinal), onDisk);
         Assert.True(onDisk.Count >= 8);
     }
 
@@ -213,6 +234,25 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
         Assert.True(
             ajvPointers.Any(p => p == pointer || (p.Length > 0 && pointer.StartsWith(p + "/", StringComparison.Ordinal))),
             $"expected an ajv error at {pointer} (or inside it); ajv reported: {string.Join(", ", ajvPointers.Select(p => p.Length == 0 ? "(root)" : p))}");
+    }
+
+    [Theory]
+    [MemberData(nameof(BadIntegrationEventCases))]
+    public void Bad_integration_event_is_rejected_by_ajv(string file, string pointer)
+    {
+        Assert.True(ajv.Result.ExitCode == 0, $"the ajv run failed:\n{ajv.Result.Stderr}");
+        var relative = $"tests/ScenarioEngine.Cli.Tests/bad/{file}";
+        var result = ajv.Result.Json.RootElement.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("file").GetString() == relative);
+        Assert.False(result.GetProperty("valid").GetBoolean(), $"ajv accepted {relative}");
+        var ajvPointers = result.GetProperty("errors").EnumerateArray().SelectMany(AjvPointers).Distinct().ToList();
+        Assert.Contains(pointer, ajvPointers);
+    }
+
+    [Fact]
+    public void Integration_event_samples_cover_every_type()
+    {
+        var names = Files("samples/integration-events", "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        Assert.Equal(ScenarioEngine.Runtime.Integration.IntegrationEventTypes.All.Order(StringComparer.Ordinal), names);
     }
 
     /// <summary>The places an ajv error names: its instance path, and that path plus the property it is about.</summary>
@@ -247,7 +287,8 @@ public sealed partial class SchemaTests(SchemaTests.AjvRun ajv) : IClassFixture<
 
     private static IEnumerable<string> ExpectedAjvItems()
     {
-        foreach (var f in Files("samples/journeys", "*.json").Concat(Files("samples/messages", "*.json")).Concat(Files("samples/segments", "*.json")))
+        foreach (var f in Files("samples/journeys", "*.json").Concat(Files("samples/messages", "*.json")).Concat(Files("samples/segments", "*.json"))
+            .Concat(Files("samples/integration-events", "*.json")))
         {
             yield return Rel(f);
         }
