@@ -1,75 +1,25 @@
 using System.Diagnostics;
-using ScenarioEngine.Runtime.Diagnostics;
 
 namespace ScenarioEngine.Runtime.Storage;
 
-/// <summary>Counts and times the engine's queue calls on <see cref="EngineMeter"/> (scenarioengine.storage.*), then passes them on.</summary>
+/// <summary>Counts and times the engine's queue calls on the ScenarioEngine meter (scenarioengine.storage.*), then passes them on.</summary>
 internal sealed class MeteredQueue(IQueue inner) : IQueue
 {
     public string Name => inner.Name;
 
-    public async Task CreateAsync(CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            await inner.CreateAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("queue.create", start);
-        }
-    }
+    // Arguments are evaluated in order: the timestamp is taken before the call starts.
+    public Task CreateAsync(CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("queue.create", Stopwatch.GetTimestamp(), inner.CreateAsync(cancellationToken));
 
-    public async Task SendAsync(string text, TimeSpan? delay = null, CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            await inner.SendAsync(text, delay, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("queue.send", start);
-        }
-    }
+    public Task SendAsync(string text, TimeSpan? delay = null, CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("queue.send", Stopwatch.GetTimestamp(), inner.SendAsync(text, delay, cancellationToken));
 
-    public async Task<IReadOnlyList<QueueItem>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            return await inner.ReceiveAsync(max, visibility, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("queue.receive", start);
-        }
-    }
+    public Task<IReadOnlyList<QueueItem>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("queue.receive", Stopwatch.GetTimestamp(), inner.ReceiveAsync(max, visibility, cancellationToken));
 
-    public async Task DeleteAsync(QueueItem item, CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            await inner.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("queue.delete", start);
-        }
-    }
+    public Task DeleteAsync(QueueItem item, CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("queue.delete", Stopwatch.GetTimestamp(), inner.DeleteAsync(item, cancellationToken));
 
-    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            return await inner.CountAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("queue.count", start);
-        }
-    }
+    public Task<int> CountAsync(CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("queue.count", Stopwatch.GetTimestamp(), inner.CountAsync(cancellationToken));
 }

@@ -7,44 +7,15 @@ namespace ScenarioEngine.Runtime.Storage;
 /// <summary>Counts and times the engine's row-store calls on <see cref="EngineMeter"/> (scenarioengine.storage.*), then passes them on.</summary>
 internal sealed class MeteredRowStore(IRowStore inner) : IRowStore
 {
-    public async Task CreateTableAsync(string table, CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            await inner.CreateTableAsync(table, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("table.create", start);
-        }
-    }
+    // Arguments are evaluated in order: the timestamp is taken before the call starts.
+    public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("table.create", Stopwatch.GetTimestamp(), inner.CreateTableAsync(table, cancellationToken));
 
-    public async Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            return await inner.GetAsync(table, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("table.get", start);
-        }
-    }
+    public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("table.get", Stopwatch.GetTimestamp(), inner.GetAsync(table, partitionKey, rowKey, cancellationToken));
 
-    public async Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            return await inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("table.query", start);
-        }
-    }
+    public Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("table.query", Stopwatch.GetTimestamp(), inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken));
 
     public async IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -62,16 +33,6 @@ internal sealed class MeteredRowStore(IRowStore inner) : IRowStore
         }
     }
 
-    public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
-    {
-        var start = Stopwatch.GetTimestamp();
-        try
-        {
-            return await inner.CommitAsync(table, writes, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            EngineMeter.StorageCall("table.commit", start);
-        }
-    }
+    public Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default) =>
+        MeteredCall.Run("table.commit", Stopwatch.GetTimestamp(), inner.CommitAsync(table, writes, cancellationToken));
 }
