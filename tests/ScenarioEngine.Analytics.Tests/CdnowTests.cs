@@ -33,7 +33,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         return CdnowData.Sample.Select(p => p.CustomerId).Distinct().Select(id => byId[id]).ToList();
     }
 
-    [CdnowFact]
+    [Fact]
     public void Read_MasterFile_Has69659PurchasesBy23570Customers()
     {
         var purchases = CdnowData.Master;
@@ -43,7 +43,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal("00001", purchases[0].CustomerId);
     }
 
-    [CdnowFact]
+    [Fact]
     public void Read_SampleFile_Has6919PurchasesBy2357Customers()
     {
         var purchases = CdnowData.Sample;
@@ -52,7 +52,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal(2_357, purchases.Select(p => p.CustomerId).Distinct().Count());
     }
 
-    [CdnowFact]
+    [Fact]
     public void Compute_MasterDeciles_SharesSumToOneAndTopDecileIsLargest()
     {
         var report = DecileAnalysis.Compute(PurchaseAggregates.ByCustomer(CdnowData.Master));
@@ -71,7 +71,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal(23_570, report.DecileByCustomer.Count);
     }
 
-    [CdnowFact]
+    [Fact]
     public void Analyze_MasterFile_EveryCustomerInExactlyOneSegment()
     {
         var customers = PurchaseAggregates.ByCustomer(CdnowData.Master);
@@ -97,7 +97,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal(23_570, counts.Values.Sum());
     }
 
-    [CdnowFact]
+    [Fact]
     public void FromPurchases_SampleCalibration_MatchesPublishedSummary()
     {
         var summaries = SampleSummariesInSampleIdOrder();
@@ -117,7 +117,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal(946, summaries.Count(s => s.Frequency > 0));
     }
 
-    [CdnowFact]
+    [Fact]
     public void Fit_BgNbdOnSample_ReproducesPublishedParameters()
     {
         var fit = BgNbdModel.Fit(SampleSummaries());
@@ -133,7 +133,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal(PublishedBgNbdLogLikelihood, fit.LogLikelihood, 0.05);
     }
 
-    [CdnowFact]
+    [Fact]
     public void Fit_GammaGammaOnSample_ReproducesPublishedParameters()
     {
         var fit = GammaGammaModel.Fit(SampleSummaries());
@@ -151,7 +151,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal(-4055.9177, fit.LogLikelihood, 0.0005);
     }
 
-    [CdnowFact]
+    [Fact]
     public void ExpectedAverageSpend_FittedModel_MatchesHardieSpreadsheetForFirstTenCustomers()
     {
         // Fader and Hardie (2013) note 025 spreadsheet values for sample customers 1..10, as quoted by lifetimes'
@@ -169,7 +169,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         }
     }
 
-    [CdnowFact]
+    [Fact]
     public void ExpectedPurchases_FittedModel_MatchesHardieSpreadsheet()
     {
         // The BG/NBD spreadsheet values quoted by lifetimes' tests: cumulative repeat purchases of a new customer,
@@ -185,7 +185,7 @@ public sealed class CdnowTests(ITestOutputHelper output)
         Assert.Equal(1.226, model.ExpectedPurchases(39, 2, 30.43, 38.86), 0.0005);
     }
 
-    [CdnowFact]
+    [Fact]
     public void PredictedValue_FittedSampleModels_IsPositiveAndRanksRepeatBuyersFirst()
     {
         var summaries = SampleSummaries();

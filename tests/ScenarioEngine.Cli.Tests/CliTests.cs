@@ -1,4 +1,5 @@
 using ScenarioEngine.Cli;
+using ScenarioEngine.Testing;
 
 namespace ScenarioEngine.Cli.Tests;
 
@@ -100,7 +101,7 @@ public sealed class CliTests
     {
         var (code, output, error) = await Run("simulate",
             "--journey", Path.Combine(Root, "samples", "journeys", "post-purchase-cross-sell.json"),
-            "--events", Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "cdnow", "CDNOW_sample.txt")),
+            "--events", SharedData.Cdnow("CDNOW_sample.txt"),
             "--consent", "--rate", "150", "--quiet");
 
         Assert.True(code == 0, error);
@@ -112,7 +113,7 @@ public sealed class CliTests
     [Fact]
     public async Task Report_RfmOnCdnowMaster_EveryCustomerInOneSegment()
     {
-        var (code, output, error) = await Run("report", "rfm", "--input", Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "cdnow", "CDNOW_master.txt")));
+        var (code, output, error) = await Run("report", "rfm", "--input", SharedData.Cdnow("CDNOW_master.txt"));
 
         Assert.True(code == 0, error);
         Assert.Contains("23570 customers, 69659 purchases", output, StringComparison.Ordinal);
