@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.Logging;
@@ -74,9 +75,11 @@ public sealed class AzureStorageJourneyBackend : IAsyncDisposable
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions(), loggerFactory);
         var worker = new TaskHubWorker(service, loggerFactory);
         worker.AddTaskOrchestrations(tasks.Orchestrators
-            .Select(o => (ObjectCreator<TaskOrchestration>)new ShimOrchestrationCreator(o.Key, () => o.Value(services), shims)).ToArray());
+            .Select(o => (ObjectCreator<TaskOrchestration>)new NamedCreator<TaskOrchestration>(o.Key, () => shims.CreateOrchestration(new TaskName(o.Key), o.Value(services))))
+            .ToArray());
         worker.AddTaskActivities(tasks.Activities
-            .Select(a => (ObjectCreator<TaskActivity>)new ShimActivityCreator(a.Key, () => a.Value(services), shims)).ToArray());
+            .Select(a => (ObjectCreator<TaskActivity>)new NamedCreator<TaskActivity>(a.Key, () => shims.CreateActivity(new TaskName(a.Key), a.Value(services))))
+            .ToArray());
         await worker.StartAsync().ConfigureAwait(false);
         return new AzureStorageJourneyBackend(worker, new TaskHubClient(service, new SystemTextJsonDataConverter(), loggerFactory));
     }
