@@ -1,0 +1,46 @@
+using Azure.Core;
+
+namespace ScenarioEngine.Journeys.AzureStorage;
+
+/// <summary>Settings of the standalone host's Durable Task backend on Azure Storage (Azurite locally).</summary>
+public sealed class AzureStorageJourneyBackendOptions
+{
+    /// <summary>The storage connection string.</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>The task hub name (letters and digits, 3 to 45 characters): the prefix of its queues, tables and containers.</summary>
+    public string TaskHubName { get; set; } = "journeys";
+
+    /// <summary>Control-queue partitions (1 to 16): the most hosts that can run orchestrations of the hub at once.</summary>
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>The longest wait between polls of an idle queue (the backend backs off up to it).</summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Called on the options of the blob, queue and table clients the backend makes (e.g. to add a pipeline policy).</summary>
+    public Action<ClientOptions>? ConfigureClientOptions { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is missing or out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("Journeys:Backend:ConnectionString is required (a storage connection string).", nameof(ConnectionString));
+        }
+
+        if (string.IsNullOrWhiteSpace(TaskHubName) || TaskHubName.Length is < 3 or > 45 || !TaskHubName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(TaskHubName[0]))
+        {
+            throw new ArgumentException($"Journeys:Backend:TaskHubName must be 3 to 45 letters and digits starting with a letter, got '{TaskHubName}'.", nameof(TaskHubName));
+        }
+
+        if (PartitionCount is < 1 or > 16)
+        {
+            throw new ArgumentException($"Journeys:Backend:PartitionCount must be 1 to 16, got {PartitionCount}.", nameof(PartitionCount));
+        }
+
+        if (MaxQueuePollingInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Journeys:Backend:MaxQueuePollingInterval must be positive.", nameof(MaxQueuePollingInterval));
+        }
+    }
+}

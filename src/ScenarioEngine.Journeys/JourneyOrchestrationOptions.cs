@@ -1,0 +1,46 @@
+using ScenarioEngine.Core.Machine;
+
+namespace ScenarioEngine.Journeys;
+
+/// <summary>Settings of the journey orchestrator.</summary>
+public sealed class JourneyOrchestrationOptions
+{
+    /// <summary>Wait points per execution before the instance continues as new, which keeps its history bounded.</summary>
+    public int MaxWaitPointsPerExecution { get; set; } = 20;
+
+    /// <summary>Send attempts per message (the first plus retries after deferrals) before the outcome is taken as it is.</summary>
+    public int MaxSendAttempts { get; set; } = 10;
+
+    /// <summary>Attempts of an activity that fails (storage or provider outage) before the orchestration fails.</summary>
+    public int MaxActivityAttempts { get; set; } = 5;
+
+    /// <summary>The wait before retrying a failed activity (doubled each time).</summary>
+    public TimeSpan ActivityRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The machine's settings (the default time zone).</summary>
+    public MachineSettings Machine { get; set; } = MachineSettings.Default;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (MaxWaitPointsPerExecution < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxWaitPointsPerExecution), MaxWaitPointsPerExecution, "Journeys:MaxWaitPointsPerExecution must be 1 or more.");
+        }
+
+        if (MaxSendAttempts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSendAttempts), MaxSendAttempts, "Journeys:MaxSendAttempts must be 1 or more.");
+        }
+
+        if (MaxActivityAttempts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxActivityAttempts), MaxActivityAttempts, "Journeys:MaxActivityAttempts must be 1 or more.");
+        }
+
+        if (ActivityRetryInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ActivityRetryInterval), ActivityRetryInterval, "Journeys:ActivityRetryInterval must be positive.");
+        }
+    }
+}

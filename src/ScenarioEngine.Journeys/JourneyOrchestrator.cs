@@ -1,0 +1,186 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Machine;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Recording;
+using ScenarioEngine.Journeys.Sending;
+
+namespace ScenarioEngine.Journeys;
+
+/// <summary>
+/// One customer's entry into one journey version, as a Durable Task orchestration around the pure <see cref="JourneyMachine"/>.
+/// The machine decides; this loop turns its effects into durable actions: sends into <see cref="SendActivity"/> (a deferral into a
+/// durable timer and a new attempt), every other effect of a wait point into one record batch (carried by the segment's first
+/// send, or by one <see cref="RecordActivity"/>), and each wait into the instance's one external event (<see cref="JourneyEvents.Name"/>)
+/// raced against a durable timer at the machine's wake time. Time is <c>CurrentUtcDateTime</c>; no I/O, clock or randomness here.
+/// After <see cref="JourneyOrchestrationOptions.MaxWaitPointsPerExecution"/> wait points it continues as new with its state.
+/// </summary>
+[DurableTask(Name)]
+public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestrationOptions options) : TaskOrchestrator<JourneyStart, JourneyOutcome>
+{
+    /// <summary>The orchestration name.</summary>
+    public const string Name = "journey";
+
+    private readonly JourneyOrchestrationOptions _options = Validated(options);
+
+    /// <inheritdoc />
+    public override async Task<JourneyOutcome> RunAsync(TaskOrchestrationContext context, JourneyStart input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        input.Validate();
+        var journey = catalog.Find(input.JourneyId, input.Version)
+            ?? throw new InvalidOperationException($"Journey '{input.JourneyId}' version {input.Version} is not in the catalog; the instance cannot run another version.");
+        var run = new Run(context, journey, input, _options, context.CreateReplaySafeLogger<JourneyOrchestrator>());
+        return await run.ExecuteAsync().ConfigureAwait(true);
+    }
+
+    private static JourneyOrchestrationOptions Validated(JourneyOrchestrationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>One execution of one instance.</summary>
+    private sealed class Run(TaskOrchestrationContext context, Journey journey, JourneyStart input, JourneyOrchestrationOptions options, ILogger logger)
+    {
+        private readonly TaskOptions _activityOptions = TaskOptions.FromRetryPolicy(
+            new RetryPolicy(options.MaxActivityAttempts, options.ActivityRetryInterval, backoffCoefficient: 2));
+
+        private JourneyInstance _instance = null!;
+        private CustomerProfile _profile = input.Profile;
+        private int _batches = input.Progress?.Batches ?? 0;
+
+        private DateTimeOffset Now => new(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
+
+        public async Task<JourneyOutcome> ExecuteAsync()
+        {
+            var generation = input.Progress?.Generation ?? 0;
+            if (input.Progress is { } progress)
+            {
+                _instance = progress.Instance;
+            }
+            else
+            {
+                Log.Entered(logger, context.InstanceId, journey.Id, journey.Version);
+                await StepAsync(null, new EnterInput(context.InstanceId, input.Trigger)).ConfigureAwait(true);
+            }
+
+            for (var waitPoints = 0; _instance.IsLive(Now); waitPoints++)
+            {
+                if (waitPoints == options.MaxWaitPointsPerExecution)
+                {
+                    Log.ContinuedAsNew(logger, context.InstanceId, generation + 1, waitPoints);
+                    context.ContinueAsNew(input with { Profile = _profile, Progress = new JourneyProgress(_instance, _batches, generation + 1) });
+                    return Outcome(generation);
+                }
+
+                var next = await WaitAsync().ConfigureAwait(true);
+                if (next is null)
+                {
+                    break;
+                }
+
+                await StepAsync(_instance, next).ConfigureAwait(true);
+            }
+
+            Log.Finished(logger, context.InstanceId, _instance.ExitReason);
+            return Outcome(generation);
+        }
+
+        private JourneyOutcome Outcome(int generation) =>
+            new(context.InstanceId, journey.Id, journey.Version, _instance.ExitReason, _instance.Step, _instance.Seq, _instance.ConvertedAt is not null, generation);
+
+        /// <summary>Waits for the next customer event or the wake time; null when an exited instance's goal window closed.</summary>
+        private async Task<StepInput?> WaitAsync()
+        {
+            var until = _instance.Status == InstanceStatus.Active ? _instance.WakeAt : _instance.GoalDeadline;
+            if (until is null)
+            {
+                throw new InvalidOperationException($"Instance {context.InstanceId} is live at step '{_instance.Step}' but has no wake time.");
+            }
+
+            using var cancel = new CancellationTokenSource();
+            var customerEvent = context.WaitForExternalEvent<JourneyEventDelivery>(JourneyEvents.Name, cancel.Token);
+            var timer = context.CreateTimer(until.Value.UtcDateTime, cancel.Token);
+            var first = await Task.WhenAny(customerEvent, timer).ConfigureAwait(true);
+            // Cancel synchronously: CancelAsync could run the loser's continuation off the orchestration's thread.
+#pragma warning disable CA1849
+            cancel.Cancel();
+#pragma warning restore CA1849
+            if (first == customerEvent)
+            {
+                var delivery = await customerEvent.ConfigureAwait(true);
+                _profile = delivery.Profile;
+                return new EventInput(delivery.Event);
+            }
+
+            return _instance.Status == InstanceStatus.Active ? new WakeInput(_instance.Seq) : null;
+        }
+
+        private async Task StepAsync(JourneyInstance? instance, StepInput stepInput)
+        {
+            var result = JourneyMachine.Step(journey, instance, stepInput, _profile, Now, options.Machine);
+            _instance = result.Instance;
+            _profile = result.Profile;
+
+            var recorded = new List<Effect>(result.Effects.Count);
+            var sends = new List<SendRequested>();
+            foreach (var effect in result.Effects)
+            {
+                switch (effect)
+                {
+                    case SendRequested send:
+                        sends.Add(send);
+                        break;
+                    case WakeScheduled or Ignored:
+                        // The wake time is the instance's own; an ignored input changes nothing worth a write.
+                        break;
+                    default:
+                        recorded.Add(effect);
+                        break;
+                }
+            }
+
+            var record = recorded.Count == 0
+                ? null
+                : new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, Now, recorded);
+            if (sends.Count == 0)
+            {
+                if (record is not null)
+                {
+                    await context.CallActivityAsync<int>(RecordActivity.Name, record, _activityOptions).ConfigureAwait(true);
+                }
+
+                return;
+            }
+
+            foreach (var send in sends)
+            {
+                var command = new SendCommand(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, send.StepId, send.Medium, send.Message,
+                    send.Transactional, send.IdempotencyKey, 1) { Record = record };
+                record = null;
+                await SendAsync(command).ConfigureAwait(true);
+            }
+        }
+
+        private async Task SendAsync(SendCommand command)
+        {
+            while (true)
+            {
+                var outcome = await context.CallActivityAsync<SendOutcome>(SendActivity.Name, command, _activityOptions).ConfigureAwait(true);
+                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || command.Attempt >= options.MaxSendAttempts)
+                {
+                    return;
+                }
+
+                Log.SendDeferred(logger, command.IdempotencyKey, retryAt, outcome.Reason);
+                await context.CreateTimer(retryAt.UtcDateTime, CancellationToken.None).ConfigureAwait(true);
+                command = command with { Attempt = command.Attempt + 1, Record = null };
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.DurableTask;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Recording;
+using ScenarioEngine.Journeys.Sending;
+
+namespace ScenarioEngine.Journeys;
+
+/// <summary>Registers the journey orchestrator and its activities with a Durable Task worker.</summary>
+public static class JourneyTasks
+{
+    /// <summary>
+    /// Adds <see cref="JourneyOrchestrator"/> (orchestrators are not made from the worker's services, so its catalog and options are
+    /// given here), <see cref="SendActivity"/> and <see cref="RecordActivity"/> (whose ports come from the worker's services).
+    /// </summary>
+    public static DurableTaskRegistry AddJourneyTasks(this DurableTaskRegistry registry, IJourneyCatalog catalog, JourneyOrchestrationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return registry.AddOrchestrator(JourneyOrchestrator.Name, () => new JourneyOrchestrator(catalog, options))
+            .AddActivity<SendActivity>().AddActivity<RecordActivity>();
+    }
+}

@@ -1,0 +1,30 @@
+using ScenarioEngine.Core.Model;
+
+namespace ScenarioEngine.Journeys.Ports;
+
+/// <summary>Delivers one claimed message by its medium (rendering included); passes the idempotency key to providers that de-duplicate by it.</summary>
+public interface ISendChannel
+{
+    /// <summary>Sends the message of <paramref name="command"/> to the customer.</summary>
+    Task<ChannelSendResult> SendAsync(SendCommand command, CustomerProfile profile, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a channel did.</summary>
+public enum ChannelSendStatus
+{
+    /// <summary>Accepted by the provider.</summary>
+    Delivered,
+
+    /// <summary>Not accepted now; try again later.</summary>
+    RetryLater,
+
+    /// <summary>Refused for good.</summary>
+    Rejected,
+}
+
+/// <summary>A channel's answer.</summary>
+/// <param name="Status">What happened.</param>
+/// <param name="Reason">Why (provider text, never personal data).</param>
+/// <param name="ProviderId">The provider's message id, when delivered.</param>
+/// <param name="RetryAfter">For <see cref="ChannelSendStatus.RetryLater"/>: how long to wait.</param>
+public sealed record ChannelSendResult(ChannelSendStatus Status, string Reason, string? ProviderId = null, TimeSpan? RetryAfter = null);

@@ -1,0 +1,44 @@
+namespace ScenarioEngine.Journeys;
+
+/// <summary>The input of <see cref="Sending.SendActivity"/>: one message of one step of one instance.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="InstanceId">The orchestration instance.</param>
+/// <param name="JourneyId">The journey.</param>
+/// <param name="Version">The journey version.</param>
+/// <param name="StepId">The send step.</param>
+/// <param name="Medium">email, line, webhook or postcard.</param>
+/// <param name="MessageId">The message document.</param>
+/// <param name="Transactional">Transactional messages bypass caps and quiet hours.</param>
+/// <param name="IdempotencyKey">Stable for this send across retries and replays (instance, sequence and step).</param>
+/// <param name="Attempt">1 for the first attempt; more after deferrals.</param>
+public sealed record SendCommand(
+    string CustomerId,
+    string InstanceId,
+    string JourneyId,
+    int Version,
+    string StepId,
+    string Medium,
+    string MessageId,
+    bool Transactional,
+    string IdempotencyKey,
+    int Attempt)
+{
+    /// <summary>The wait point's record batch, written before the send (so a segment with a send needs no record activity of its own).</summary>
+    public JourneyRecord? Record { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first missing field.</summary>
+    public void Validate()
+    {
+        foreach (var (value, name) in new[]
+                 {
+                     (CustomerId, nameof(CustomerId)), (InstanceId, nameof(InstanceId)), (JourneyId, nameof(JourneyId)), (StepId, nameof(StepId)),
+                     (Medium, nameof(Medium)), (MessageId, nameof(MessageId)), (IdempotencyKey, nameof(IdempotencyKey)),
+                 })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new ArgumentException($"SendCommand.{name} is required (a non-empty string).", name);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace ScenarioEngine.Journeys;
+
+/// <summary>The kinds of send outcome.</summary>
+public enum SendStatus
+{
+    /// <summary>The channel accepted it.</summary>
+    Sent,
+
+    /// <summary>The policy held it back until <see cref="SendOutcome.RetryAt"/> (quiet hours, a cap), or the channel asked to retry later.</summary>
+    Deferred,
+
+    /// <summary>The policy dropped it (consent, suppression, a cap that skips).</summary>
+    Skipped,
+
+    /// <summary>The channel refused it for good.</summary>
+    Rejected,
+
+    /// <summary>Claimed by an earlier run whose result was not recorded: not sent again, reported.</summary>
+    Unknown,
+}
+
+/// <summary>What became of a send.</summary>
+/// <param name="Status">The kind.</param>
+/// <param name="Reason">Why, for the time line and "why".</param>
+/// <param name="RetryAt">For a deferral: when to try again.</param>
+/// <param name="ProviderId">The provider's id for a sent message.</param>
+public sealed record SendOutcome(SendStatus Status, string Reason, DateTimeOffset? RetryAt = null, string? ProviderId = null);

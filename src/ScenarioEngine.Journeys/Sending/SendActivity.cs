@@ -1,0 +1,91 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.Ports;
+
+namespace ScenarioEngine.Journeys.Sending;
+
+/// <summary>
+/// Sends one message at most once: records the wait point's batch when it carries one, applies the send policy to the customer's
+/// ledger, claims the send (only if the ledger did not change since it was read), calls the channel and records the outcome. A run
+/// that finds a claim for its key never calls the channel: it returns the recorded outcome, or reports an unknown one.
+/// </summary>
+[DurableTask(Name)]
+public sealed class SendActivity(
+    ISendLedger ledger,
+    IJourneyRecorder recorder,
+    ISendChannel channel,
+    SendPolicyOptions policy,
+    TimeProvider time,
+    ILogger<SendActivity> logger) : TaskActivity<SendCommand, SendOutcome>
+{
+    /// <summary>The activity name.</summary>
+    public const string Name = "journey-send";
+
+    private const int MaxClaimAttempts = 5;
+
+    /// <inheritdoc />
+    public override async Task<SendOutcome> RunAsync(TaskActivityContext context, SendCommand input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        input.Validate();
+        if (input.Record is { } record)
+        {
+            await recorder.RecordAsync(record).ConfigureAwait(false);
+        }
+
+        for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
+        {
+            var view = await ledger.ReadAsync(input.CustomerId, input.IdempotencyKey).ConfigureAwait(false);
+            if (view.Claim is { } claim)
+            {
+                return Settled(input, claim);
+            }
+
+            var now = time.GetUtcNow();
+            var decision = SendPolicy.Decide(input.Medium, input.Transactional, view.Profile, view.History, now, policy);
+            if (decision.Outcome != PolicyOutcome.SendNow)
+            {
+                var held = decision.Outcome == PolicyOutcome.Defer
+                    ? new SendOutcome(SendStatus.Deferred, $"{decision.Rule}: {decision.Reason}", decision.DeferUntil)
+                    : new SendOutcome(SendStatus.Skipped, $"{decision.Rule}: {decision.Reason}");
+                return await FinishAsync(input, held).ConfigureAwait(false);
+            }
+
+            if (!await ledger.TryClaimAsync(new SendClaimRequest(input.CustomerId, input.IdempotencyKey, input.Medium, input.Transactional, now), view.ETag).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var result = await channel.SendAsync(input, view.Profile).ConfigureAwait(false);
+            var outcome = result.Status switch
+            {
+                ChannelSendStatus.Delivered => new SendOutcome(SendStatus.Sent, result.Reason, null, result.ProviderId),
+                ChannelSendStatus.RetryLater => new SendOutcome(SendStatus.Deferred, result.Reason, time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))),
+                _ => new SendOutcome(SendStatus.Rejected, result.Reason),
+            };
+            return await FinishAsync(input, outcome).ConfigureAwait(false);
+        }
+
+        throw new InvalidOperationException($"The send ledger of the customer of {input.IdempotencyKey} kept changing; {MaxClaimAttempts} claims failed (the activity is retried).");
+    }
+
+    private SendOutcome Settled(SendCommand input, SendClaim claim)
+    {
+        if (claim.Outcome is { } recorded)
+        {
+            Log.SendAlreadySettled(logger, input.IdempotencyKey, recorded.Status);
+            return recorded;
+        }
+
+        Log.SendOutcomeUnknown(logger, input.IdempotencyKey);
+        return new SendOutcome(SendStatus.Unknown, "claimed by an earlier run that recorded no outcome: not sent again");
+    }
+
+    private async Task<SendOutcome> FinishAsync(SendCommand input, SendOutcome outcome)
+    {
+        await ledger.RecordOutcomeAsync(input.CustomerId, input.IdempotencyKey, outcome).ConfigureAwait(false);
+        Log.SendFinished(logger, input.IdempotencyKey, outcome.Status, outcome.Reason);
+        return outcome;
+    }
+}

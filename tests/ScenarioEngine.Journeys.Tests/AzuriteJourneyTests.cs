@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using DurableTask.AzureStorage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScenarioEngine.Core.Machine;
+using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.AzureStorage;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Testing;
+using Xunit.Abstractions;
+
+namespace ScenarioEngine.Journeys.Tests;
+
+/// <summary>The journey orchestrator on DurableTask.AzureStorage against Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
+    private static int _hubs;
+
+    [Fact]
+    public async Task RaiseAsync_RightAfterEachStart_EveryInstanceTakesTheEventBranch()
+    {
+        const int Rounds = 3;
+        const int PerRound = 150;
+        var ports = new Ports();
+        ports.Catalog.Publish(TestJourneys.Parse("""
+            "w": { "type": "waitForEvent", "event": "purchase", "timeout": "PT5M", "onEvent": "got", "onTimeout": "late" },
+            "got": { "type": "exit" },
+            "late": { "type": "exit" }
+            """, start: "w"));
+        await using var backend = await AzureStorageJourneyBackend.StartAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
+        var journey = ports.Catalog.Find("j1", 1)!;
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            var ids = new List<string>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, PerRound), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            {
+                var customer = $"r{round}c{i}";
+                var start = TestJourneys.Start(journey, customer);
+                await backend.StartJourneyAsync(start);
+                await backend.RaiseAsync(start.InstanceId, TestJourneys.Delivery(customer, "purchase", "p-" + customer));
+                lock (ids)
+                {
+                    ids.Add(start.InstanceId);
+                }
+            });
+
+            await UntilAsync(() => ids.All(id => ports.Recorder.For(id).Any(b => b.Effects.Any(e => e is Exited))), $"round {round}: every instance exited");
+            var decisions = ids.Select(id => ports.Recorder.For(id).SelectMany(b => b.Effects).OfType<DecisionMade>().Single(d => d.StepId == "w").Outcome).ToList();
+            Assert.Equal(PerRound, decisions.Count(d => d == "got"));
+        }
+    }
+
+    [Fact]
+    public async Task SendWaitSend_JourneyOrchestratorBesideNaiveShape_MeasuresRequestsAndRate()
+    {
+        const int N = 100;
+        var engine = await MeasureAsync("journey orchestrator (tuned settings)", N, naive: false);
+        var naive = await MeasureAsync("naive: one activity per step (default settings)", N, naive: true);
+        output.WriteLine($"ratio: requests {engine.Requests / naive.Requests:F2}x, rate {engine.Rate / naive.Rate:F2}x");
+    }
+
+    private async Task<(double Requests, double Rate)> MeasureAsync(string label, int n, bool naive)
+    {
+        var ports = new Ports();
+        var journey = TestJourneys.SendWaitSend("PT2S");
+        ports.Catalog.Publish(journey);
+        var counter = new RequestCounter();
+        var options = Options();
+        options.ConfigureClientOptions = counter.AddTo;
+        var settings = AzureStorageJourneyBackend.Settings(options, NullLoggerFactory.Instance);
+        var tasks = DurableTaskSet.Journeys();
+        if (naive)
+        {
+            // Default backend settings: polling backs off to 30 s, ExecutionStarted de-duplication on.
+            settings = new AzureStorageOrchestrationServiceSettings
+            {
+                TaskHubName = settings.TaskHubName,
+                StorageAccountClientProvider = settings.StorageAccountClientProvider,
+                LoggerFactory = NullLoggerFactory.Instance,
+            };
+            tasks.AddOrchestrator<NaiveJourneyOrchestrator>(NaiveJourneyOrchestrator.Name).AddActivity<NaiveStepActivity>(NaiveStepActivity.Name);
+        }
+
+        await using var backend = await AzureStorageJourneyBackend.StartAsync(settings, tasks, ports.Services(), NullLoggerFactory.Instance);
+        var before = counter.Total;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var start = TestJourneys.Start(journey, "c" + i.ToString(CultureInfo.InvariantCulture));
+            if (naive)
+            {
+                await backend.StartAsync(NaiveJourneyOrchestrator.Name, start.InstanceId, start);
+            }
+            else
+            {
+                await backend.StartJourneyAsync(start);
+            }
+        });
+        await UntilAsync(() => ports.Channel.Sent.Count >= 2 * n, label + ": every journey sent twice");
+        var elapsed = clock.Elapsed;
+        var requests = (double)(counter.Total - before) / n;
+        var rate = n / elapsed.TotalSeconds;
+        Assert.Equal(2 * n, ports.Channel.Sent.Select(s => s.Command.IdempotencyKey).Distinct().Count());
+        output.WriteLine($"{label}: {n} journeys in {elapsed.TotalSeconds:F1} s = {rate:F1} journeys/s; {requests:F1} storage requests per journey");
+        return (requests, rate);
+    }
+
+    private AzureStorageJourneyBackendOptions Options() => new()
+    {
+        ConnectionString = azurite.ConnectionString,
+        TaskHubName = "hub" + Interlocked.Increment(ref _hubs).ToString(CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8],
+    };
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < Deadline, $"not within {Deadline}: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed class Ports
+    {
+        public FakeCatalog Catalog { get; } = new();
+
+        public FakeRecorder Recorder { get; } = new();
+
+        public FakeLedger Ledger { get; } = new();
+
+        public FakeChannel Channel { get; } = new();
+
+        public IServiceProvider Services() => new ServiceCollection()
+            .AddSingleton<IJourneyCatalog>(Catalog)
+            .AddSingleton<IJourneyRecorder>(Recorder)
+            .AddSingleton<ISendLedger>(Ledger)
+            .AddSingleton<ISendChannel>(Channel)
+            .AddSingleton(new SendPolicyOptions())
+            .AddSingleton(new JourneyOrchestrationOptions())
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .BuildServiceProvider();
+    }
+}

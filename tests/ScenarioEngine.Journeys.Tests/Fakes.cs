@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.Ports;
+
+namespace ScenarioEngine.Journeys.Tests;
+
+/// <summary>Published journey versions in memory.</summary>
+internal sealed class FakeCatalog : IJourneyCatalog
+{
+    private readonly ConcurrentDictionary<(string, int), Journey> _versions = new();
+
+    public void Publish(Journey journey) => _versions[(journey.Id, journey.Version)] = journey;
+
+    public Journey? Find(string journeyId, int version) => _versions.GetValueOrDefault((journeyId, version));
+}
+
+/// <summary>Records batches once per (instance, batch), as the Table-backed recorder must.</summary>
+internal sealed class FakeRecorder : IJourneyRecorder
+{
+    private readonly ConcurrentDictionary<(string, int), JourneyRecord> _batches = new();
+
+    public int Calls;
+
+    public IReadOnlyList<JourneyRecord> Batches => _batches.Values.OrderBy(b => b.InstanceId, StringComparer.Ordinal).ThenBy(b => b.Batch).ToList();
+
+    public IEnumerable<JourneyRecord> For(string instanceId) => Batches.Where(b => b.InstanceId == instanceId);
+
+    public Task RecordAsync(JourneyRecord record, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref Calls);
+        _batches.TryAdd((record.InstanceId, record.Batch), record);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A channel that keeps every message it is asked to send.</summary>
+internal sealed class FakeChannel : ISendChannel
+{
+    private readonly ConcurrentQueue<(SendCommand Command, DateTimeOffset At)> _sent = new();
+
+    public IReadOnlyList<(SendCommand Command, DateTimeOffset At)> Sent => _sent.ToList();
+
+    public IReadOnlyList<string> MessagesFor(string instanceId) => _sent.Where(s => s.Command.InstanceId == instanceId).Select(s => s.Command.MessageId).ToList();
+
+    public Task<ChannelSendResult> SendAsync(SendCommand command, CustomerProfile profile, CancellationToken cancellationToken = default)
+    {
+        _sent.Enqueue((command, DateTimeOffset.UtcNow));
+        return Task.FromResult(new ChannelSendResult(ChannelSendStatus.Delivered, "accepted", "fake-" + command.IdempotencyKey));
+    }
+}
+
+/// <summary>One customer partition per customer: profile, send history and claims, versioned like a Table ETag.</summary>
+internal sealed class FakeLedger : ISendLedger
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
+
+    public List<(string Key, SendOutcome Outcome)> Outcomes { get; } = [];
+
+    public void Put(CustomerProfile profile, params SentMessage[] history)
+    {
+        lock (_gate)
+        {
+            var p = Get(profile.CustomerId);
+            p.Profile = profile;
+            p.History.AddRange(history);
+        }
+    }
+
+    /// <summary>Claims a key without an outcome, as a run that stopped after claiming would leave it.</summary>
+    public void LeaveClaimed(string customerId, string key, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            Get(customerId).Claims[key] = new SendClaim(at, null);
+        }
+    }
+
+    public Task<SendLedgerView> ReadAsync(string customerId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var p = Get(customerId);
+            return Task.FromResult(new SendLedgerView(p.Profile, p.History.ToList(), p.Claims.GetValueOrDefault(idempotencyKey), p.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    public Task<bool> TryClaimAsync(SendClaimRequest claim, string etag, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var p = Get(claim.CustomerId);
+            if (p.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) != etag || p.Claims.ContainsKey(claim.IdempotencyKey))
+            {
+                return Task.FromResult(false);
+            }
+
+            p.Claims[claim.IdempotencyKey] = new SendClaim(claim.At, null);
+            p.History.Add(new SentMessage(claim.Medium, claim.At, claim.Transactional));
+            p.ClaimedAt[claim.IdempotencyKey] = p.History[^1];
+            p.Version++;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task RecordOutcomeAsync(string customerId, string idempotencyKey, SendOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var p = Get(customerId);
+            Outcomes.Add((idempotencyKey, outcome));
+            if (outcome.Status == SendStatus.Deferred)
+            {
+                p.Claims.Remove(idempotencyKey);
+                if (p.ClaimedAt.Remove(idempotencyKey, out var counted))
+                {
+                    p.History.Remove(counted);
+                }
+            }
+            else if (p.Claims.TryGetValue(idempotencyKey, out var claim))
+            {
+                p.Claims[idempotencyKey] = claim with { Outcome = outcome };
+            }
+
+            p.Version++;
+            return Task.CompletedTask;
+        }
+    }
+
+    private Partition Get(string customerId)
+    {
+        if (!_partitions.TryGetValue(customerId, out var p))
+        {
+            p = new Partition { Profile = TestJourneys.Profile(customerId) };
+            _partitions[customerId] = p;
+        }
+
+        return p;
+    }
+
+    private sealed class Partition
+    {
+        public CustomerProfile Profile { get; set; } = null!;
+
+        public List<SentMessage> History { get; } = [];
+
+        public Dictionary<string, SendClaim> Claims { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, SentMessage> ClaimedAt { get; } = new(StringComparer.Ordinal);
+
+        public int Version { get; set; }
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.Ports;
+
+namespace ScenarioEngine.Journeys.Tests;
+
+/// <summary>The journey tasks on the in-memory Durable Task test host, over in-memory fakes of the ports.</summary>
+internal sealed class JourneyTestHost : IAsyncDisposable
+{
+    private static readonly TimeSpan CompletionTimeout = TimeSpan.FromSeconds(30);
+    private DurableTaskTestHost _host = null!;
+
+    public FakeCatalog Catalog { get; } = new();
+
+    public FakeRecorder Recorder { get; } = new();
+
+    public FakeLedger Ledger { get; } = new();
+
+    public FakeChannel Channel { get; } = new();
+
+    public DurableTaskClient Client => _host.Client;
+
+    public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null)
+    {
+        var harness = new JourneyTestHost();
+        var orchestration = options ?? new JourneyOrchestrationOptions { ActivityRetryInterval = TimeSpan.FromMilliseconds(200) };
+        harness._host = await DurableTaskTestHost.StartAsync(r => r.AddJourneyTasks(harness.Catalog, orchestration), new DurableTaskTestHostOptions
+        {
+            LoggerFactory = NullLoggerFactory.Instance,
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<IJourneyCatalog>(harness.Catalog);
+                services.AddSingleton<IJourneyRecorder>(harness.Recorder);
+                services.AddSingleton<ISendLedger>(harness.Ledger);
+                services.AddSingleton<ISendChannel>(harness.Channel);
+                services.AddSingleton(policy ?? new SendPolicyOptions());
+                services.AddSingleton(TimeProvider.System);
+            },
+        });
+        return harness;
+    }
+
+    public async Task<string> StartAsync(JourneyStart start)
+    {
+        return await Client.ScheduleNewOrchestrationInstanceAsync(JourneyOrchestrator.Name, start, new StartOrchestrationOptions(start.InstanceId));
+    }
+
+    public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery) => Client.RaiseEventAsync(instanceId, JourneyEvents.Name, delivery);
+
+    public async Task<JourneyOutcome> CompletionAsync(string instanceId)
+    {
+        using var timeout = new CancellationTokenSource(CompletionTimeout);
+        var metadata = await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed,
+            $"{instanceId} ended {metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorType} {metadata.FailureDetails?.ErrorMessage}");
+        return metadata.ReadOutputAs<JourneyOutcome>()!;
+    }
+
+    /// <summary>Waits until the instance is waiting (its first batch recorded), so an event raised next is not taken for an earlier one.</summary>
+    public async Task WaitRecordedAsync(string instanceId, int batches = 1)
+    {
+        using var timeout = new CancellationTokenSource(CompletionTimeout);
+        while (Recorder.For(instanceId).Count() < batches)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+}
