@@ -49,6 +49,16 @@ param webhookUrl string = ''
 @secure()
 param webhookSecret string = ''
 
+@description('Service Bus connection string for integration events; empty publishes none (or use serviceBusNamespace with the app\'s identity).')
+@secure()
+param serviceBusConnectionString string = ''
+
+@description('Service Bus namespace reached with the app\'s managed identity instead of a connection string, e.g. shop.servicebus.windows.net.')
+param serviceBusNamespace string = ''
+
+@description('Service Bus topic the integration events go to.')
+param serviceBusTopic string = ''
+
 @description('Number of events queues (Engine__EventQueueCount). The app has the functions Events0 to Events15; those at or past the count are disabled below.')
 @minValue(1)
 @maxValue(16)
@@ -124,6 +134,7 @@ var secrets = {
   SendGridWebhookPublicKey: sendGridWebhookPublicKey
   LineChannelAccessToken: lineChannelAccessToken
   WebhookSecret: webhookSecret
+  ServiceBusConnection: serviceBusConnectionString
 }
 
 // Key Vault refuses empty secrets: an optional secret left empty is not stored, and its app setting stays empty.
@@ -201,6 +212,15 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Line__ChannelAccessToken', value: kvRef(vault.properties.vaultUri, 'LineChannelAccessToken', lineChannelAccessToken) }
         { name: 'Webhook__Url', value: webhookUrl }
         { name: 'Webhook__Secret', value: kvRef(vault.properties.vaultUri, 'WebhookSecret', webhookSecret) }
+        { name: 'ServiceBus__ConnectionString', value: kvRef(vault.properties.vaultUri, 'ServiceBusConnection', serviceBusConnectionString) }
+        { name: 'ServiceBus__FullyQualifiedNamespace', value: serviceBusNamespace }
+        { name: 'ServiceBus__Topic', value: serviceBusTopic }
+        { name: 'ServiceBus__BufferCapacity', value: '10000' }
+        { name: 'ServiceBus__MaxBatchSize', value: '100' }
+        { name: 'ServiceBus__MaxAttempts', value: '10' }
+        { name: 'ServiceBus__MinRetryDelay', value: '00:00:01' }
+        { name: 'ServiceBus__MaxRetryDelay', value: '00:01:00' }
+        { name: 'ServiceBus__ShutdownTimeout', value: '00:00:10' }
         { name: 'Templates__DataPaths', value: '' }
         { name: 'Samples__Load', value: 'false' }
         { name: 'Samples__Path', value: '' }
