@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs ScenarioEngine on this machine: the pinned Azurite (npm) with its data under .azurite/, and the host on
-# http://localhost:7071 with the queue workers on and the sample journeys and messages published. Ctrl-C stops both.
+# http://localhost:7071 with the queue workers on, the sample journeys and messages published, and the dashboard (npm run build)
+# at /. Ctrl-C stops both.
 #
 #   ./run.sh             Azurite (data kept in .azurite/ between runs)
 #   ./run.sh --memory    the in-memory store instead: no Azurite, nothing kept
@@ -44,11 +45,13 @@ wait_for() { # port, what, seconds
   exit 1
 }
 
+# Azurite and the dashboard's build tools, pinned in package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing the pinned npm packages with npm ci ..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
 if [ "$memory" -eq 0 ]; then
-  if [ ! -x node_modules/.bin/azurite ]; then
-    echo "Installing the pinned npm tools (Azurite) with npm ci ..."
-    npm ci --no-audit --no-fund
-  fi
   for p in 10000 10001 10002; do
     if listening "$p"; then
       echo "run.sh: port $p is in use (another Azurite?). Stop it, or use ./run.sh --memory." >&2
@@ -72,7 +75,8 @@ if listening "$port"; then
   exit 1
 fi
 
-echo "Building the host ..."
+echo "Building the dashboard and the host ..."
+npm run --silent build >/dev/null
 dotnet build src/ScenarioEngine.Host -c Release -nologo -v q
 
 export Engine__Workers="${Engine__Workers:-true}"
@@ -87,6 +91,7 @@ base="http://localhost:$port"
 cat <<INFO
 
 ScenarioEngine is running on $storage.
+  Dashboard    $base/              (sign in with the admin key)
   API          $base/api            (events key: $ApiKeys__Events, admin key: $ApiKeys__Admin)
   OpenAPI      $base/api/openapi/v1.json
   Health       $base/api/health

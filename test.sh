@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # Runs every test project of the solution and ends with one line "N passed, N failed[, N skipped]".
-# Installs the pinned npm tools (Azurite, ajv) first when they are missing; the test fixtures start Azurite.
+# Installs the pinned npm packages (Azurite, ajv, the dashboard's) when missing or older than package-lock.json, builds the
+# dashboard (npm run build), and installs Debian's chromium and fonts-noto-cjk for the browser tests when /usr/bin/chromium is
+# missing (apt-get; needs root or sudo). The test fixtures start Azurite and Chromium themselves.
 set -uo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -x node_modules/.bin/azurite ] || [ ! -d node_modules/ajv ]; then
-  echo "Installing the pinned npm tools (Azurite, ajv) from package-lock.json ..."
-  npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+fail() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing the pinned npm packages from package-lock.json ..."
+  npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed"
+fi
+npm run --silent build >/dev/null || fail "The dashboard build (npm run build) failed; run it to see why."
+
+if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests ..."
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && sudo="sudo"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; } >/dev/null 2>&1 \
+    || fail "Installing chromium and fonts-noto-cjk with apt-get failed (root or sudo and Debian's package mirror are needed)."
+  [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is still missing after apt-get install chromium."
 fi
 
 out=$(mktemp)

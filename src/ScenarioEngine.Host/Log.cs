@@ -8,4 +8,10 @@ internal static partial class Log
 
     [LoggerMessage(4030, LogLevel.Information, "Stopping: {Count} dispatches handed over in this process moved to the dispatch queue")]
     public static partial void LocalDispatchFlushed(ILogger logger, int count);
+
+    [LoggerMessage(4019, LogLevel.Information, "Dashboard served at / from {Path}")]
+    public static partial void DashboardServed(ILogger logger, string path);
+
+    [LoggerMessage(4020, LogLevel.Information, "No dashboard at {Path} (run npm run build); only the API is served")]
+    public static partial void DashboardMissing(ILogger logger, string path);
 }

@@ -49,6 +49,21 @@ public static class TestDocuments
     }
     """;
 
+    /// <summary>Thanks at once, then a day's wait: customers stay at the wait step.</summary>
+    public const string HoldJourney = """
+    {
+      "id": "hold", "name": "Thanks, then a day's wait",
+      "trigger": { "event": "purchase" },
+      "reentry": { "mode": "always" },
+      "start": "thanks",
+      "steps": {
+        "thanks": { "type": "send", "medium": "email", "message": "e2e-thanks", "next": "wait" },
+        "wait":   { "type": "wait", "for": "P1D", "next": "done" },
+        "done":   { "type": "exit" }
+      }
+    }
+    """;
+
     public static string Identify(string customer, string id, string firstName = "Mai") =>
         "{\"id\":\"" + id + "\",\"type\":\"identify\",\"customerId\":\"" + customer + "\",\"occurredAt\":\"" + TestHost.Now() +
         "\",\"properties\":{\"email\":\"" + customer + "@example.com\",\"firstName\":\"" + firstName + "\",\"consent\":{\"email\":true}}}";

@@ -15,8 +15,9 @@ public sealed record StoredDocument(string Json, DateTimeOffset SavedAt);
 /// <param name="Name">The name of the latest version (or of the draft when unpublished).</param>
 /// <param name="State">The state, null while only a draft exists.</param>
 /// <param name="Versions">Published version numbers, ascending.</param>
+/// <param name="LastPublishedAt">When the latest version was published, or null.</param>
 /// <param name="DraftSavedAt">When the draft was last saved, if there is one.</param>
-public sealed record JourneySummary(string Id, string? Name, JourneyState? State, IReadOnlyList<int> Versions, DateTimeOffset? DraftSavedAt);
+public sealed record JourneySummary(string Id, string? Name, JourneyState? State, IReadOnlyList<int> Versions, DateTimeOffset? DraftSavedAt, DateTimeOffset? LastPublishedAt = null);
 
 /// <summary>A message as the definitions table holds it.</summary>
 public sealed record MessageSummary(string Id, string? Name, IReadOnlyList<string> Media, DateTimeOffset SavedAt);
@@ -149,11 +150,11 @@ public sealed class DefinitionStore
     /// <summary>Every journey with a draft or a version.</summary>
     public async Task<IReadOnlyList<JourneySummary>> ListJourneysAsync(CancellationToken cancellationToken = default)
     {
-        var byId = new SortedDictionary<string, (string? Name, JourneyState? State, List<int> Versions, DateTimeOffset? Draft, string? DraftName)>(StringComparer.Ordinal);
+        var byId = new SortedDictionary<string, (string? Name, JourneyState? State, List<int> Versions, DateTimeOffset? Draft, string? DraftName, DateTimeOffset? Published)>(StringComparer.Ordinal);
         await foreach (var row in ScanJourneyRowsAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = row.PartitionKey["journey|".Length..];
-            var entry = byId.GetValueOrDefault(id, (null, null, new List<int>(), null, null));
+            var entry = byId.GetValueOrDefault(id, (null, null, new List<int>(), null, null, null));
             if (row.RowKey == DraftRow)
             {
                 var draft = Codec.Read<StoredDocument>(row.Data);
@@ -166,14 +167,16 @@ public sealed class DefinitionStore
             }
             else if (row.RowKey.StartsWith(VersionPrefix, StringComparison.Ordinal))
             {
+                var version = Codec.Read<StoredDocument>(row.Data);
                 entry.Versions.Add(ParseVersion(row.RowKey));
-                entry.Name = NameOf(Codec.Read<StoredDocument>(row.Data).Json);
+                entry.Name = NameOf(version.Json);
+                entry.Published = entry.Published is { } p && p > version.SavedAt ? p : version.SavedAt;
             }
 
             byId[id] = entry;
         }
 
-        return byId.Select(kv => new JourneySummary(kv.Key, kv.Value.Name ?? kv.Value.DraftName, kv.Value.State, kv.Value.Versions.Order().ToList(), kv.Value.Draft)).ToList();
+        return byId.Select(kv => new JourneySummary(kv.Key, kv.Value.Name ?? kv.Value.DraftName, kv.Value.State, kv.Value.Versions.Order().ToList(), kv.Value.Draft, kv.Value.Published)).ToList();
     }
 
     private async IAsyncEnumerable<StoredRow> ScanJourneyRowsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Core.Language;
+using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
@@ -23,7 +24,13 @@ public sealed record StateChanged(string Id, JourneyState State);
 public sealed record ValidationResult(bool Valid, IReadOnlyList<ApiError> Errors);
 
 /// <summary>One journey in the list.</summary>
-public sealed record JourneyListItem(string Id, string? Name, JourneyState? State, IReadOnlyList<int> Versions, int? LatestVersion, DateTimeOffset? DraftSavedAt);
+public sealed record JourneyListItem(string Id, string? Name, JourneyState? State, IReadOnlyList<int> Versions, int? LatestVersion, DateTimeOffset? DraftSavedAt, DateTimeOffset? LastPublishedAt);
+
+/// <summary>One customer's instance at or through a step.</summary>
+public sealed record StepCustomer(string CustomerId, string InstanceId, int Version, InstanceStatus Status, string? Step, DateTimeOffset EnteredAt, DateTimeOffset StepEnteredAt, string? ExitReason);
+
+/// <summary>GET /api/journeys/{id}/steps/{stepId}/customers: one page.</summary>
+public sealed record StepCustomersPage(string JourneyId, string StepId, bool Through, IReadOnlyList<StepCustomer> Customers, string? Continuation);
 
 /// <summary>One journey with its documents.</summary>
 public sealed record JourneyDetail(string Id, JourneyState? State, IReadOnlyList<int> Versions, JsonElement? Latest, JsonElement? Draft, DateTimeOffset? DraftSavedAt);
@@ -31,10 +38,10 @@ public sealed record JourneyDetail(string Id, JourneyState? State, IReadOnlyList
 /// <summary>Counters of one step.</summary>
 public sealed record StepStats(string StepId, IReadOnlyDictionary<string, int> Counts);
 
-/// <summary>GET /api/journeys/{id}/stats.</summary>
+/// <summary>GET /api/journeys/{id}/stats and /counts; <paramref name="AsOf"/> is when the counts were aggregated (null: just now).</summary>
 public sealed record JourneyStatsView(
     string JourneyId, int Entered, int Active, int Holdout, int Converted, int HoldoutConverted, double? Lift,
-    IReadOnlyList<StepStats> Steps, IReadOnlyDictionary<string, int> Exits, IReadOnlyDictionary<string, int> Variants)
+    IReadOnlyList<StepStats> Steps, IReadOnlyDictionary<string, int> Exits, IReadOnlyDictionary<string, int> Variants, DateTimeOffset? AsOf = null)
 {
     /// <summary>Builds the view from the engine's aggregate.</summary>
     public static JourneyStatsView From(JourneyStats s)
@@ -64,8 +71,18 @@ public sealed record JourneyStatsView(
             counts[metric] = n;
         }
 
+        foreach (var (step, n) in s.Waiting)
+        {
+            if (!steps.TryGetValue(step, out var counts))
+            {
+                steps[step] = counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            }
+
+            counts["waiting"] = n;
+        }
+
         return new JourneyStatsView(s.JourneyId, s.Entered, s.Active, s.Holdout, s.Converted, s.HoldoutConverted, s.Lift,
-            steps.Select(kv => new StepStats(kv.Key, kv.Value)).ToList(), exits, s.Variants);
+            steps.Select(kv => new StepStats(kv.Key, kv.Value)).ToList(), exits, s.Variants, s.AsOf);
     }
 }
 
@@ -80,6 +97,7 @@ public static class JourneysApi
 {
     private const int SimulationBodyLimit = 8 << 20;
     private const int MaxSimulationEvents = 20_000;
+    private const int MaxStepPage = 500;
     private static readonly TimeSpan MaxRunFor = TimeSpan.FromDays(400);
 
     /// <summary>Maps the endpoints.</summary>
@@ -98,7 +116,12 @@ public static class JourneysApi
             .WithSummary("Retire the journey: no new entries, hidden from the list.");
         group.MapPost("/validate", ValidateAsync).WithName("ValidateJourney").Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
         group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
-        group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats").WithSummary("Per-step counters, conversions, holdout and variants.");
+        group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats")
+            .WithSummary("Per-step counters (with the instances waiting at each step now), conversions, holdout and variants, scanned now.");
+        group.MapGet("/{journeyId}/counts", CountsAsync).WithName("GetJourneyCounts")
+            .WithSummary("The same figures as the last sweep aggregated them (one stored row, asOf says when): a whole canvas in one cheap request.");
+        group.MapGet("/{journeyId}/steps/{stepId}/customers", StepCustomersAsync).WithName("ListStepCustomers")
+            .WithSummary("The customers at a step now (or, with ?through=true, every one who entered it), a page at a time (?max=1..500, default 50; ?continuation=).");
         return app;
     }
 
@@ -107,7 +130,7 @@ public static class JourneysApi
     {
         var all = await definitions.ListJourneysAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<JourneyListItem> items = all.Where(j => includeArchived == true || j.State != JourneyState.Archived)
-            .Select(j => new JourneyListItem(j.Id, j.Name, j.State, j.Versions, j.Versions.Count == 0 ? null : j.Versions[^1], j.DraftSavedAt)).ToList();
+            .Select(j => new JourneyListItem(j.Id, j.Name, j.State, j.Versions, j.Versions.Count == 0 ? null : j.Versions[^1], j.DraftSavedAt, j.LastPublishedAt)).ToList();
         return TypedResults.Ok(items);
     }
 
@@ -323,7 +346,7 @@ public static class JourneysApi
     public static async Task<Results<Ok<JourneyStatsView>, ProblemHttpResult>> StatsAsync(
         string journeyId, JourneyEngine engine, DefinitionStore definitions, CancellationToken cancellationToken)
     {
-        if (engine.Catalog.Latest(journeyId) is null && await definitions.GetStateAsync(journeyId, cancellationToken).ConfigureAwait(false) is null)
+        if (!await IsPublishedAsync(journeyId, engine, definitions, cancellationToken).ConfigureAwait(false))
         {
             return Problems.NotFound($"Journey '{journeyId}' has no published version.");
         }
@@ -331,6 +354,53 @@ public static class JourneysApi
         var stats = await engine.GetStatsAsync(journeyId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(JourneyStatsView.From(stats));
     }
+
+    /// <summary>The journey's counts as last aggregated (a scan only before the first sweep saw the journey).</summary>
+    public static async Task<Results<Ok<JourneyStatsView>, ProblemHttpResult>> CountsAsync(
+        string journeyId, JourneyEngine engine, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        if (!await IsPublishedAsync(journeyId, engine, definitions, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound($"Journey '{journeyId}' has no published version.");
+        }
+
+        var counts = await engine.GetCountsAsync(journeyId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(JourneyStatsView.From(counts));
+    }
+
+    /// <summary>A page of the customers at (or through) a step.</summary>
+    public static async Task<Results<Ok<StepCustomersPage>, ProblemHttpResult>> StepCustomersAsync(
+        string journeyId, string stepId, bool? through, int? max, string? continuation, JourneyEngine engine, DefinitionStore definitions, CancellationToken cancellationToken)
+    {
+        var errors = new List<ApiError>();
+        if (max is < 1 or > MaxStepPage)
+        {
+            errors.Add(new ApiError("max", $"expected 1 to {MaxStepPage}"));
+        }
+
+        if (continuation is not null && !JourneyEngine.IsContinuation(continuation))
+        {
+            errors.Add(new ApiError("continuation", "expected the continuation of a previous page, as given"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid("The query is invalid", errors);
+        }
+
+        if (!await IsPublishedAsync(journeyId, engine, definitions, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.NotFound($"Journey '{journeyId}' has no published version.");
+        }
+
+        var page = await engine.ListStepInstancesAsync(journeyId, stepId, through == true, max ?? 50, continuation, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new StepCustomersPage(journeyId, stepId, through == true,
+            page.Instances.Select(i => new StepCustomer(i.CustomerId, i.InstanceId, i.Version, i.Status, i.Step, i.EnteredAt, i.StepEnteredAt, i.ExitReason)).ToList(),
+            page.Continuation));
+    }
+
+    private static async Task<bool> IsPublishedAsync(string journeyId, JourneyEngine engine, DefinitionStore definitions, CancellationToken cancellationToken) =>
+        engine.Catalog.Latest(journeyId) is not null || await definitions.GetStateAsync(journeyId, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>
     /// Parses a journey document and checks its id against the route and, given <paramref name="segmentExists"/>, that the segment it

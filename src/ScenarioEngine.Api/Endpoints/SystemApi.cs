@@ -12,6 +12,10 @@ public sealed record HealthView(string Status, string Host, string Storage, bool
 /// <summary>GET /api/system/metrics: the engine's counters in this process and the approximate queue lengths.</summary>
 public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues, int DispatchHandoffs, int CachedCustomers);
 
+/// <summary>GET /api/settings: what a client needs to show the engine's data as the shop sees it.</summary>
+/// <param name="TimeZone">The shop's IANA zone (Engine:DefaultTimeZone): dates and times are shown in it.</param>
+public sealed record ClientSettingsView(string TimeZone);
+
 /// <summary>Health and operations endpoints.</summary>
 public static class SystemApi
 {
@@ -19,11 +23,16 @@ public static class SystemApi
     public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/health", Health).WithName("GetHealth").WithTags("System").WithSummary("Liveness (no key needed).");
+        app.MapGet("/api/settings", Settings).WithName("GetSettings").RequireScope(ApiScope.Admin).WithTags("System")
+            .WithSummary("The shop's time zone (Engine:DefaultTimeZone), for clients showing dates; also checks an admin key.");
         app.MapGet("/api/system/metrics", MetricsAsync).WithName("GetMetrics").RequireScope(ApiScope.Admin).WithTags("System").WithSummary("Engine counters and queue lengths.");
         app.MapPost("/api/system/catalog/reload", ReloadAsync).WithName("ReloadCatalog").RequireScope(ApiScope.Admin).WithTags("System")
             .WithSummary("Reload journeys and messages now (each process also does it periodically).");
         return app;
     }
+
+    /// <summary>The settings a client shows data with.</summary>
+    public static Ok<ClientSettingsView> Settings(JourneyEngine engine) => TypedResults.Ok(new ClientSettingsView(engine.Options.Machine.DefaultTimeZone.Id));
 
     /// <summary>Liveness.</summary>
     public static Ok<HealthView> Health(JourneyEngine engine, DefinitionStore definitions, HostMode mode) =>

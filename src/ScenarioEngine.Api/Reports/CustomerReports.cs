@@ -26,8 +26,16 @@ public sealed record RfmBreakpointsView(IReadOnlyList<double> RecencyDays, IRead
 /// <param name="Assigned">Customers whose rfm.segment holds it (as of the last daily run).</param>
 public sealed record RfmSegmentCount(string Segment, int Customers, int Assigned);
 
+/// <summary>One cell of the recency by frequency grid: the buyers with these two scores and what they spent.</summary>
+public sealed record RfmGridCell(int RecencyScore, int FrequencyScore, int Customers, decimal Revenue);
+
 /// <summary>GET /api/reports/rfm: RFM over every buyer as of <paramref name="AsOf"/>, with population quintiles.</summary>
-public sealed record RfmReport(DateTimeOffset AsOf, int Customers, RfmBreakpointsView? Breakpoints, IReadOnlyList<RfmSegmentCount> Segments);
+/// <param name="AsOf">When the analysis was made.</param>
+/// <param name="Customers">Buyers analysed.</param>
+/// <param name="Breakpoints">The quintile breakpoints, or null while nobody has bought.</param>
+/// <param name="Segments">Every segment with its customers.</param>
+/// <param name="Grid">The 25 cells of recency score (1-5) by frequency score (1-5), every cell listed.</param>
+public sealed record RfmReport(DateTimeOffset AsOf, int Customers, RfmBreakpointsView? Breakpoints, IReadOnlyList<RfmSegmentCount> Segments, IReadOnlyList<RfmGridCell> Grid);
 
 /// <summary>GET /api/reports/deciles: buyers ranked by orders.total into ten groups, decile 1 the top spenders.</summary>
 public sealed record DecilesReport(int Customers, decimal TotalRevenue, IReadOnlyList<Decile> Deciles);
@@ -117,7 +125,12 @@ public sealed class CustomerReports(IRowStore store, JourneyEngine engine, TimeP
         var counts = RfmAnalysis.CountBySegment(results);
         var assigned = all.Where(c => c.RfmSegment is not null).GroupBy(c => c.RfmSegment!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var segments = RfmSegments.All.Select(s => new RfmSegmentCount(RfmSegments.Id(s), counts[s], assigned.GetValueOrDefault(RfmSegments.Id(s)))).ToList();
-        return new RfmReport(asOf, buyers.Count, RfmBreakpointsView.From(breakpoints), segments);
+        var cells = results.GroupBy(r => (r.Score.Recency, r.Score.Frequency)).ToDictionary(g => g.Key, g => (Customers: g.Count(), Revenue: g.Sum(r => r.Values.Monetary)));
+        var grid = (from r in Enumerable.Range(1, 5)
+                    from f in Enumerable.Range(1, 5)
+                    let c = cells.GetValueOrDefault((r, f))
+                    select new RfmGridCell(r, f, c.Customers, c.Revenue)).ToList();
+        return new RfmReport(asOf, buyers.Count, RfmBreakpointsView.From(breakpoints), segments, grid);
     }
 
     /// <summary>Decile analysis of every buyer's orders.total.</summary>

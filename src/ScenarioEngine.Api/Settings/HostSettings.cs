@@ -34,7 +34,7 @@ public static class HostSettings
         new("Engine:PartitionCacheSize", false, "Customers whose parsed rows a process keeps after committing them, so their next step skips the partition read; 0 turns it off."),
         new("Engine:LocalDispatchLimit", false, "Messages a step asks for are handed to this process's own dispatch pump, up to this many waiting (default 1000 with workers; always 0 without)."),
         new("Engine:IdlePollDelay", false, "Longest pause of an idle queue worker before it polls again."),
-        new("Engine:SweepInterval", false, "How often the sweeper looks for work a lost queue message left behind."),
+        new("Engine:SweepInterval", false, "How often the sweeper looks for work a lost queue message left behind; each run also stores every journey's counts for the dashboard."),
         new("Engine:ScheduledTriggersInterval", false, "How often date and schedule triggers are checked."),
         new("Engine:CatalogRefreshInterval", false, "How often each process reloads journeys and messages published by others."),
         new("Engine:DefaultTimeZone", false, "IANA time zone for customers without one (quiet hours, atLocalTime, date triggers)."),

@@ -14,6 +14,10 @@ public sealed class ApiFunctions(ApiEndpoints endpoints)
     [Function(nameof(GetHealth))]
     public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) => endpoints.InvokeAsync(nameof(GetHealth), request);
 
+    /// <summary>GET /api/settings.</summary>
+    [Function(nameof(GetSettings))]
+    public Task<IResult> GetSettings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "settings")] HttpRequest request) => endpoints.InvokeAsync(nameof(GetSettings), request);
+
     /// <summary>GET /api/system/metrics.</summary>
     [Function(nameof(GetMetrics))]
     public Task<IResult> GetMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "system/metrics")] HttpRequest request) => endpoints.InvokeAsync(nameof(GetMetrics), request);
@@ -85,6 +89,14 @@ public sealed class ApiFunctions(ApiEndpoints endpoints)
     /// <summary>GET /api/journeys/{journeyId}/stats.</summary>
     [Function(nameof(GetJourneyStats))]
     public Task<IResult> GetJourneyStats([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "journeys/{journeyId}/stats")] HttpRequest request) => endpoints.InvokeAsync(nameof(GetJourneyStats), request);
+
+    /// <summary>GET /api/journeys/{journeyId}/counts.</summary>
+    [Function(nameof(GetJourneyCounts))]
+    public Task<IResult> GetJourneyCounts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "journeys/{journeyId}/counts")] HttpRequest request) => endpoints.InvokeAsync(nameof(GetJourneyCounts), request);
+
+    /// <summary>GET /api/journeys/{journeyId}/steps/{stepId}/customers.</summary>
+    [Function(nameof(ListStepCustomers))]
+    public Task<IResult> ListStepCustomers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "journeys/{journeyId}/steps/{stepId}/customers")] HttpRequest request) => endpoints.InvokeAsync(nameof(ListStepCustomers), request);
 
     /// <summary>GET /api/messages.</summary>
     [Function(nameof(ListMessages))]

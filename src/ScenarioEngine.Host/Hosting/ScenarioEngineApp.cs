@@ -35,6 +35,11 @@ public static class ScenarioEngineApp
         var app = builder.Build();
         app.UseRouting();
         app.UseScenarioEngineApi();
+
+        // The dashboard's files at / (after the API's security headers, which keep its page policy), and index.html for the
+        // app's own paths; the Functions app serves only the API, the dashboard is deployed beside it as static files.
+        app.UseDashboard();
+        app.UseDashboardFallback();
         app.MapScenarioEngineApi();
         return app;
     }

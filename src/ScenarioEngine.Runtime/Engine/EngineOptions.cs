@@ -11,6 +11,9 @@ public sealed class EngineOptions
     /// <summary>The table holding one partition per customer.</summary>
     public string CustomersTable { get; set; } = "customers";
 
+    /// <summary>The table of per-journey counts the sweeper aggregates (<see cref="JourneyStatsDoc"/>): the customers table's name + "stats".</summary>
+    public string StatsTable => CustomersTable + "stats";
+
     /// <summary>A prefix for every queue name (lets several engines, or tests, share one account).</summary>
     public string QueuePrefix { get; set; } = "se";
 

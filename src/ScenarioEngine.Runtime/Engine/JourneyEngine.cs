@@ -73,6 +73,7 @@ public sealed partial class JourneyEngine
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await _store.CreateTableAsync(Table, cancellationToken).ConfigureAwait(false);
+        await _store.CreateTableAsync(Options.StatsTable, cancellationToken).ConfigureAwait(false);
         foreach (var name in AllQueueNames())
         {
             await _queues.Get(name).CreateAsync(cancellationToken).ConfigureAwait(false);
@@ -964,6 +965,8 @@ public sealed partial class JourneyEngine
             var decision = SendPolicy.Decide(row.Medium, row.Transactional, state.Profile, state.ProfileDoc.Sends, now, Options.Policy);
             if (decision.Outcome == PolicyOutcome.Skip)
             {
+                // By rule too, so the canvas can say why sends were skipped ("skipped:<rule>" beside "skipped").
+                instance?.Count(row.StepId, "skipped:" + decision.Rule);
                 if (await FinishAsync(state, message.Key, row, etag, instance, now, "skipped", $"skipped by {decision.Rule}: {decision.Reason}", null, cancellationToken,
                         reason: $"{decision.Rule}: {decision.Reason}").ConfigureAwait(false))
                 {
@@ -982,6 +985,7 @@ public sealed partial class JourneyEngine
                 if (!row.DeferCounted && instance is not null)
                 {
                     instance.Count(row.StepId, "deferred");
+                    instance.Count(row.StepId, "deferred:" + decision.Rule);
                     state.DirtyInstances.Add(row.InstanceRowKey);
                 }
 
@@ -1199,9 +1203,18 @@ public sealed partial class JourneyEngine
         var now = _time.GetUtcNow();
         var count = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stats = new Dictionary<string, JourneyStats>(StringComparer.Ordinal);
         await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix, cancellationToken).ConfigureAwait(false))
         {
-            var doc = Codec.Read<InstanceDoc>(row).State;
+            var instance = Codec.Read<InstanceDoc>(row);
+            var doc = instance.State;
+            if (!stats.TryGetValue(doc.JourneyId, out var journeyStats))
+            {
+                stats[doc.JourneyId] = journeyStats = new JourneyStats(doc.JourneyId);
+            }
+
+            // The same scan keeps every journey's counts for dashboards: one row per journey instead of a scan per look.
+            journeyStats.Add(instance);
             if (doc.Status == InstanceStatus.Active && doc.WakeAt is { } at && at + Options.SweepGrace < now &&
                 ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Seq.ToString(CultureInfo.InvariantCulture)}", now))
             {
@@ -1220,6 +1233,8 @@ public sealed partial class JourneyEngine
                 count++;
             }
         }
+
+        await WriteCountsAsync(stats.Values, now, cancellationToken).ConfigureAwait(false);
 
         // Items no longer overdue were handled: forget them, so the memory stays as large as the current backlog.
         lock (_sweptLock)
@@ -1359,9 +1374,43 @@ public sealed class JourneyStats(string journeyId)
     public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
     /// <summary>Instances by last split variant.</summary>
     public SortedDictionary<string, int> Variants { get; } = new(StringComparer.Ordinal);
+    /// <summary>Active instances by the step they are at now (waiting there, or about to run it).</summary>
+    public SortedDictionary<string, int> Waiting { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the counts were aggregated: null when this is a scan made just now.</summary>
+    public DateTimeOffset? AsOf { get; private set; }
 
     /// <summary>Conversion rate of treatment minus that of holdout (absolute), when both groups are non-empty.</summary>
     public double? Lift => Holdout == 0 || Entered == Holdout ? null : (double)Converted / (Entered - Holdout) - (double)HoldoutConverted / Holdout;
+
+    /// <summary>The stored form, as of <paramref name="asOf"/>.</summary>
+    public JourneyStatsDoc ToDoc(DateTimeOffset asOf) => new(asOf, Entered, Active, Holdout, Converted, HoldoutConverted, Counts, Variants, Waiting);
+
+    /// <summary>Counts read back from their stored form.</summary>
+    public static JourneyStats From(string journeyId, JourneyStatsDoc doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        var stats = new JourneyStats(journeyId)
+        {
+            AsOf = doc.AsOf, Entered = doc.Entered, Active = doc.Active, Holdout = doc.Holdout, Converted = doc.Converted, HoldoutConverted = doc.HoldoutConverted,
+        };
+        foreach (var (k, n) in doc.Counts)
+        {
+            stats.Counts[k] = n;
+        }
+
+        foreach (var (k, n) in doc.Variants)
+        {
+            stats.Variants[k] = n;
+        }
+
+        foreach (var (k, n) in doc.Waiting)
+        {
+            stats.Waiting[k] = n;
+        }
+
+        return stats;
+    }
 
     internal void Add(InstanceDoc doc)
     {
@@ -1369,6 +1418,10 @@ public sealed class JourneyStats(string journeyId)
         if (doc.State.Status == InstanceStatus.Active)
         {
             Active++;
+            if (doc.State.Step is { } step)
+            {
+                Waiting[step] = Waiting.GetValueOrDefault(step) + 1;
+            }
         }
 
         if (doc.State.Holdout)
