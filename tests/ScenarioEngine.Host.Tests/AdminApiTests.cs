@@ -310,6 +310,57 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Simulate_FieldsOfTheWrongType_Return400AtTheirPath()
+    {
+        await PutMessagesAsync();
+        await _host.Admin.PutAsync("/api/journeys/one-shot/draft", TestHost.Json(TestDocuments.OneShotJourney));
+
+        var runForNumber = await _host.Admin.PostAsync("/api/journeys/one-shot/simulate", TestHost.Json("""{"events":[],"runFor":30}"""));
+        var eventsObject = await _host.Admin.PostAsync("/api/journeys/one-shot/simulate", TestHost.Json("""{"events":{"type":"purchase"}}"""));
+        var runForTooLong = await _host.Admin.PostAsync("/api/journeys/one-shot/simulate", TestHost.Json("""{"events":[{"type":"purchase"}],"runFor":"P500D"}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, runForNumber.StatusCode);
+        Assert.Contains(await ErrorsAsync(runForNumber), e => e.Path == "$.runFor" && e.Message.Contains("expected a string", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, eventsObject.StatusCode);
+        Assert.Contains(await ErrorsAsync(eventsObject), e => e.Path == "$.events" && e.Message.Contains("expected an array", StringComparison.Ordinal));
+        var both = await ErrorsAsync(runForTooLong);
+        Assert.Contains(both, e => e.Path == "$.runFor");
+        Assert.Contains(both, e => e.Path == "$.events[0].customerId");
+    }
+
+    [Fact]
+    public async Task Preview_UnknownFieldOrEventNotAnObject_Returns400AtThePath()
+    {
+        await PutMessagesAsync();
+
+        var unknown = await _host.Admin.PostAsync("/api/messages/e2e-thanks/preview", TestHost.Json("""{"event":{},"customer":"c1"}"""));
+        var notObject = await _host.Admin.PostAsync("/api/messages/e2e-thanks/preview", TestHost.Json("""{"event":[1,2]}"""));
+        var nested = await _host.Admin.PostAsync("/api/messages/e2e-thanks/preview", TestHost.Json("""{"event":{"orderId":"o-5","cart":{"total":3}}}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains(await ErrorsAsync(unknown), e => e.Path == "$.customer" && e.Message.Contains("unknown field", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, notObject.StatusCode);
+        Assert.Contains(await ErrorsAsync(notObject), e => e.Path == "$.event" && e.Message.Contains("expected an object", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, nested.StatusCode);
+        Assert.Contains("o-5", (await TestHost.ReadAsync(nested))["media"]![0]!["content"]!["html"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_RequestBodiesBoundToRecords_DescribeTheirFields()
+    {
+        var doc = await TestHost.ReadAsync(await _host.Anonymous.GetAsync("/api/openapi/v1.json"));
+
+        var simulate = doc["paths"]!["/api/journeys/{journeyId}/simulate"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        var preview = doc["paths"]!["/api/messages/{messageId}/preview"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        var schemas = doc["components"]!["schemas"]!;
+        var simulation = schemas[simulate["$ref"]!.GetValue<string>().Split('/')[^1]]!["properties"]!.AsObject();
+        var previewing = schemas[preview["$ref"]!.GetValue<string>().Split('/')[^1]]!["properties"]!.AsObject();
+
+        Assert.True(simulation.ContainsKey("events") && simulation.ContainsKey("journey") && simulation.ContainsKey("runFor"), simulation.ToJsonString());
+        Assert.True(previewing.ContainsKey("event"), previewing.ToJsonString());
+    }
+
+    [Fact]
     public async Task Postcards_SentCardsAppearInTheDaysCsvBatch()
     {
         await _host.PublishAsync("""

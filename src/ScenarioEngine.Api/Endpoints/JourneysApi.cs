@@ -9,6 +9,8 @@ using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Simulation;
 
+using ScenarioEngine.Api.Requests;
+
 namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>A saved draft.</summary>
@@ -98,7 +100,6 @@ public static class JourneysApi
     private const int SimulationBodyLimit = 8 << 20;
     private const int MaxSimulationEvents = 20_000;
     private const int MaxStepPage = 500;
-    private static readonly TimeSpan MaxRunFor = TimeSpan.FromDays(400);
 
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapJourneysEndpoints(this IEndpointRouteBuilder app)
@@ -115,7 +116,7 @@ public static class JourneysApi
         group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct)).WithName("ArchiveJourney")
             .WithSummary("Retire the journey: no new entries, hidden from the list.");
         group.MapPost("/validate", ValidateAsync).WithName("ValidateJourney").Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
-        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
+        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").Accepts<SimulationRequest>("application/json").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
         group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats")
             .WithSummary("Per-step counters (with the instances waiting at each step now), conversions, holdout and variants, scanned now.");
         group.MapGet("/{journeyId}/counts", CountsAsync).WithName("GetJourneyCounts")
@@ -243,53 +244,21 @@ public static class JourneysApi
     public static async Task<Results<Ok<SimulationView>, ProblemHttpResult>> SimulateAsync(
         string journeyId, HttpRequest request, JourneyEngine engine, DefinitionStore definitions, IMessageRenderer renderer, CancellationToken cancellationToken)
     {
-        using var body = await RequestBody.ReadJsonAsync(request, SimulationBodyLimit, cancellationToken).ConfigureAwait(false);
-        if (body.Problem is not null)
+        var (body, problem) = await RequestBody.ReadAsync(request, ApiJsonContext.Default.SimulationRequest, SimulationBodyLimit, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return body.Problem;
+            return problem;
         }
 
-        var errors = new List<ApiError>();
-        var root = body.Root;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return Problems.Invalid("The simulation request is invalid", [new ApiError("$", "expected an object with \"events\" (and optionally \"journey\" and \"runFor\")")]);
-        }
-
-        foreach (var p in root.EnumerateObject().Where(p => p.Name is not ("events" or "journey" or "runFor")))
-        {
-            errors.Add(new ApiError("$." + p.Name, $"unknown field '{p.Name}'; expected events, journey or runFor"));
-        }
-
-        var runFor = TimeSpan.FromDays(30);
-        if (root.TryGetProperty("runFor", out var rf))
-        {
-            if (rf.ValueKind != JsonValueKind.String || !IsoDuration.TryParse(rf.GetString(), out var d) || d.Negative || d.Approximate > MaxRunFor)
-            {
-                errors.Add(new ApiError("$.runFor", "expected an ISO-8601 duration up to P400D, such as \"P30D\""));
-            }
-            else
-            {
-                runFor = d.Approximate;
-            }
-        }
-
+        var (requestErrors, runFor) = body!.Validate(MaxSimulationEvents);
+        var errors = requestErrors.ToList();
         var events = new List<CustomerEvent>();
-        if (!root.TryGetProperty("events", out var evs) || evs.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add(new ApiError("$.events", "is required: expected an array of events"));
-        }
-        else if (evs.GetArrayLength() > MaxSimulationEvents)
-        {
-            errors.Add(new ApiError("$.events", $"a simulation takes at most {MaxSimulationEvents:N0} events"));
-        }
-        else
+        if (body.Events is { } items && items.Count <= MaxSimulationEvents)
         {
             var i = 0;
-            foreach (var item in evs.EnumerateArray())
+            foreach (var item in items)
             {
-                var path = $"$.events[{i}]";
-                var (e, problems) = EventJson.Parse(item, path, $"sim-{i}");
+                var (e, problems) = EventJson.Parse(item, $"$.events[{i}]", $"sim-{i}");
                 errors.AddRange(problems.Select(p => new ApiError(p.Path, p.Message, i)));
                 if (e is not null)
                 {
@@ -301,7 +270,7 @@ public static class JourneysApi
         }
 
         string? json = null;
-        if (root.TryGetProperty("journey", out var j))
+        if (body.Journey is { } j)
         {
             json = j.GetRawText();
         }

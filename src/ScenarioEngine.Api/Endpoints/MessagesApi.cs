@@ -8,6 +8,8 @@ using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 
+using ScenarioEngine.Api.Requests;
+
 namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>A saved message.</summary>
@@ -32,7 +34,7 @@ public static class MessagesApi
         group.MapGet("/", ListAsync).WithName("ListMessages").WithSummary("Every message.");
         group.MapGet("/{messageId}", GetAsync).WithName("GetMessage").WithSummary("One message document.");
         group.MapPut("/{messageId}", PutAsync).WithName("PutMessage").Accepts<JsonElement>("application/json").WithSummary("Create or replace a message (validated; live at once).");
-        group.MapPost("/{messageId}/preview", PreviewAsync).WithName("PreviewMessage")
+        group.MapPost("/{messageId}/preview", PreviewAsync).WithName("PreviewMessage").Accepts<PreviewRequest>("application/json")
             .WithSummary("Render a message for a customer (?customerId=, ?medium=); body {\"event\": {...}} fills event.* and trigger.*.");
         return app;
     }
@@ -115,24 +117,27 @@ public static class MessagesApi
             return Problems.Invalid("The query is invalid", [new ApiError("medium", $"message '{messageId}' has content for {string.Join(", ", message.Media)}, not '{medium}'")]);
         }
 
-        using var body = await RequestBody.ReadJsonAsync(request, RequestBody.DefaultLimit, cancellationToken, allowEmpty: true).ConfigureAwait(false);
-        if (body.Problem is not null)
+        var (body, problem) = await RequestBody.ReadAsync(request, ApiJsonContext.Default.PreviewRequest, RequestBody.DefaultLimit, cancellationToken, allowEmpty: true).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return body.Problem;
+            return problem;
+        }
+
+        if (body?.Validate() is { Count: > 0 } errors)
+        {
+            return Problems.Invalid("The preview request is invalid", errors);
         }
 
         var trigger = new Dictionary<string, Value>(StringComparer.Ordinal);
-        if (body.Document is not null)
+        foreach (var (name, value) in body?.Event ?? [])
         {
-            if (body.Root.ValueKind != JsonValueKind.Object || body.Root.EnumerateObject().Any(p => p.Name != "event") ||
-                (body.Root.TryGetProperty("event", out var ev) && ev.ValueKind != JsonValueKind.Object))
+            if (value.ValueKind == JsonValueKind.Object)
             {
-                return Problems.Invalid("The preview request is invalid", [new ApiError("$", "expected {\"event\": {<property>: <value>, ...}} or no body")]);
+                Flatten(value, name + ".", trigger);
             }
-
-            if (body.Root.TryGetProperty("event", out var props))
+            else
             {
-                Flatten(props, "", trigger);
+                trigger[name] = Value.FromJson(value);
             }
         }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 using ScenarioEngine.Core.Language;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -107,6 +108,49 @@ public static class RequestBody
         }
 
         return Parse(body.Bytes!, allowEmpty);
+    }
+
+    /// <summary>
+    /// Reads a JSON body bound to a record through its source-generated metadata (the record validates its own fields); a value of
+    /// the wrong type is a 400 at its path. An empty body gives a null value when <paramref name="allowEmpty"/>.
+    /// </summary>
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(
+        HttpRequest request, JsonTypeInfo<T> typeInfo, int limit, CancellationToken cancellationToken, bool allowEmpty = false)
+        where T : class
+    {
+        using var body = await ReadJsonAsync(request, limit, cancellationToken, allowEmpty).ConfigureAwait(false);
+        if (body.Problem is not null || body.Document is null)
+        {
+            return (null, body.Problem);
+        }
+
+        if (body.Root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, Problems.Invalid("The request is invalid", [new ApiError("$", $"expected an object, found {body.Root.ValueKind.ToString().ToLowerInvariant()}")]));
+        }
+
+        try
+        {
+            return (body.Root.Deserialize(typeInfo), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.Invalid("The request is invalid", [new ApiError(ex.Path ?? "$", WrongType(typeInfo, ex.Path))]));
+        }
+    }
+
+    // What the record's property at the failing path holds, in the words of JSON: "expected a string", "expected an array"...
+    private static string WrongType(JsonTypeInfo typeInfo, string? path)
+    {
+        var name = path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('.', '[')[0] : null;
+        var type = typeInfo.Properties.FirstOrDefault(p => p.Name == name)?.PropertyType;
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        var expected = type is null ? null
+            : type == typeof(string) ? "a string"
+            : type.IsAssignableTo(typeof(System.Collections.IDictionary)) ? "an object"
+            : type.IsAssignableTo(typeof(System.Collections.IEnumerable)) ? "an array"
+            : null;
+        return expected is null ? "has the wrong type" : "has the wrong type: expected " + expected;
     }
 
     /// <summary>Parses bytes as one JSON document.</summary>
