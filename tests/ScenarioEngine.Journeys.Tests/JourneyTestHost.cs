@@ -37,7 +37,7 @@ internal sealed class JourneyTestHost : IAsyncDisposable
         }
 
         var orchestration = options ?? new JourneyOrchestrationOptions { ActivityRetryInterval = TimeSpan.FromMilliseconds(200) };
-        harness._host = await DurableTaskTestHost.StartAsync(r => r.AddJourneyTasks(harness.Catalog, orchestration), new DurableTaskTestHostOptions
+        var hostOptions = new DurableTaskTestHostOptions
         {
             LoggerFactory = NullLoggerFactory.Instance,
             ConfigureServices = services =>
@@ -61,7 +61,21 @@ internal sealed class JourneyTestHost : IAsyncDisposable
                 services.AddSingleton(policy ?? new SendPolicyOptions());
                 services.AddSingleton(TimeProvider.System);
             },
-        });
+        };
+
+        // The test host picks a free port and binds it later; another process can take it in between, so a start is tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                harness._host = await DurableTaskTestHost.StartAsync(r => r.AddJourneyTasks(harness.Catalog, orchestration), hostOptions);
+                break;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+            }
+        }
+
         return harness;
     }
 
