@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using ScenarioEngine.Journeys.Profiles;
 using ScenarioEngine.Journeys.Recording;
 using ScenarioEngine.Journeys.Sending;
 
@@ -21,7 +22,8 @@ public sealed class DurableTaskSet
     public static DurableTaskSet Journeys() => new DurableTaskSet()
         .AddOrchestrator<JourneyOrchestrator>(JourneyOrchestrator.Name)
         .AddActivity<SendActivity>(SendActivity.Name)
-        .AddActivity<RecordActivity>(RecordActivity.Name);
+        .AddActivity<RecordActivity>(RecordActivity.Name)
+        .AddActivity<ProfileActivity>(ProfileActivity.Name);
 
     /// <summary>Adds an orchestrator, constructed with <see cref="ActivatorUtilities"/>.</summary>
     public DurableTaskSet AddOrchestrator<T>(string name)

@@ -4,6 +4,7 @@ using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Profiles;
 using ScenarioEngine.Journeys.Recording;
 using ScenarioEngine.Journeys.Sending;
 
@@ -14,7 +15,8 @@ namespace ScenarioEngine.Journeys;
 /// The machine decides; this loop turns its effects into durable actions: sends into <see cref="SendActivity"/> (a deferral into a
 /// durable timer and a new attempt), every other effect of a wait point into one record batch (carried by the segment's first
 /// send, or by one <see cref="RecordActivity"/>), and each wait into the instance's one external event (<see cref="JourneyEvents.Name"/>)
-/// raced against a durable timer at the machine's wake time. Time is <c>CurrentUtcDateTime</c>; no I/O, clock or randomness here.
+/// raced against a durable timer at the machine's wake time; a timer wake first reads the customer's current profile
+/// (<see cref="ProfileActivity"/>), an event brings its own. Time is <c>CurrentUtcDateTime</c>; no I/O, clock or randomness here.
 /// After <see cref="JourneyOrchestrationOptions.MaxWaitPointsPerExecution"/> wait points it continues as new with its state.
 /// </summary>
 [DurableTask(Name)]
@@ -118,7 +120,15 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                 return new EventInput(delivery.Event);
             }
 
-            return _instance.Status == InstanceStatus.Active ? new WakeInput(_instance.Seq) : null;
+            if (_instance.Status != InstanceStatus.Active)
+            {
+                return null;
+            }
+
+            // The profile travels with events only; a wake reads the current one, so a change since the last event is seen.
+            var current = await context.CallActivityAsync<CustomerProfileSnapshot>(ProfileActivity.Name, _instance.CustomerId, _activityOptions).ConfigureAwait(true);
+            _profile = current.Profile;
+            return new WakeInput(_instance.Seq);
         }
 
         private async Task StepAsync(JourneyInstance? instance, StepInput stepInput)
@@ -147,7 +157,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
 
             var record = recorded.Count == 0
                 ? null
-                : new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, Now, recorded);
+                : new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, Now, recorded) { Instance = _instance };
             if (sends.Count == 0)
             {
                 if (record is not null)

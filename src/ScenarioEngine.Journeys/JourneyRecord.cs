@@ -19,4 +19,9 @@ public sealed record JourneyRecord(
     int Version,
     int Batch,
     DateTimeOffset At,
-    [property: JsonConverter(typeof(CoreJsonConverter<IReadOnlyList<Effect>>))] IReadOnlyList<Effect> Effects);
+    [property: JsonConverter(typeof(CoreJsonConverter<IReadOnlyList<Effect>>))] IReadOnlyList<Effect> Effects)
+{
+    /// <summary>The instance's state after the step (what "why" and the statistics read); null only in batches made without it.</summary>
+    [JsonConverter(typeof(CoreJsonConverter<JourneyInstance>))]
+    public JourneyInstance? Instance { get; init; }
+}

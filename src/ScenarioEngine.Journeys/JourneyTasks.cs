@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Profiles;
 using ScenarioEngine.Journeys.Recording;
 using ScenarioEngine.Journeys.Sending;
 
@@ -10,7 +11,7 @@ public static class JourneyTasks
 {
     /// <summary>
     /// Adds <see cref="JourneyOrchestrator"/> (orchestrators are not made from the worker's services, so its catalog and options are
-    /// given here), <see cref="SendActivity"/> and <see cref="RecordActivity"/> (whose ports come from the worker's services).
+    /// given here), <see cref="SendActivity"/>, <see cref="RecordActivity"/> and <see cref="ProfileActivity"/> (whose ports come from the worker's services).
     /// </summary>
     public static DurableTaskRegistry AddJourneyTasks(this DurableTaskRegistry registry, IJourneyCatalog catalog, JourneyOrchestrationOptions options)
     {
@@ -19,6 +20,6 @@ public static class JourneyTasks
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         return registry.AddOrchestrator(JourneyOrchestrator.Name, () => new JourneyOrchestrator(catalog, options))
-            .AddActivity<SendActivity>().AddActivity<RecordActivity>();
+            .AddActivity<SendActivity>().AddActivity<RecordActivity>().AddActivity<ProfileActivity>();
     }
 }

@@ -140,6 +140,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             .AddSingleton<IJourneyCatalog>(Catalog)
             .AddSingleton<IJourneyRecorder>(Recorder)
             .AddSingleton<ISendLedger>(Ledger)
+            .AddSingleton<ICustomerProfiles>(Ledger)
             .AddSingleton<ISendChannel>(Channel)
             .AddSingleton(new SendPolicyOptions())
             .AddSingleton(new JourneyOrchestrationOptions())

@@ -52,7 +52,7 @@ internal sealed class FakeChannel : ISendChannel
 }
 
 /// <summary>One customer partition per customer: profile, send history and claims, versioned like a Table ETag.</summary>
-internal sealed class FakeLedger : ISendLedger
+internal sealed class FakeLedger : ISendLedger, ICustomerProfiles
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
@@ -84,6 +84,14 @@ internal sealed class FakeLedger : ISendLedger
         {
             var p = Get(customerId);
             return Task.FromResult(new SendLedgerView(p.Profile, p.History.ToList(), p.Claims.GetValueOrDefault(idempotencyKey), p.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    public Task<CustomerProfile> ReadAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Get(customerId).Profile);
         }
     }
 

@@ -206,6 +206,26 @@ public sealed class JourneyOrchestratorTests
         Assert.Equal([1, 2, 3], host.Recorder.For(id).Select(b => b.Batch));
     }
 
+    [Fact]
+    public async Task RunAsync_ProfileChangedBeforeATimerWake_TakesTheBranchOfTheCurrentProfile()
+    {
+        await using var host = await JourneyTestHost.StartAsync();
+        var journey = TestJourneys.Parse("""
+            "w": { "type": "wait", "for": "PT1S", "next": "a" },
+            "a": { "type": "branch", "cases": [ { "when": { "attr": "profile.vip", "eq": true }, "next": "vip" } ], "otherwise": "plain" },
+            "vip": { "type": "send", "medium": "webhook", "message": "vip", "next": "x" },
+            "plain": { "type": "send", "medium": "webhook", "message": "plain", "next": "x" },
+            "x": { "type": "exit" }
+            """, start: "w");
+        host.Catalog.Publish(journey);
+
+        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        host.Ledger.Put(TestJourneys.Profile("c1", ("vip", Value.From(true))));
+        await host.CompletionAsync(id);
+
+        Assert.Equal(["vip"], host.Channel.MessagesFor(id));
+    }
+
     private static Journey WaitForPurchase(string timeout) => TestJourneys.Parse($$"""
         "w": { "type": "waitForEvent", "event": "purchase", "timeout": "{{timeout}}", "onEvent": "t", "onTimeout": "n" },
         "t": { "type": "send", "medium": "webhook", "message": "thanks", "next": "x" },

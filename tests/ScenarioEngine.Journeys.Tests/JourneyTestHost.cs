@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Storage;
+using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Journeys.Tests;
 
@@ -24,23 +26,56 @@ internal sealed class JourneyTestHost : IAsyncDisposable
 
     public DurableTaskClient Client => _host.Client;
 
-    public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null)
+    /// <summary>The host over the fakes, or with <paramref name="tables"/> over the Table-backed ledger, profiles and recorder on that store.</summary>
+    public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null)
     {
         var harness = new JourneyTestHost();
+        var tableOptions = new JourneyTableOptions();
+        if (tables is not null)
+        {
+            await tables.CreateTableAsync(tableOptions.CustomersTable);
+        }
+
         var orchestration = options ?? new JourneyOrchestrationOptions { ActivityRetryInterval = TimeSpan.FromMilliseconds(200) };
-        harness._host = await DurableTaskTestHost.StartAsync(r => r.AddJourneyTasks(harness.Catalog, orchestration), new DurableTaskTestHostOptions
+        var hostOptions = new DurableTaskTestHostOptions
         {
             LoggerFactory = NullLoggerFactory.Instance,
             ConfigureServices = services =>
             {
                 services.AddSingleton<IJourneyCatalog>(harness.Catalog);
-                services.AddSingleton<IJourneyRecorder>(harness.Recorder);
-                services.AddSingleton<ISendLedger>(harness.Ledger);
+                if (tables is null)
+                {
+                    services.AddSingleton<IJourneyRecorder>(harness.Recorder);
+                    services.AddSingleton<ISendLedger>(harness.Ledger);
+                    services.AddSingleton<ICustomerProfiles>(harness.Ledger);
+                }
+                else
+                {
+                    var ledger = new TableSendLedger(tables, tableOptions, TimeProvider.System, NullLogger<TableSendLedger>.Instance);
+                    services.AddSingleton<IJourneyRecorder>(new TableJourneyRecorder(tables, tableOptions, NullLogger<TableJourneyRecorder>.Instance));
+                    services.AddSingleton<ISendLedger>(ledger);
+                    services.AddSingleton<ICustomerProfiles>(ledger);
+                }
+
                 services.AddSingleton<ISendChannel>(harness.Channel);
                 services.AddSingleton(policy ?? new SendPolicyOptions());
                 services.AddSingleton(TimeProvider.System);
             },
-        });
+        };
+
+        // The test host picks a free port and binds it later; another process can take it in between, so a start is tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                harness._host = await DurableTaskTestHost.StartAsync(r => r.AddJourneyTasks(harness.Catalog, orchestration), hostOptions);
+                break;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+            }
+        }
+
         return harness;
     }
 

@@ -1,0 +1,33 @@
+using System.Globalization;
+using ScenarioEngine.Runtime.Engine;
+
+namespace ScenarioEngine.Journeys.Storage;
+
+/// <summary>
+/// Row keys of the journey rows in a customer's partition. The profile ("a|profile"), instance ("i|") and time-line ("t|") rows keep
+/// the runtime's layout (<see cref="Codec"/>), so the runtime's readers (time line, why, statistics, erase) read them unchanged; send
+/// claims ("s|") are new and lie outside the runtime's hot range ("a" to "p").
+/// </summary>
+internal static class JourneyRows
+{
+    /// <summary>Row-key prefix of send claims.</summary>
+    public const string ClaimPrefix = "s|";
+
+    /// <summary>The row key of the claim of a send.</summary>
+    public static string ClaimKey(string idempotencyKey) => ClaimPrefix + Codec.Safe(idempotencyKey);
+
+    /// <summary>
+    /// The instance row: "i|{journey}:{instance}", so the runtime's statistics scan of "i|{journey}:" finds it (the journey id is part
+    /// of the key as it is; an id unfit for a key is hashed whole, as <see cref="Codec.Safe"/> does).
+    /// </summary>
+    public static string InstanceKey(string journeyId, string instanceId) =>
+        Codec.InstancePrefix + (Codec.Safe(journeyId) == journeyId ? journeyId + ":" + Codec.Safe(instanceId) : Codec.Safe(journeyId + ":" + instanceId));
+
+    /// <summary>
+    /// The time-line row of one record batch: newest first like the runtime's ("t|" and a descending 19-digit number, here the
+    /// inverted ticks of the batch's time), then the instance and batch, so a batch written twice lands on the same row.
+    /// </summary>
+    public static string TimelineKey(DateTimeOffset at, string instanceId, int batch) =>
+        Codec.TimelinePrefix + (long.MaxValue - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + Codec.Safe(instanceId) + "|" +
+        batch.ToString("D10", CultureInfo.InvariantCulture);
+}

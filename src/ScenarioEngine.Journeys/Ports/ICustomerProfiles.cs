@@ -1,0 +1,10 @@
+using ScenarioEngine.Core.Model;
+
+namespace ScenarioEngine.Journeys.Ports;
+
+/// <summary>Reads a customer's current profile from the customer's partition (for a step taken on a timer wake).</summary>
+public interface ICustomerProfiles
+{
+    /// <summary>The profile as stored now; an empty profile for a customer with none stored.</summary>
+    Task<CustomerProfile> ReadAsync(string customerId, CancellationToken cancellationToken = default);
+}

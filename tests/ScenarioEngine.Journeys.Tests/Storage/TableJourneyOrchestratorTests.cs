@@ -1,0 +1,58 @@
+using ScenarioEngine.Core.Machine;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Journeys.Tests.Storage;
+
+/// <summary>The orchestrator on the in-memory test host with the Table-backed ports on the in-memory row store: the ports plug in.</summary>
+public sealed class TableJourneyOrchestratorTests
+{
+    private const string Table = "customers";
+    private readonly InMemoryRowStore _store = new();
+
+    [Fact]
+    public async Task RunAsync_SendWaitSend_SendsBothOnceAndLeavesLedgerInstanceAndTimelineRows()
+    {
+        await using var host = await JourneyTestHost.StartAsync(tables: _store);
+        var journey = TestJourneys.SendWaitSend();
+        host.Catalog.Publish(journey);
+
+        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        var outcome = await host.CompletionAsync(id);
+
+        Assert.Equal("completed", outcome.ExitReason);
+        Assert.Equal(["m1", "m2"], host.Channel.MessagesFor(id));
+        var profile = Codec.Read<ProfileDoc>((await _store.GetAsync(Table, "c1", Codec.ProfileKey))!);
+        Assert.Equal(2, profile.Sends.Count);
+        var instance = Codec.Read<InstanceDoc>(Assert.Single(await _store.QueryAsync(Table, "c1", Codec.InstancePrefix, "i}")));
+        Assert.Equal(InstanceStatus.Exited, instance.State.Status);
+        Assert.Equal(1, instance.Counts["b.entered"]);
+        Assert.Equal(1, instance.Counts["(exit).completed"]);
+        Assert.Equal(2, (await _store.QueryAsync(Table, "c1", Codec.TimelinePrefix, "t}")).Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_CapDefersTheSend_WaitsOnATimerAndSendsOnTheNextAttempt()
+    {
+        var policy = new SendPolicyOptions { Caps = [new FrequencyCap(null, 1, TimeSpan.FromSeconds(2))], OverCap = CapAction.Defer };
+        await using var host = await JourneyTestHost.StartAsync(policy, tables: _store);
+        var journey = TestJourneys.Parse("""
+            "a": { "type": "send", "medium": "webhook", "message": "m1", "next": "x" },
+            "x": { "type": "exit" }
+            """);
+        host.Catalog.Publish(journey);
+        var earlier = DateTimeOffset.UtcNow;
+        var doc = new ProfileDoc { Sends = [new SentMessage("webhook", earlier, false)] };
+        await _store.CommitAsync(Table, [new RowWrite(WriteKind.Insert, new StoredRow("c1", Codec.ProfileKey, Codec.Write(doc)))]);
+
+        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        await host.CompletionAsync(id);
+
+        var sent = Assert.Single(host.Channel.Sent);
+        Assert.True(sent.At >= earlier + TimeSpan.FromSeconds(2), $"sent {sent.At - earlier} after the capped message; the window is 2 s");
+        Assert.Equal(2, sent.Command.Attempt);
+        Assert.Equal(2, Codec.Read<ProfileDoc>((await _store.GetAsync(Table, "c1", Codec.ProfileKey))!).Sends.Count);
+    }
+}
