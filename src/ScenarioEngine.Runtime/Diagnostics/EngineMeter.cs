@@ -57,6 +57,9 @@ public static class EngineMeter
 
     internal static void Conflict() => Conflicts.Add(1);
 
+    /// <summary>Whether anyone listens to the storage instruments (checked per call, so a listener attached later is honoured).</summary>
+    internal static bool StorageMetered => StorageCalls.Enabled || StorageDuration.Enabled;
+
     internal static void StorageCall(string operation, long startTimestamp)
     {
         var tag = new KeyValuePair<string, object?>("operation", operation);
