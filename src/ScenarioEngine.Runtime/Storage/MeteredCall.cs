@@ -12,37 +12,26 @@ namespace ScenarioEngine.Runtime.Storage;
 internal static class MeteredCall
 {
     /// <summary>Records <paramref name="call"/>, started at <paramref name="start"/> (a <see cref="Stopwatch"/> timestamp taken before it), when it ends.</summary>
-    public static Task Run(string operation, long start, Task call)
-    {
-        if (!EngineMeter.StorageMetered)
-        {
-            return call;
-        }
-
-        if (call.IsCompleted)
-        {
-            EngineMeter.StorageCall(operation, start);
-            return call;
-        }
-
-        return Awaited(operation, start, call);
-    }
+    public static Task Run(string operation, long start, Task call) => ReturnedAsIs(operation, start, call) ? call : Awaited(operation, start, call);
 
     /// <inheritdoc cref="Run(string, long, Task)"/>
-    public static Task<T> Run<T>(string operation, long start, Task<T> call)
+    public static Task<T> Run<T>(string operation, long start, Task<T> call) => ReturnedAsIs(operation, start, call) ? call : Awaited(operation, start, call);
+
+    // True when the call's own task can be returned: nobody listens, or it has ended (and is recorded here).
+    private static bool ReturnedAsIs(string operation, long start, Task call)
     {
         if (!EngineMeter.StorageMetered)
         {
-            return call;
+            return true;
         }
 
-        if (call.IsCompleted)
+        if (!call.IsCompleted)
         {
-            EngineMeter.StorageCall(operation, start);
-            return call;
+            return false;
         }
 
-        return Awaited(operation, start, call);
+        EngineMeter.StorageCall(operation, start);
+        return true;
     }
 
     private static async Task Awaited(string operation, long start, Task call)
