@@ -12,6 +12,7 @@ using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Api.Endpoints;
 using ScenarioEngine.Api.Jobs;
 using ScenarioEngine.Api.Reports;
+using ScenarioEngine.Api.Security;
 using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
@@ -59,8 +60,10 @@ public static class ScenarioEngineServices
             .Validate(o => o.AnalyticsInterval > TimeSpan.Zero, "Engine:AnalyticsInterval must be a positive duration (d.hh:mm:ss).")
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<EngineOptions>, ConfigurePolicy>();
-        services.AddOptions<ApiKeyOptions>().BindConfiguration("ApiKeys").ValidateOnStart();
+        // Bound once without a change-token source: ApiKeyRing follows reloads itself, keeping the keys in force when a reload is invalid.
+        services.AddOptions<ApiKeyOptions>().Configure<IConfiguration>((o, c) => c.GetSection("ApiKeys").Bind(o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        services.AddSingleton<ApiKeyRing>();
         services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
@@ -130,7 +133,7 @@ public static class ScenarioEngineServices
     /// <summary>Maps every API endpoint (under /api) and the OpenAPI document; every endpoint has a name, the Functions app's function name.</summary>
     public static IEndpointRouteBuilder MapScenarioEngineApi(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/api/openapi/{documentName}.json").WithName("GetOpenApiDocument");
+        app.MapOpenApi("/api/openapi/{documentName}.json").WithName("GetOpenApiDocument").AllowAnonymousKey();
         app.MapSystemEndpoints();
         app.MapEventsEndpoints();
         app.MapCustomersEndpoints();

@@ -197,11 +197,13 @@ public sealed class EventsApiTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PostEvents_AdminKey_IsAccepted()
+    public async Task PostEvents_AdminKey_Returns403NamingTheScope()
     {
         var response = await _host.Admin.PostAsync("/api/events", TestHost.Json(TestDocuments.Purchase("c1", "p1")));
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("events scope", (await TestHost.ReadAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, Accepted);
     }
 
     [Fact]

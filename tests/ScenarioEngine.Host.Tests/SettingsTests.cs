@@ -73,7 +73,8 @@ public sealed partial class SettingsTests
         };
         var listed = HostSettings.All.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
-        Assert.All(sections.SelectMany(s => s.Type.GetProperties().Where(p => p.CanWrite).Select(p => $"{s.Section}:{p.Name}")),
+        // Dictionaries hold templated settings (ApiKeys:Keys:<name>:Key), described in docs/api.md rather than listed one by one.
+        Assert.All(sections.SelectMany(s => s.Type.GetProperties().Where(p => p.CanWrite && !p.PropertyType.IsGenericType).Select(p => $"{s.Section}:{p.Name}")),
             name => Assert.Contains(name, listed));
     }
 

@@ -20,14 +20,14 @@ public sealed class StartupValidationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Start_SameKeyInBothScopes_Fails()
+    public async Task Start_SameKeyInBothSettings_FailsNamingBoth()
     {
         var settings = TestHost.Memory();
         settings["ApiKeys:Admin"] = TestHost.EventsKey;
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(output, settings));
 
-        Assert.Contains(ex.Failures, f => f.Contains("both", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("more than once, in ApiKeys:Events and ApiKeys:Admin", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -47,11 +47,11 @@ public static class CustomersApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapCustomersEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/customers").RequireScope(ApiScope.Admin).WithTags("Customers");
-        group.MapGet("/{customerId}", GetAsync).WithName("GetCustomer").WithSummary("Profile, computed values, journeys with their step and wait, pending and recent sends.");
-        group.MapGet("/{customerId}/timeline", TimelineAsync).WithName("GetCustomerTimeline").WithSummary("The time line, newest first (?max=1..1000, default 100).");
-        group.MapGet("/{customerId}/journeys/{journeyId}/why", WhyAsync).WithName("GetCustomerWhy").WithSummary("Every decision taken for the customer in one journey.");
-        group.MapDelete("/{customerId}", EraseAsync).WithName("EraseCustomer").WithSummary("Erase personal data; anonymous counts stay.");
+        var group = app.MapGroup("/api/customers").WithTags("Customers");
+        group.MapGet("/{customerId}", GetAsync).WithName("GetCustomer").RequireScope(ApiScope.Read).WithSummary("Profile, computed values, journeys with their step and wait, pending and recent sends.");
+        group.MapGet("/{customerId}/timeline", TimelineAsync).WithName("GetCustomerTimeline").RequireScope(ApiScope.Read).WithSummary("The time line, newest first (?max=1..1000, default 100).");
+        group.MapGet("/{customerId}/journeys/{journeyId}/why", WhyAsync).WithName("GetCustomerWhy").RequireScope(ApiScope.Read).WithSummary("Every decision taken for the customer in one journey.");
+        group.MapDelete("/{customerId}", EraseAsync).WithName("EraseCustomer").RequireScope(ApiScope.Publish).WithSummary("Erase personal data; anonymous counts stay.");
         return app;
     }
 

@@ -21,11 +21,11 @@ public static class EventsApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").RequireScope(ApiScope.Events).WithTags("Events");
-        group.MapPost("/events", PostEventsAsync).WithName("PostEvents")
+        var group = app.MapGroup("/api").WithTags("Events");
+        group.MapPost("/events", PostEventsAsync).WithName("PostEvents").RequireScope(ApiScope.Events)
             .Accepts<EventInput[]>("application/json")
             .WithSummary("Accept one event or a batch of up to 1,000; 202 once they are durably queued.");
-        group.MapPost("/customers/{customerId}/identify", IdentifyAsync).WithName("IdentifyCustomer")
+        group.MapPost("/customers/{customerId}/identify", IdentifyAsync).WithName("IdentifyCustomer").RequireScope(ApiScope.Events)
             .Accepts<Dictionary<string, JsonElement>>("application/json")
             .WithSummary("Set profile attributes, consent (consent.<medium>) and time zone; queued as an identify event.");
         return app;

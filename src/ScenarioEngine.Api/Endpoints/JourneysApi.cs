@@ -104,24 +104,24 @@ public static class JourneysApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapJourneysEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/journeys").RequireScope(ApiScope.Admin).WithTags("Journeys");
-        group.MapGet("/", ListAsync).WithName("ListJourneys").WithSummary("Every journey with its versions, state and draft (?includeArchived=true for archived ones).");
-        group.MapGet("/{journeyId}", GetAsync).WithName("GetJourney").WithSummary("A journey's latest version and draft.");
-        group.MapPut("/{journeyId}/draft", PutDraftAsync).WithName("PutJourneyDraft").Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
-        group.MapPost("/{journeyId}/publish", PublishAsync).WithName("PublishJourney").WithSummary("Publish the draft as a new immutable version.");
-        group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct)).WithName("PauseJourney")
+        var group = app.MapGroup("/api/journeys").WithTags("Journeys");
+        group.MapGet("/", ListAsync).WithName("ListJourneys").RequireScope(ApiScope.Read).WithSummary("Every journey with its versions, state and draft (?includeArchived=true for archived ones).");
+        group.MapGet("/{journeyId}", GetAsync).WithName("GetJourney").RequireScope(ApiScope.Read).WithSummary("A journey's latest version and draft.");
+        group.MapPut("/{journeyId}/draft", PutDraftAsync).WithName("PutJourneyDraft").RequireScope(ApiScope.Write).Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
+        group.MapPost("/{journeyId}/publish", PublishAsync).WithName("PublishJourney").RequireScope(ApiScope.Publish).WithSummary("Publish the draft as a new immutable version.");
+        group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct)).WithName("PauseJourney").RequireScope(ApiScope.Publish)
             .WithSummary("Stop new entries; customers in the journey go on.");
-        group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct)).WithName("ResumeJourney")
+        group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct)).WithName("ResumeJourney").RequireScope(ApiScope.Publish)
             .WithSummary("Take new entries again.");
-        group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct)).WithName("ArchiveJourney")
+        group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct)).WithName("ArchiveJourney").RequireScope(ApiScope.Publish)
             .WithSummary("Retire the journey: no new entries, hidden from the list.");
-        group.MapPost("/validate", ValidateAsync).WithName("ValidateJourney").Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
-        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").Accepts<SimulationRequest>("application/json").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
-        group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats")
+        group.MapPost("/validate", ValidateAsync).WithName("ValidateJourney").RequireScope(ApiScope.Write).Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
+        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").RequireScope(ApiScope.Write).Accepts<SimulationRequest>("application/json").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
+        group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats").RequireScope(ApiScope.Read)
             .WithSummary("Per-step counters (with the instances waiting at each step now), conversions, holdout and variants, scanned now.");
-        group.MapGet("/{journeyId}/counts", CountsAsync).WithName("GetJourneyCounts")
+        group.MapGet("/{journeyId}/counts", CountsAsync).WithName("GetJourneyCounts").RequireScope(ApiScope.Read)
             .WithSummary("The same figures as the last sweep aggregated them (one stored row, asOf says when): a whole canvas in one cheap request.");
-        group.MapGet("/{journeyId}/steps/{stepId}/customers", StepCustomersAsync).WithName("ListStepCustomers")
+        group.MapGet("/{journeyId}/steps/{stepId}/customers", StepCustomersAsync).WithName("ListStepCustomers").RequireScope(ApiScope.Read)
             .WithSummary("The customers at a step now (or, with ?through=true, every one who entered it), a page at a time (?max=1..500, default 50; ?continuation=).");
         return app;
     }

@@ -30,11 +30,11 @@ public static class MessagesApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapMessagesEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/messages").RequireScope(ApiScope.Admin).WithTags("Messages");
-        group.MapGet("/", ListAsync).WithName("ListMessages").WithSummary("Every message.");
-        group.MapGet("/{messageId}", GetAsync).WithName("GetMessage").WithSummary("One message document.");
-        group.MapPut("/{messageId}", PutAsync).WithName("PutMessage").Accepts<JsonElement>("application/json").WithSummary("Create or replace a message (validated; live at once).");
-        group.MapPost("/{messageId}/preview", PreviewAsync).WithName("PreviewMessage").Accepts<PreviewRequest>("application/json")
+        var group = app.MapGroup("/api/messages").WithTags("Messages");
+        group.MapGet("/", ListAsync).WithName("ListMessages").RequireScope(ApiScope.Read).WithSummary("Every message.");
+        group.MapGet("/{messageId}", GetAsync).WithName("GetMessage").RequireScope(ApiScope.Read).WithSummary("One message document.");
+        group.MapPut("/{messageId}", PutAsync).WithName("PutMessage").RequireScope(ApiScope.Write).Accepts<JsonElement>("application/json").WithSummary("Create or replace a message (validated; live at once).");
+        group.MapPost("/{messageId}/preview", PreviewAsync).WithName("PreviewMessage").RequireScope(ApiScope.Write).Accepts<PreviewRequest>("application/json")
             .WithSummary("Render a message for a customer (?customerId=, ?medium=); body {\"event\": {...}} fills event.* and trigger.*.");
         return app;
     }

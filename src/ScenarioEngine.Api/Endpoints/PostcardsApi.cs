@@ -10,7 +10,7 @@ public static class PostcardsApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapPostcardsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/postcards/batches/{date}.csv", BatchAsync).WithName("GetPostcardBatch").RequireScope(ApiScope.Admin).WithTags("Postcards")
+        app.MapGet("/api/postcards/batches/{date}.csv", BatchAsync).WithName("GetPostcardBatch").RequireScope(ApiScope.Read).WithTags("Postcards")
             .WithSummary("Exports the day's postcards as CSV (UTF-8 with BOM, CRLF) once; ?preview=true looks without closing the batch, ?again=true downloads an exported batch again.");
         return app;
     }

@@ -22,13 +22,13 @@ public static class ReportsApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapReportsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/reports").RequireScope(ApiScope.Admin).WithTags("Reports");
-        group.MapGet("/rfm", RfmAsync).WithName("GetRfmReport").WithSummary("RFM segment counts over every buyer now (population quintiles), the breakpoints, and the segments last assigned.");
-        group.MapGet("/deciles", DecilesAsync).WithName("GetDecilesReport").WithSummary("Buyers in ten spend deciles with their share of revenue.");
-        group.MapGet("/nps", NpsAsync).WithName("GetNpsReport").WithSummary("NPS overall, by month, journey, RFM segment and JSON segment.");
-        group.MapGet("/clv", ClvAsync).WithName("GetClvReport").WithSummary("BG/NBD and Gamma-Gamma fitted over every buyer; the customers with the highest predicted value (?top=20).");
-        group.MapGet("/ranking", RankingAsync).WithName("GetRankingReport").WithSummary("Customers ranked by spend, frequency, recency, predicted value and NPS side by side (?top=20).");
-        app.MapPost("/api/system/analytics/recompute", RecomputeAsync).WithName("RecomputeAnalytics").RequireScope(ApiScope.Admin).WithTags("Reports")
+        var group = app.MapGroup("/api/reports").WithTags("Reports");
+        group.MapGet("/rfm", RfmAsync).WithName("GetRfmReport").RequireScope(ApiScope.Read).WithSummary("RFM segment counts over every buyer now (population quintiles), the breakpoints, and the segments last assigned.");
+        group.MapGet("/deciles", DecilesAsync).WithName("GetDecilesReport").RequireScope(ApiScope.Read).WithSummary("Buyers in ten spend deciles with their share of revenue.");
+        group.MapGet("/nps", NpsAsync).WithName("GetNpsReport").RequireScope(ApiScope.Read).WithSummary("NPS overall, by month, journey, RFM segment and JSON segment.");
+        group.MapGet("/clv", ClvAsync).WithName("GetClvReport").RequireScope(ApiScope.Read).WithSummary("BG/NBD and Gamma-Gamma fitted over every buyer; the customers with the highest predicted value (?top=20).");
+        group.MapGet("/ranking", RankingAsync).WithName("GetRankingReport").RequireScope(ApiScope.Read).WithSummary("Customers ranked by spend, frequency, recency, predicted value and NPS side by side (?top=20).");
+        app.MapPost("/api/system/analytics/recompute", RecomputeAsync).WithName("RecomputeAnalytics").RequireScope(ApiScope.Publish).WithTags("Reports")
             .WithSummary("Run the daily analytics job now (RFM, P(alive), lead-score decay, segment membership).");
         return app;
     }

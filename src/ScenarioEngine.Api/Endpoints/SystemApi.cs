@@ -22,11 +22,11 @@ public static class SystemApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapSystemEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", Health).WithName("GetHealth").WithTags("System").WithSummary("Liveness (no key needed).");
-        app.MapGet("/api/settings", Settings).WithName("GetSettings").RequireScope(ApiScope.Admin).WithTags("System")
-            .WithSummary("The shop's time zone (Engine:DefaultTimeZone), for clients showing dates; also checks an admin key.");
-        app.MapGet("/api/system/metrics", MetricsAsync).WithName("GetMetrics").RequireScope(ApiScope.Admin).WithTags("System").WithSummary("Engine counters and queue lengths.");
-        app.MapPost("/api/system/catalog/reload", ReloadAsync).WithName("ReloadCatalog").RequireScope(ApiScope.Admin).WithTags("System")
+        app.MapGet("/api/health", Health).WithName("GetHealth").AllowAnonymousKey().WithTags("System").WithSummary("Liveness (no key needed).");
+        app.MapGet("/api/settings", Settings).WithName("GetSettings").RequireScope(ApiScope.Read).WithTags("System")
+            .WithSummary("The shop's time zone (Engine:DefaultTimeZone), for clients showing dates; also checks a key with the read scope.");
+        app.MapGet("/api/system/metrics", MetricsAsync).WithName("GetMetrics").RequireScope(ApiScope.Read).WithTags("System").WithSummary("Engine counters and queue lengths.");
+        app.MapPost("/api/system/catalog/reload", ReloadAsync).WithName("ReloadCatalog").RequireScope(ApiScope.Publish).WithTags("System")
             .WithSummary("Reload journeys and messages now (each process also does it periodically).");
         return app;
     }

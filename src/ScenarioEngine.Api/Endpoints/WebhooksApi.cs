@@ -24,7 +24,7 @@ public static class WebhooksApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapWebhooksEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/webhooks/sendgrid", SendGridAsync).WithName("SendGridWebhook").WithTags("Webhooks")
+        app.MapPost("/api/webhooks/sendgrid", SendGridAsync).WithName("SendGridWebhook").AllowAnonymousKey().WithTags("Webhooks")
             .WithSummary("SendGrid Event Webhook (signed): delivery, open, click, bounce, spam report and unsubscribe events become customer events.");
         return app;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ScenarioEngine.Api.Endpoints;
 
 namespace ScenarioEngine.Api.Settings;
 
@@ -24,54 +25,106 @@ public sealed class EngineHostOptions
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>API keys by scope; each value may hold several keys separated by commas (to rotate without downtime).</summary>
+/// <summary>
+/// API keys: <see cref="Events"/> and <see cref="Admin"/> (comma-separated keys) and named keys under <see cref="Keys"/>, each with its
+/// scopes. Read through IOptionsMonitor, so keys added or removed in configuration apply without a restart.
+/// </summary>
 public sealed class ApiKeyOptions
 {
     /// <summary>The shortest key accepted, so a placeholder such as "x" cannot slip into production.</summary>
     public const int MinimumLength = 16;
 
-    /// <summary>Keys of the events scope (shops posting events).</summary>
+    /// <summary>The key name of <see cref="Events"/> keys in the audit log and rate limits.</summary>
+    public const string EventsName = "events";
+
+    /// <summary>The key name of <see cref="Admin"/> keys in the audit log and rate limits.</summary>
+    public const string AdminName = "admin";
+
+    /// <summary>Keys of the events scope (shops posting events), comma-separated.</summary>
     public string Events { get; set; } = "";
 
-    /// <summary>Keys of the admin scope (journeys, messages, customers; includes events).</summary>
+    /// <summary>Keys holding every scope but events (read, write, publish), comma-separated.</summary>
     public string Admin { get; set; } = "";
+
+    /// <summary>Named keys: ApiKeys:Keys:&lt;name&gt;:Key and ApiKeys:Keys:&lt;name&gt;:Scopes.</summary>
+    public Dictionary<string, NamedApiKeyOptions> Keys { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Splits a setting into its keys.</summary>
     public static IReadOnlyList<string> Split(string? value) =>
         (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Every configured key with its name, the setting it comes from and its scopes (unknown scope names left out; the validator names them).</summary>
+    public IReadOnlyList<ApiKeyEntry> Entries()
+    {
+        var entries = new List<ApiKeyEntry>();
+        entries.AddRange(Split(Events).Select(k => new ApiKeyEntry(EventsName, k, "ApiKeys:Events", new HashSet<ApiScope> { ApiScope.Events })));
+        entries.AddRange(Split(Admin).Select(k => new ApiKeyEntry(AdminName, k, "ApiKeys:Admin",
+            new HashSet<ApiScope> { ApiScope.Read, ApiScope.Write, ApiScope.Publish })));
+        foreach (var (name, key) in Keys.OrderBy(k => k.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            var scopes = key.ParseScopes(out _);
+            entries.Add(new ApiKeyEntry(name, (key.Key ?? "").Trim(), $"ApiKeys:Keys:{name}:Key", scopes));
+        }
+
+        return entries;
+    }
 }
 
-/// <summary>Validates <see cref="ApiKeyOptions"/> at start: both scopes need keys, long enough, and no key in both.</summary>
+/// <summary>Validates <see cref="ApiKeyOptions"/> at start and on every reload, naming the setting at fault.</summary>
 public sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        var events = ApiKeyOptions.Split(options.Events);
-        var admin = ApiKeyOptions.Split(options.Admin);
-        if (events.Count == 0)
+        foreach (var (keyName, key) in options.Keys)
         {
-            failures.Add("ApiKeys:Events is not set: give at least one key for shops posting events.");
+            if (!IsName(keyName))
+            {
+                failures.Add($"ApiKeys:Keys:{keyName}: a key name is 1 to 64 letters, digits, '-' or '_'.");
+            }
+
+            if (keyName.Equals(ApiKeyOptions.EventsName, StringComparison.OrdinalIgnoreCase) || keyName.Equals(ApiKeyOptions.AdminName, StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"ApiKeys:Keys:{keyName}: the names '{ApiKeyOptions.EventsName}' and '{ApiKeyOptions.AdminName}' stand for ApiKeys:Events and ApiKeys:Admin; choose another.");
+            }
+
+            if (string.IsNullOrWhiteSpace(key.Key))
+            {
+                failures.Add($"ApiKeys:Keys:{keyName}:Key is not set.");
+            }
+
+            key.ParseScopes(out var unknown);
+            if (unknown.Count > 0)
+            {
+                failures.Add($"ApiKeys:Keys:{keyName}:Scopes has unknown scope(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))}: expected events, read, write or publish, comma-separated.");
+            }
+            else if (string.IsNullOrWhiteSpace(key.Scopes))
+            {
+                failures.Add($"ApiKeys:Keys:{keyName}:Scopes is not set: expected events, read, write or publish, comma-separated (e.g. \"read,write\").");
+            }
         }
 
-        if (admin.Count == 0)
+        var entries = options.Entries().Where(e => e.Key.Length > 0).ToList();
+        if (!entries.Any(e => e.Scopes.Contains(ApiScope.Events)))
         {
-            failures.Add("ApiKeys:Admin is not set: give at least one key for the admin API.");
+            failures.Add("No key has the events scope: set ApiKeys:Events, or a named key with ApiKeys:Keys:<name>:Scopes including events, for shops posting events.");
         }
 
-        if (events.Concat(admin).Any(k => k.Length < ApiKeyOptions.MinimumLength))
+        if (!entries.Any(e => e.Scopes.Overlaps([ApiScope.Read, ApiScope.Write, ApiScope.Publish])))
         {
-            failures.Add($"Every API key needs at least {ApiKeyOptions.MinimumLength} characters.");
+            failures.Add("No key for the management API: set ApiKeys:Admin, or a named key with ApiKeys:Keys:<name>:Scopes of read, write or publish.");
         }
 
-        if (events.Intersect(admin, StringComparer.Ordinal).Any())
-        {
-            failures.Add("The same key is configured for both ApiKeys:Events and ApiKeys:Admin.");
-        }
-
+        failures.AddRange(entries.Where(e => e.Key.Length < ApiKeyOptions.MinimumLength)
+            .Select(e => $"{e.Setting}: every API key needs at least {ApiKeyOptions.MinimumLength} characters."));
+        failures.AddRange(entries.GroupBy(e => e.Key, StringComparer.Ordinal).Where(g => g.Count() > 1)
+            .Select(g => $"The same key is configured more than once, in {string.Join(" and ", g.Select(e => e.Setting).Distinct())}: every key needs its own value."));
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
+
+    private static bool IsName(string name) => name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }
 
 /// <summary>Template settings.</summary>
