@@ -188,6 +188,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'Engine__CustomersTable', value: 'customers' }
         { name: 'Engine__DefinitionsTable', value: 'definitions' }
+        { name: 'Engine__AuditTable', value: 'audit' }
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }

@@ -50,6 +50,7 @@ public sealed class EngineStartup(IServiceProvider services, HostMode mode, ILog
         await services.GetRequiredService<JourneyEngine>().InitializeAsync(cancellationToken).ConfigureAwait(false);
         var definitions = services.GetRequiredService<DefinitionStore>();
         await definitions.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<Audit.AuditLog>().InitializeAsync(cancellationToken).ConfigureAwait(false);
         await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
         if (services.GetRequiredService<IOptions<SamplesOptions>>().Value.Load)
         {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Analytics;
+using ScenarioEngine.Api.Audit;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Api.Endpoints;
 using ScenarioEngine.Api.Jobs;
@@ -49,6 +50,7 @@ public static class ScenarioEngineServices
             .ValidateOnStart();
         services.AddOptions<EngineHostOptions>().BindConfiguration("Engine")
             .Validate(o => IsTableName(o.DefinitionsTable), "Engine:DefinitionsTable must be 3 to 63 letters and digits, starting with a letter.")
+            .Validate(o => IsTableName(o.AuditTable), "Engine:AuditTable must be 3 to 63 letters and digits, starting with a letter.")
             .Validate(o => o.IdlePollDelay > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.ScheduledTriggersInterval > TimeSpan.Zero &&
                            o.CatalogRefreshInterval > TimeSpan.Zero, "Engine intervals must be positive durations (hh:mm:ss).")
             .ValidateOnStart();
@@ -82,6 +84,7 @@ public static class ScenarioEngineServices
         services.AddSingleton<TemplateDataPaths>();
         services.AddSingleton<PublishChecks>();
         services.AddSingleton<DefinitionStore>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<CustomerReports>();
         services.AddScenarioEngineChannels(config);
         services.AddSingleton<SampleLoader>();
@@ -143,6 +146,7 @@ public static class ScenarioEngineServices
         app.MapReportsEndpoints();
         app.MapWebhooksEndpoints();
         app.MapPostcardsEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 

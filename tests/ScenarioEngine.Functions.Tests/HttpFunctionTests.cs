@@ -118,4 +118,23 @@ public sealed class HttpFunctionTests
 
         Assert.Contains("/api/customers/{customerId}", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PutMessage_ThroughTheFunction_IsInTheAuditLogUnderTheKeyName()
+    {
+        await using var app = await FunctionsApp.StartAsync();
+        var put = app.Request("PUT", "/api/messages/fn-audit", FunctionsApp.AdminKey, """{ "id": "fn-audit", "email": { "subject": "Hi", "text": "Hi" } }""");
+        await app.Api.PutMessage(put);
+        Assert.Equal(200, FunctionsApp.Response(put).Status);
+        var request = app.Request("GET", "/api/audit", FunctionsApp.AdminKey);
+
+        await app.Api.GetAuditLog(request);
+
+        var (status, body) = FunctionsApp.Response(request);
+        Assert.Equal(200, status);
+        var entry = JsonNode.Parse(body)!["entries"]!.AsArray().Single()!;
+        Assert.Equal("admin", entry["key"]!.GetValue<string>());
+        Assert.Equal("message.saved", entry["kind"]!.GetValue<string>());
+        Assert.Equal("fn-audit", entry["target"]!.GetValue<string>());
+    }
 }

@@ -60,6 +60,7 @@ public sealed class TestHost : IAsyncDisposable
             ["AzureWebJobsStorage"] = storage,
             ["Engine:CustomersTable"] = prefix + "customers",
             ["Engine:DefinitionsTable"] = prefix + "definitions",
+            ["Engine:AuditTable"] = prefix + "audit",
             ["Engine:QueuePrefix"] = prefix,
             ["Engine:EventQueueCount"] = "2",
             ["Engine:IdlePollDelay"] = "00:00:00.200",

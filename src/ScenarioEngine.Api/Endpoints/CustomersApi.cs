@@ -1,3 +1,4 @@
+using ScenarioEngine.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Machine;
@@ -51,7 +52,7 @@ public static class CustomersApi
         group.MapGet("/{customerId}", GetAsync).WithName("GetCustomer").RequireScope(ApiScope.Read).WithSummary("Profile, computed values, journeys with their step and wait, pending and recent sends.");
         group.MapGet("/{customerId}/timeline", TimelineAsync).WithName("GetCustomerTimeline").RequireScope(ApiScope.Read).WithSummary("The time line, newest first (?max=1..1000, default 100).");
         group.MapGet("/{customerId}/journeys/{journeyId}/why", WhyAsync).WithName("GetCustomerWhy").RequireScope(ApiScope.Read).WithSummary("Every decision taken for the customer in one journey.");
-        group.MapDelete("/{customerId}", EraseAsync).WithName("EraseCustomer").RequireScope(ApiScope.Publish).WithSummary("Erase personal data; anonymous counts stay.");
+        group.MapDelete("/{customerId}", EraseAsync).WithName("EraseCustomer").RequireScope(ApiScope.Publish).Audited(AuditKinds.CustomerErased, "customerId").WithSummary("Erase personal data; anonymous counts stay.");
         return app;
     }
 

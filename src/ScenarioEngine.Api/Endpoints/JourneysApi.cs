@@ -1,3 +1,4 @@
+using ScenarioEngine.Api.Audit;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,7 @@ namespace ScenarioEngine.Api.Endpoints;
 public sealed record DraftSaved(string Id, DateTimeOffset SavedAt);
 
 /// <summary>A published version.</summary>
-public sealed record Published(string Id, int Version, JourneyState State);
+public sealed record Published(string Id, int Version, JourneyState State) : IAuditedVersion;
 
 /// <summary>A journey's state after pause, resume or archive.</summary>
 public sealed record StateChanged(string Id, JourneyState State);
@@ -107,16 +108,16 @@ public static class JourneysApi
         var group = app.MapGroup("/api/journeys").WithTags("Journeys");
         group.MapGet("/", ListAsync).WithName("ListJourneys").RequireScope(ApiScope.Read).WithSummary("Every journey with its versions, state and draft (?includeArchived=true for archived ones).");
         group.MapGet("/{journeyId}", GetAsync).WithName("GetJourney").RequireScope(ApiScope.Read).WithSummary("A journey's latest version and draft.");
-        group.MapPut("/{journeyId}/draft", PutDraftAsync).WithName("PutJourneyDraft").RequireScope(ApiScope.Write).Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
-        group.MapPost("/{journeyId}/publish", PublishAsync).WithName("PublishJourney").RequireScope(ApiScope.Publish).WithSummary("Publish the draft as a new immutable version.");
-        group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct)).WithName("PauseJourney").RequireScope(ApiScope.Publish)
+        group.MapPut("/{journeyId}/draft", PutDraftAsync).WithName("PutJourneyDraft").RequireScope(ApiScope.Write).Audited(AuditKinds.DraftSaved, "journeyId").Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
+        group.MapPost("/{journeyId}/publish", PublishAsync).WithName("PublishJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Published, "journeyId").WithSummary("Publish the draft as a new immutable version.");
+        group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct)).WithName("PauseJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Paused, "journeyId")
             .WithSummary("Stop new entries; customers in the journey go on.");
-        group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct)).WithName("ResumeJourney").RequireScope(ApiScope.Publish)
+        group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct)).WithName("ResumeJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Resumed, "journeyId")
             .WithSummary("Take new entries again.");
-        group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct)).WithName("ArchiveJourney").RequireScope(ApiScope.Publish)
+        group.MapPost("/{journeyId}/archive", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Archived, d, l, ct)).WithName("ArchiveJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Archived, "journeyId")
             .WithSummary("Retire the journey: no new entries, hidden from the list.");
-        group.MapPost("/validate", ValidateAsync).WithName("ValidateJourney").RequireScope(ApiScope.Write).Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
-        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").RequireScope(ApiScope.Write).Accepts<SimulationRequest>("application/json").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
+        group.MapPost("/validate", ValidateAsync).WithName("ValidateJourney").RequireScope(ApiScope.Write).NotAChange().Accepts<JsonElement>("application/json").WithSummary("Validate a journey document without saving it.");
+        group.MapPost("/{journeyId}/simulate", SimulateAsync).WithName("SimulateJourney").RequireScope(ApiScope.Write).NotAChange().Accepts<SimulationRequest>("application/json").WithSummary("Run the draft (or a posted journey) over posted events in virtual time.");
         group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats").RequireScope(ApiScope.Read)
             .WithSummary("Per-step counters (with the instances waiting at each step now), conversions, holdout and variants, scanned now.");
         group.MapGet("/{journeyId}/counts", CountsAsync).WithName("GetJourneyCounts").RequireScope(ApiScope.Read)

@@ -1,3 +1,4 @@
+using ScenarioEngine.Api.Audit;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,8 +34,8 @@ public static class MessagesApi
         var group = app.MapGroup("/api/messages").WithTags("Messages");
         group.MapGet("/", ListAsync).WithName("ListMessages").RequireScope(ApiScope.Read).WithSummary("Every message.");
         group.MapGet("/{messageId}", GetAsync).WithName("GetMessage").RequireScope(ApiScope.Read).WithSummary("One message document.");
-        group.MapPut("/{messageId}", PutAsync).WithName("PutMessage").RequireScope(ApiScope.Write).Accepts<JsonElement>("application/json").WithSummary("Create or replace a message (validated; live at once).");
-        group.MapPost("/{messageId}/preview", PreviewAsync).WithName("PreviewMessage").RequireScope(ApiScope.Write).Accepts<PreviewRequest>("application/json")
+        group.MapPut("/{messageId}", PutAsync).WithName("PutMessage").RequireScope(ApiScope.Write).Audited(AuditKinds.MessageSaved, "messageId").Accepts<JsonElement>("application/json").WithSummary("Create or replace a message (validated; live at once).");
+        group.MapPost("/{messageId}/preview", PreviewAsync).WithName("PreviewMessage").RequireScope(ApiScope.Write).NotAChange().Accepts<PreviewRequest>("application/json")
             .WithSummary("Render a message for a customer (?customerId=, ?medium=); body {\"event\": {...}} fills event.* and trigger.*.");
         return app;
     }

@@ -1,3 +1,4 @@
+using ScenarioEngine.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Api.Reports;
 using ScenarioEngine.Runtime.Engine;
@@ -28,7 +29,7 @@ public static class ReportsApi
         group.MapGet("/nps", NpsAsync).WithName("GetNpsReport").RequireScope(ApiScope.Read).WithSummary("NPS overall, by month, journey, RFM segment and JSON segment.");
         group.MapGet("/clv", ClvAsync).WithName("GetClvReport").RequireScope(ApiScope.Read).WithSummary("BG/NBD and Gamma-Gamma fitted over every buyer; the customers with the highest predicted value (?top=20).");
         group.MapGet("/ranking", RankingAsync).WithName("GetRankingReport").RequireScope(ApiScope.Read).WithSummary("Customers ranked by spend, frequency, recency, predicted value and NPS side by side (?top=20).");
-        app.MapPost("/api/system/analytics/recompute", RecomputeAsync).WithName("RecomputeAnalytics").RequireScope(ApiScope.Publish).WithTags("Reports")
+        app.MapPost("/api/system/analytics/recompute", RecomputeAsync).WithName("RecomputeAnalytics").RequireScope(ApiScope.Publish).Audited(AuditKinds.AnalyticsRecomputed).WithTags("Reports")
             .WithSummary("Run the daily analytics job now (RFM, P(alive), lead-score decay, segment membership).");
         return app;
     }

@@ -1,3 +1,4 @@
+using ScenarioEngine.Api.Audit;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,9 +23,9 @@ public static class SegmentsApi
         var group = app.MapGroup("/api/segments").WithTags("Segments");
         group.MapGet("/", ListAsync).WithName("ListSegments").RequireScope(ApiScope.Read).WithSummary("Every JSON segment.");
         group.MapGet("/{segmentId}", GetAsync).WithName("GetSegment").RequireScope(ApiScope.Read).WithSummary("One segment document.");
-        group.MapPut("/{segmentId}", PutAsync).WithName("PutSegment").RequireScope(ApiScope.Write).Accepts<JsonElement>("application/json")
+        group.MapPut("/{segmentId}", PutAsync).WithName("PutSegment").RequireScope(ApiScope.Write).Audited(AuditKinds.SegmentSaved, "segmentId").Accepts<JsonElement>("application/json")
             .WithSummary("Create or replace a segment (validated; evaluated from each customer's next event and by the daily job).");
-        group.MapDelete("/{segmentId}", DeleteAsync).WithName("DeleteSegment").RequireScope(ApiScope.Write).WithSummary("Delete a segment (members keep its id in segments.current, without segment.left).");
+        group.MapDelete("/{segmentId}", DeleteAsync).WithName("DeleteSegment").RequireScope(ApiScope.Write).Audited(AuditKinds.SegmentDeleted, "segmentId").WithSummary("Delete a segment (members keep its id in segments.current, without segment.left).");
         group.MapGet("/{segmentId}/export.csv", ExportAsync).WithName("ExportSegment").RequireScope(ApiScope.Read)
             .WithSummary("Members with ads consent as a customer-match CSV (?format=meta, the default, or google): SHA-256 of the normalised e-mail.");
         return app;

@@ -1,3 +1,4 @@
+using ScenarioEngine.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Api;
@@ -26,7 +27,7 @@ public static class SystemApi
         app.MapGet("/api/settings", Settings).WithName("GetSettings").RequireScope(ApiScope.Read).WithTags("System")
             .WithSummary("The shop's time zone (Engine:DefaultTimeZone), for clients showing dates; also checks a key with the read scope.");
         app.MapGet("/api/system/metrics", MetricsAsync).WithName("GetMetrics").RequireScope(ApiScope.Read).WithTags("System").WithSummary("Engine counters and queue lengths.");
-        app.MapPost("/api/system/catalog/reload", ReloadAsync).WithName("ReloadCatalog").RequireScope(ApiScope.Publish).WithTags("System")
+        app.MapPost("/api/system/catalog/reload", ReloadAsync).WithName("ReloadCatalog").RequireScope(ApiScope.Publish).Audited(AuditKinds.CatalogReloaded).WithTags("System")
             .WithSummary("Reload journeys and messages now (each process also does it periodically).");
         return app;
     }

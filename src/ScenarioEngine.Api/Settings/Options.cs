@@ -12,6 +12,9 @@ public sealed class EngineHostOptions
     /// <summary>The table of journey drafts, versions and messages.</summary>
     public string DefinitionsTable { get; set; } = "definitions";
 
+    /// <summary>The table of the audit log (every change made through the API, by key name).</summary>
+    public string AuditTable { get; set; } = "audit";
+
     /// <summary>The longest pause of an idle queue worker.</summary>
     public TimeSpan IdlePollDelay { get; set; } = TimeSpan.FromSeconds(1);
 

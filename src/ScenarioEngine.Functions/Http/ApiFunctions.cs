@@ -169,4 +169,8 @@ public sealed class ApiFunctions(ApiEndpoints endpoints)
     /// <summary>GET /api/openapi/{documentName}.json.</summary>
     [Function(nameof(GetOpenApiDocument))]
     public Task<IResult> GetOpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/{documentName}.json")] HttpRequest request) => endpoints.InvokeAsync(nameof(GetOpenApiDocument), request);
+
+    /// <summary>GET /api/audit.</summary>
+    [Function(nameof(GetAuditLog))]
+    public Task<IResult> GetAuditLog([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit")] HttpRequest request) => endpoints.InvokeAsync(nameof(GetAuditLog), request);
 }
