@@ -189,6 +189,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__CustomersTable', value: 'customers' }
         { name: 'Engine__DefinitionsTable', value: 'definitions' }
         { name: 'Engine__AuditTable', value: 'audit' }
+        { name: 'RateLimits__Window', value: '00:00:01' }
+        { name: 'RateLimits__Events', value: '10000' }
+        { name: 'RateLimits__Read', value: '1000' }
+        { name: 'RateLimits__Write', value: '1000' }
+        { name: 'RateLimits__Publish', value: '100' }
+        { name: 'RateLimits__Anonymous', value: '1000' }
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }

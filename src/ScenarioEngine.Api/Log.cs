@@ -58,9 +58,9 @@ internal static partial class Log
         "Analytics recomputed for {Customers} customers: {Updated} updated, {SegmentChanges} entered a new RFM segment, {Refreshed} refreshed (lead score decay or JSON segment membership)")]
     public static partial void AnalyticsRecomputed(ILogger logger, int customers, int updated, int segmentChanges, int refreshed);
 
-    [LoggerMessage(4060, LogLevel.Information, "API keys reloaded: {Count} keys in force")]
-    public static partial void ApiKeysReloaded(ILogger logger, int count);
+    [LoggerMessage(4060, LogLevel.Information, "Settings {Section} reloaded")]
+    public static partial void SettingsReloaded(ILogger logger, string section);
 
-    [LoggerMessage(4061, LogLevel.Error, "The reloaded API key settings are invalid; the keys in force stay: {Failures}")]
-    public static partial void ApiKeysReloadRejected(ILogger logger, string failures);
+    [LoggerMessage(4061, LogLevel.Error, "The reloaded {Section} settings are invalid; the settings in force stay: {Failures}")]
+    public static partial void SettingsReloadRejected(ILogger logger, string section, string failures);
 }

@@ -62,10 +62,12 @@ public static class ScenarioEngineServices
             .Validate(o => o.AnalyticsInterval > TimeSpan.Zero, "Engine:AnalyticsInterval must be a positive duration (d.hh:mm:ss).")
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<EngineOptions>, ConfigurePolicy>();
-        // Bound once without a change-token source: ApiKeyRing follows reloads itself, keeping the keys in force when a reload is invalid.
-        services.AddOptions<ApiKeyOptions>().Configure<IConfiguration>((o, c) => c.GetSection("ApiKeys").Bind(o)).ValidateOnStart();
+        services.AddLiveOptions<ApiKeyOptions>("ApiKeys");
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         services.AddSingleton<ApiKeyRing>();
+        services.AddLiveOptions<RateLimitOptions>("RateLimits");
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddApiRateLimiting();
         services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
@@ -119,7 +121,8 @@ public static class ScenarioEngineServices
     /// <summary>
     /// The middleware every host runs around the API's endpoints, once the endpoint is chosen (after UseRouting standalone; the
     /// Functions app selects the endpoint of the function invoked): problem details for unhandled errors and bare status codes, then
-    /// the API-key check of the endpoint's <see cref="RequiredScope"/>. Middleware that must apply to the API in both hosts goes here.
+    /// the API-key check of the endpoint's <see cref="RequiredScope"/>, then the rate limit per key. Middleware that must apply to the API
+    /// in both hosts goes here.
     /// </summary>
     public static IApplicationBuilder UseScenarioEngineApi(this IApplicationBuilder app)
     {
@@ -130,6 +133,7 @@ public static class ScenarioEngineServices
         });
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
         return app;
     }
 
@@ -148,6 +152,16 @@ public static class ScenarioEngineServices
         app.MapPostcardsEndpoints();
         app.MapAuditEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Options bound once from <paramref name="section"/> and validated at start, without a change-token source (a validated
+    /// IOptionsMonitor would throw inside the configuration reload); <see cref="LiveOptions{T}"/> follows the reloads.
+    /// </summary>
+    private static OptionsBuilder<T> AddLiveOptions<T>(this IServiceCollection services, string section) where T : class, new()
+    {
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LiveOptions<T>>(sp, section));
+        return services.AddOptions<T>().Configure<IConfiguration>((o, c) => c.GetSection(section).Bind(o)).ValidateOnStart();
     }
 
     private static (IRowStore Store, IQueueFactory Queues, string Kind) CreateStorage(IConfiguration config)

@@ -137,4 +137,21 @@ public sealed class HttpFunctionTests
         Assert.Equal("message.saved", entry["kind"]!.GetValue<string>());
         Assert.Equal("fn-audit", entry["target"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task GetJourneys_OverTheReadLimit_Returns429WithRetryAfter()
+    {
+        await using var app = await FunctionsApp.StartAsync(new Dictionary<string, string?> { ["RateLimits:Read"] = "1", ["RateLimits:Window"] = "00:01:00" });
+        var first = app.Request("GET", "/api/journeys", FunctionsApp.AdminKey);
+        await app.Api.ListJourneys(first);
+        var second = app.Request("GET", "/api/journeys", FunctionsApp.AdminKey);
+
+        await app.Api.ListJourneys(second);
+
+        Assert.Equal(200, FunctionsApp.Response(first).Status);
+        var (status, body) = FunctionsApp.Response(second);
+        Assert.Equal(429, status);
+        Assert.True(int.Parse(second.HttpContext.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Contains("RateLimits:Read", body, StringComparison.Ordinal);
+    }
 }

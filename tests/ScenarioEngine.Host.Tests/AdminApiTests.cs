@@ -19,12 +19,12 @@ public sealed class AdminApiTests(ITestOutputHelper output) : IAsyncLifetime
         (await TestHost.ReadAsync(response))["errors"]!.AsArray().Select(e => (e!["path"]!.GetValue<string>(), e["message"]!.GetValue<string>())).ToList();
 
     [Fact]
-    public async Task AdminEndpoint_EventsKey_Returns403()
+    public async Task ReadEndpoint_EventsKey_Returns403NamingScopeAndKey()
     {
         var response = await _host.Events.GetAsync("/api/journeys");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("admin API key", (await TestHost.ReadAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("needs the read scope; the key 'events' holds events", (await TestHost.ReadAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

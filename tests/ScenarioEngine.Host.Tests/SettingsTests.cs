@@ -70,6 +70,7 @@ public sealed partial class SettingsTests
             ("Engine", typeof(EngineHostOptions)), ("ApiKeys", typeof(ApiKeyOptions)), ("SendGrid", typeof(SendGridOptions)),
             ("Line", typeof(LineOptions)), ("Webhook", typeof(WebhookOptions)), ("Templates", typeof(TemplateOptions)), ("Samples", typeof(SamplesOptions)),
             ("ServiceBus", typeof(Storage.Azure.ServiceBus.ServiceBusOptions)),
+            ("RateLimits", typeof(RateLimitOptions)),
         };
         var listed = HostSettings.All.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
