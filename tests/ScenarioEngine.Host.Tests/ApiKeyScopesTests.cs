@@ -50,9 +50,9 @@ public sealed class ApiKeyScopesTests(ITestOutputHelper output)
     public async Task NamedKeys_EachKeyReachesOnlyItsScopes()
     {
         await using var host = await TestHost.StartAsync(output, NamedKeys());
-        using var reader = Client(host, ReaderKey);
-        using var writer = Client(host, WriterKey);
-        using var publisher = Client(host, PublisherKey);
+        using var reader = host.ClientWithKey(ReaderKey);
+        using var writer = host.ClientWithKey(WriterKey);
+        using var publisher = host.ClientWithKey(PublisherKey);
 
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/api/messages")).StatusCode);
         var refused = await reader.PutAsync("/api/messages/m1", TestHost.Json(Message));
@@ -113,7 +113,7 @@ public sealed class ApiKeyScopesTests(ITestOutputHelper output)
         settings["ApiKeys:Keys:shop:Scopes"] = "events";
 
         await using var host = await TestHost.StartAsync(output, settings);
-        using var shop = Client(host, "test-shop-key-0123456789");
+        using var shop = host.ClientWithKey("test-shop-key-0123456789");
 
         Assert.Equal(HttpStatusCode.Accepted, (await shop.PostAsync("/api/events", TestHost.Json(TestDocuments.Purchase("c1", "p1")))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Admin.GetAsync("/api/messages")).StatusCode);
@@ -124,7 +124,7 @@ public sealed class ApiKeyScopesTests(ITestOutputHelper output)
     {
         var source = new ReloadableSource(new Dictionary<string, string?>());
         await using var host = await TestHost.StartAsync(output, TestHost.Memory(), configureBuilder: b => ((IConfigurationBuilder)b.Configuration).Add(source));
-        using var rotated = Client(host, "test-rotated-admin-0123456789");
+        using var rotated = host.ClientWithKey("test-rotated-admin-0123456789");
         Assert.Equal(HttpStatusCode.Unauthorized, (await rotated.GetAsync("/api/messages")).StatusCode);
 
         source.Provider.Replace(new Dictionary<string, string?> { ["ApiKeys:Admin"] = "test-rotated-admin-0123456789" });
@@ -145,11 +145,4 @@ public sealed class ApiKeyScopesTests(ITestOutputHelper output)
     }
 
     private static string Name(Endpoint e) => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName;
-
-    private static HttpClient Client(TestHost host, string key)
-    {
-        var client = new HttpClient { BaseAddress = host.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
 }

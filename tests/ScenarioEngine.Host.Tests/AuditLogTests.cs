@@ -43,9 +43,9 @@ public sealed class AuditLogTests(AzuriteFixture azurite, ITestOutputHelper outp
     private async Task ChangesAreRecordedAsync(Dictionary<string, string?> settings)
     {
         await using var host = await TestHost.StartAsync(output, WithNamedKeys(settings));
-        using var editor = Client(host, EditorKey);
-        using var ops = Client(host, OpsKey);
-        using var viewer = Client(host, ViewerKey);
+        using var editor = host.ClientWithKey(EditorKey);
+        using var ops = host.ClientWithKey(OpsKey);
+        using var viewer = host.ClientWithKey(ViewerKey);
         foreach (var m in TestDocuments.FollowUpMessages)
         {
             Assert.Equal(HttpStatusCode.OK, (await editor.PutAsync($"/api/messages/{JsonNode.Parse(m)!["id"]}", TestHost.Json(m))).StatusCode);
@@ -142,12 +142,5 @@ public sealed class AuditLogTests(AzuriteFixture azurite, ITestOutputHelper outp
 
         var entries = (await TestHost.ReadAsync(await host.Admin.GetAsync("/api/audit")))["entries"]!.AsArray();
         Assert.Equal(["admin analytics.recomputed ", "admin catalog.reloaded ", "admin customer.erased c-erase"], entries.Select(e => $"{e!["key"]} {e["kind"]} {e["target"]}"));
-    }
-
-    private static HttpClient Client(TestHost host, string key)
-    {
-        var client = new HttpClient { BaseAddress = host.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
     }
 }

@@ -24,7 +24,7 @@ public sealed class RateLimitTests(ITestOutputHelper output)
     public async Task Get_OverTheReadLimit_Returns429WithRetryAfter_OtherKeysUnaffected()
     {
         await using var host = await TestHost.StartAsync(output, Limited(2));
-        using var viewer = Client(host, ViewerKey);
+        using var viewer = host.ClientWithKey(ViewerKey);
 
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/messages")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/journeys")).StatusCode);
@@ -45,7 +45,7 @@ public sealed class RateLimitTests(ITestOutputHelper output)
     {
         var source = new ReloadableSource(new Dictionary<string, string?>());
         await using var host = await TestHost.StartAsync(output, Limited(1), configureBuilder: b => ((IConfigurationBuilder)b.Configuration).Add(source));
-        using var viewer = Client(host, ViewerKey);
+        using var viewer = host.ClientWithKey(ViewerKey);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/messages")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await viewer.GetAsync("/api/messages")).StatusCode);
 
@@ -63,12 +63,5 @@ public sealed class RateLimitTests(ITestOutputHelper output)
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(output, settings));
 
         Assert.Contains(ex.Failures, f => f.Contains("RateLimits:Publish must be 0", StringComparison.Ordinal));
-    }
-
-    private static HttpClient Client(TestHost host, string key)
-    {
-        var client = new HttpClient { BaseAddress = host.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
     }
 }

@@ -98,6 +98,9 @@ public sealed class TestHost : IAsyncDisposable
         return new TestHost(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)));
     }
 
+    /// <summary>A new client sending <paramref name="key"/> (another named key); the caller disposes it.</summary>
+    public HttpClient ClientWithKey(string key) => Client(key);
+
     private HttpClient Client(string? key)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

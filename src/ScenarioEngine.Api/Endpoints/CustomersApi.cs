@@ -1,5 +1,5 @@
-using ScenarioEngine.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScenarioEngine.Api.Audit;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;

@@ -1,7 +1,7 @@
-using ScenarioEngine.Api.Audit;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScenarioEngine.Api.Audit;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;

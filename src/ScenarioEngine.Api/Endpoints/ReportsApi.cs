@@ -1,5 +1,5 @@
-using ScenarioEngine.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScenarioEngine.Api.Audit;
 using ScenarioEngine.Api.Reports;
 using ScenarioEngine.Runtime.Engine;
 

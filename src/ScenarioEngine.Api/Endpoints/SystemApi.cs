@@ -1,5 +1,5 @@
-using ScenarioEngine.Api.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ScenarioEngine.Api.Audit;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Api;
 using ScenarioEngine.Runtime.Engine;
