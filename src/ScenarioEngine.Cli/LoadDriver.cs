@@ -17,7 +17,7 @@ internal static class LoadDriver
     public static async Task<int> RunAsync(Options o, TextWriter output, TextWriter error)
     {
         var url = new Uri((o.One("url") ?? "http://127.0.0.1:7071").TrimEnd('/') + "/");
-        var eventsKey = o.One("key") ?? throw new UsageException("load needs --key (an events or admin API key)");
+        var eventsKey = o.One("key") ?? throw new UsageException("load needs --key (an API key with the events scope)");
         var adminKey = o.One("admin-key") ?? eventsKey;
         var rate = int.Parse(o.One("rate") ?? "1000", CultureInfo.InvariantCulture);
         var seconds = double.Parse(o.One("duration") ?? "10", CultureInfo.InvariantCulture);

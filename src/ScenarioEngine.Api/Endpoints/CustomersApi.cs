@@ -40,7 +40,7 @@ public sealed record WhyView(string CustomerId, string JourneyId, IReadOnlyList<
 /// <summary>DELETE /api/customers/{id}.</summary>
 public sealed record ErasedView(string CustomerId, EraseResult Erased);
 
-/// <summary>Customer endpoints for operators (scope admin).</summary>
+/// <summary>Customer endpoints for operators (read for GETs, publish to erase).</summary>
 public static class CustomersApi
 {
     private const int MaxTimeline = 1000;

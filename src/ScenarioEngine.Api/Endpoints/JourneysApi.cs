@@ -95,7 +95,7 @@ public sealed record SimulatedSendView(DateTimeOffset At, string CustomerId, str
 /// <summary>POST /api/journeys/{id}/simulate.</summary>
 public sealed record SimulationView(string JourneyId, int Events, int Customers, IReadOnlyList<SimulatedSendView> Sends, JourneyStatsView Stats, long EventsApplied, long Skipped, long Deferred, long Failed);
 
-/// <summary>Journey endpoints for marketers (scope admin).</summary>
+/// <summary>Journey endpoints for marketers (read for GETs, write for drafts, validate and simulate, publish for publish, pause, resume and archive).</summary>
 public static class JourneysApi
 {
     private const int SimulationBodyLimit = 8 << 20;

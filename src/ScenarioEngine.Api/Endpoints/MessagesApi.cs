@@ -25,7 +25,7 @@ public sealed record PreviewMedium(string Medium, IReadOnlyDictionary<string, st
 /// <summary>POST /api/messages/{id}/preview.</summary>
 public sealed record PreviewView(string MessageId, string? CustomerId, IReadOnlyList<PreviewMedium> Media);
 
-/// <summary>Message endpoints for marketers (scope admin).</summary>
+/// <summary>Message endpoints for marketers (read for GETs, write to save or preview).</summary>
 public static class MessagesApi
 {
     /// <summary>Maps the endpoints.</summary>

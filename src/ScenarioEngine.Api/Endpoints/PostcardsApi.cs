@@ -4,7 +4,7 @@ using ScenarioEngine.Channels;
 
 namespace ScenarioEngine.Api.Endpoints;
 
-/// <summary>Postcard batches for the print vendor (scope admin).</summary>
+/// <summary>Postcard batches for the print vendor (scope read).</summary>
 public static class PostcardsApi
 {
     /// <summary>Maps the endpoints.</summary>

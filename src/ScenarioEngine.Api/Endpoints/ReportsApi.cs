@@ -15,7 +15,7 @@ namespace ScenarioEngine.Api.Endpoints;
 /// <param name="Clv">The BG/NBD model fitted, or null with too few repeat customers.</param>
 public sealed record AnalyticsRunView(DateTimeOffset AsOf, int Customers, int Updated, int SegmentChanges, int Refreshed, RfmBreakpointsView? Breakpoints, BgNbdView? Clv);
 
-/// <summary>Reports over live customer data, and running the analytics job on demand (scope admin).</summary>
+/// <summary>Reports over live customer data, and running the analytics job on demand (scope read for GETs, publish for the analytics run).</summary>
 public static class ReportsApi
 {
     private const int MaxTop = 1000;

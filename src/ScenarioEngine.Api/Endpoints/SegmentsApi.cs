@@ -14,7 +14,7 @@ public sealed record SegmentSaved(string Id, string Name, DateTimeOffset SavedAt
 /// <summary>A segment with its document.</summary>
 public sealed record SegmentDetail(string Id, JsonElement Document, DateTimeOffset SavedAt);
 
-/// <summary>JSON segment endpoints for marketers (scope admin): define, list, delete and export for ad platforms.</summary>
+/// <summary>JSON segment endpoints for marketers (read for GETs and exports, write to save or delete): define, list, delete and export for ad platforms.</summary>
 public static class SegmentsApi
 {
     /// <summary>Maps the endpoints.</summary>
