@@ -9,6 +9,7 @@ import { CustomerPage } from "./screens/CustomerPage";
 import { DraftPage } from "./screens/DraftPage";
 import { MessagesPage } from "./screens/MessagesPage";
 import { ReportsPage } from "./screens/ReportsPage";
+import { AuditPage } from "./screens/AuditPage";
 
 interface DashboardSettings {
   timeZone: string;
@@ -74,6 +75,7 @@ export function App() {
   else if ((m = match("/drafts/:id", path))) screen = <DraftPage key={m.id} journeyId={m.id} />;
   else if (match("/messages", path)) screen = <MessagesPage />;
   else if (match("/reports", path)) screen = <ReportsPage />;
+  else if (match("/audit", path)) screen = <AuditPage />;
   else screen = <JourneyList />;
 
   return (
@@ -84,6 +86,7 @@ export function App() {
           <Link to="/">{t.journeys}</Link>
           <Link to="/messages">{t.messages}</Link>
           <Link to="/reports">{t.reports}</Link>
+          <Link to="/audit" testId="nav-audit">{t.audit}</Link>
         </nav>
         <span className="spacer" />
         <span className="zone" data-testid="zone">{timeZone}</span>

@@ -179,3 +179,17 @@ export interface StepCustomersPage {
   customers: StepCustomer[];
   continuation: string | null;
 }
+
+export interface AuditEntry {
+  at: string;
+  key: string;
+  kind: string;
+  target?: string | null;
+  version?: number | null;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** The cursor for the next page; absent on the last one. */
+  next?: string | null;
+}

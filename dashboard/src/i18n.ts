@@ -85,6 +85,17 @@ const ja = {
   count: "件",
   asOf: "集計時刻",
   now: "現在",
+  audit: "監査ログ",
+  time: "日時",
+  keyName: "キー名",
+  kind: "種類",
+  target: "対象",
+  version: "バージョン",
+  allKinds: "すべての種類",
+  from: "開始",
+  to: "終了",
+  clear: "クリア",
+  noChanges: "変更の記録はありません",
 } as const;
 
 export type Messages = { [K in keyof typeof ja]: string };
@@ -172,6 +183,17 @@ const en: Messages = {
   count: "",
   asOf: "Counted at",
   now: "now",
+  audit: "Audit log",
+  time: "Time",
+  keyName: "Key name",
+  kind: "Kind",
+  target: "Target",
+  version: "Version",
+  allKinds: "All kinds",
+  from: "From",
+  to: "To",
+  clear: "Clear",
+  noChanges: "No changes recorded",
 };
 
 export const dictionaries: Record<Lang, Messages> = { ja, en };
@@ -188,8 +210,8 @@ export function useLocale(): Locale {
   return useContext(LocaleContext);
 }
 
-/** A date and time in the shop's zone, e.g. 2026/01/05 10:00 (JST). */
-export function formatDateTime(iso: string | null | undefined, locale: Locale): string {
+/** A date and time in the shop's zone, e.g. 2026/01/05 10:00 (JST); with seconds where changes follow each other closely. */
+export function formatDateTime(iso: string | null | undefined, locale: Locale, seconds = false): string {
   if (!iso) return "—";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
@@ -200,6 +222,7 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale): 
     day: "2-digit",
     hour: "2-digit",
     minute: "2-digit",
+    second: seconds ? "2-digit" : undefined,
     timeZoneName: "short",
   }).format(d);
 }
