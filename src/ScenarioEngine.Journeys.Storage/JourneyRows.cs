@@ -30,4 +30,12 @@ internal static class JourneyRows
     public static string TimelineKey(DateTimeOffset at, string instanceId, int batch) =>
         Codec.TimelinePrefix + (long.MaxValue - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + Codec.Safe(instanceId) + "|" +
         batch.ToString("D10", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The time-line row of one send outcome, newest first like the others, then the instance, the send's key and its attempt (an
+    /// outcome is written once: its claim or, for a deferral, the instance row's mark keeps a second recording from writing again).
+    /// </summary>
+    public static string OutcomeTimelineKey(DateTimeOffset at, string instanceId, string idempotencyKey, int attempt) =>
+        Codec.TimelinePrefix + (long.MaxValue - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + Codec.Safe(instanceId) + "|m|" +
+        Codec.Safe(idempotencyKey) + "|" + attempt.ToString("D10", CultureInfo.InvariantCulture);
 }

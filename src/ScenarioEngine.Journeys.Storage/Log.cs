@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(6101, LogLevel.Debug, "Record batch {Batch} of {InstanceId} already applied: not counted again")]
     public static partial void BatchAlreadyApplied(ILogger logger, string instanceId, int batch);
+
+    [LoggerMessage(6102, LogLevel.Debug, "Outcome of send {IdempotencyKey} (attempt {Attempt}) already recorded: not written again")]
+    public static partial void OutcomeAlreadyRecorded(ILogger logger, string idempotencyKey, int attempt);
 }

@@ -4,7 +4,7 @@ namespace ScenarioEngine.Journeys.Storage;
 
 /// <summary>
 /// The instance row: the runtime's instance shape (state and "step.metric" counters, read unchanged by its statistics and "why") plus
-/// the last record batch applied, the marker that makes a batch written twice count once.
+/// the last record batch applied, the marker that makes a batch written twice count once, and the deferrals counted.
 /// </summary>
 internal sealed class RecordedInstanceDoc
 {
@@ -16,6 +16,9 @@ internal sealed class RecordedInstanceDoc
 
     /// <summary>The last batch applied (0: none).</summary>
     public int Batch { get; set; }
+
+    /// <summary>The deferrals counted, by "{idempotency key}#{attempt}" (a deferral settles no claim, so its mark is kept here).</summary>
+    public HashSet<string> Deferrals { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Adds one to a counter.</summary>
     public void Count(string step, string metric)

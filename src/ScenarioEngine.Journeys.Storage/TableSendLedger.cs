@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
@@ -11,7 +12,9 @@ namespace ScenarioEngine.Journeys.Storage;
 /// The send ledger in the customer's partition of the customers table: the profile row ("a|profile", the runtime's shape) holds the
 /// send history every journey's caps count, and a claim row ("s|{key}") per send. A claim adds the send to the history and inserts its
 /// claim row in one transaction conditioned on the profile row's ETag as read, so two journeys of one customer racing for the last
-/// place under a cap cannot both win: the loser's transaction fails and its activity reads again and decides again.
+/// place under a cap cannot both win: the loser's transaction fails and its activity reads again and decides again. An outcome is
+/// recorded in one transaction with its "message" time-line row ("t|", the runtime's entry shape with the rendered content) and its
+/// step counters on the instance row ("i|{journey}:{instance}", the recorder's row; not counted when the instance has no row).
 /// </summary>
 public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
 {
@@ -84,24 +87,59 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
     }
 
     /// <inheritdoc />
-    public async Task RecordOutcomeAsync(string customerId, string idempotencyKey, SendOutcome outcome, CancellationToken cancellationToken = default)
+    public async Task RecordOutcomeAsync(SendCommand send, SendOutcome outcome, IReadOnlyDictionary<string, string>? content = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(outcome);
-        Require(customerId, idempotencyKey);
-        var claimKey = JourneyRows.ClaimKey(idempotencyKey);
+        send.Validate();
+        Require(send.CustomerId, send.IdempotencyKey);
+        var metric = Metric(outcome);
+        var claimKey = JourneyRows.ClaimKey(send.IdempotencyKey);
+        var instanceKey = JourneyRows.InstanceKey(send.JourneyId, send.InstanceId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var claimRow = await _store.GetAsync(Table, customerId, claimKey, cancellationToken).ConfigureAwait(false);
-            var writes = await OutcomeWritesAsync(customerId, claimKey, claimRow, outcome, cancellationToken).ConfigureAwait(false);
-            if (writes.Count == 0 || (await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
+            var claimRead = _store.GetAsync(Table, send.CustomerId, claimKey, cancellationToken);
+            var instanceRead = _store.GetAsync(Table, send.CustomerId, instanceKey, cancellationToken);
+            var claimRow = await claimRead.ConfigureAwait(false);
+            var instanceRow = await instanceRead.ConfigureAwait(false);
+            var writes = await OutcomeWritesAsync(send.CustomerId, claimKey, claimRow, outcome, cancellationToken).ConfigureAwait(false);
+            var instance = instanceRow is null ? null : Codec.Read<RecordedInstanceDoc>(instanceRow);
+            var deferral = DeferralMark(send);
+            if (writes is null || (outcome.Status == SendStatus.Deferred && instance is not null && instance.Deferrals.Contains(deferral)))
+            {
+                Log.OutcomeAlreadyRecorded(_logger, send.IdempotencyKey, send.Attempt);
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            if (instance is not null)
+            {
+                instance.Count(send.StepId, metric);
+                if (outcome.Rule is { } rule && outcome.Status is SendStatus.Skipped or SendStatus.Deferred)
+                {
+                    instance.Count(send.StepId, metric + ":" + rule);
+                }
+
+                if (outcome.Status == SendStatus.Deferred)
+                {
+                    instance.Deferrals.Add(deferral);
+                }
+
+                writes.Add(new RowWrite(WriteKind.Replace, instanceRow! with { Data = Codec.Write(instance) }));
+            }
+
+            var entry = new TimelineEntry(now, "message", send.JourneyId, send.StepId, Text(send, outcome), Data(send, metric, content));
+            writes.Add(new RowWrite(WriteKind.Upsert, new StoredRow(send.CustomerId, JourneyRows.OutcomeTimelineKey(now, send.InstanceId, send.IdempotencyKey, send.Attempt),
+                Codec.Write(new List<TimelineEntry> { entry }))));
+            if ((await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
             {
                 return;
             }
 
-            Log.ClaimConflict(_logger, customerId, idempotencyKey);
+            Log.ClaimConflict(_logger, send.CustomerId, send.IdempotencyKey);
         }
 
-        throw new InvalidOperationException($"The send ledger of customer '{customerId}' kept changing; the outcome of {idempotencyKey} was not recorded after {MaxAttempts} attempts (the activity is retried).");
+        throw new InvalidOperationException($"The send ledger of customer '{send.CustomerId}' kept changing; the outcome of {send.IdempotencyKey} was not recorded after {MaxAttempts} attempts (the activity is retried).");
     }
 
     /// <inheritdoc />
@@ -112,12 +150,12 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
         return (row is null ? new ProfileDoc() : Codec.Read<ProfileDoc>(row)).ToProfile(customerId);
     }
 
-    // The writes that record an outcome: none when nothing changes (a deferral with no claim, an outcome already final).
-    private async Task<IReadOnlyList<RowWrite>> OutcomeWritesAsync(string customerId, string claimKey, StoredRow? claimRow, SendOutcome outcome, CancellationToken cancellationToken)
+    // The claim and profile writes that record an outcome; null when the claim already holds a final outcome (recorded before).
+    private async Task<List<RowWrite>?> OutcomeWritesAsync(string customerId, string claimKey, StoredRow? claimRow, SendOutcome outcome, CancellationToken cancellationToken)
     {
         if (claimRow is null)
         {
-            // The policy held the send before any claim: a deferral leaves nothing; a skip is kept, so a run again returns it.
+            // The policy held the send before any claim: a deferral leaves no claim; a skip is kept, so a run again returns it.
             return outcome.Status == SendStatus.Deferred
                 ? []
                 : [new RowWrite(WriteKind.Insert, new StoredRow(customerId, claimKey, Codec.Write(new ClaimDoc(_time.GetUtcNow(), null, false, false, outcome))))];
@@ -126,7 +164,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
         var claim = Codec.Read<ClaimDoc>(claimRow);
         if (claim.Outcome is not null)
         {
-            return [];
+            return null;
         }
 
         var settled = new RowWrite(WriteKind.Replace, claimRow with { Data = Codec.Write(claim with { Outcome = outcome, Counted = claim.Counted && outcome.Status == SendStatus.Sent }) });
@@ -149,6 +187,44 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
             ProfileWrite(customerId, doc, profileRow?.ETag),
             outcome.Status == SendStatus.Deferred ? new RowWrite(WriteKind.Delete, claimRow) : settled,
         ];
+    }
+
+    // The step counter of an outcome, as the runtime counts it (a rejection is "failed").
+    private static string Metric(SendOutcome outcome) => outcome.Status switch
+    {
+        SendStatus.Sent => "sent",
+        SendStatus.Skipped => "skipped",
+        SendStatus.Deferred => "deferred",
+        SendStatus.Rejected => "failed",
+        _ => throw new ArgumentException(
+            $"SendOutcome.{nameof(SendOutcome.Status)} must be Sent, Skipped, Deferred or Rejected to be recorded, got {outcome.Status} (an unknown outcome is reported, not recorded).",
+            nameof(outcome)),
+    };
+
+    // A deferral is one per attempt: the instance row keeps its mark so a deferral recorded twice counts once.
+    private static string DeferralMark(SendCommand send) => send.IdempotencyKey + "#" + send.Attempt.ToString(CultureInfo.InvariantCulture);
+
+    private static string Text(SendCommand send, SendOutcome outcome)
+    {
+        var message = $"{send.Medium} message {send.MessageId}";
+        return outcome.Status switch
+        {
+            SendStatus.Sent => message + " sent" + (outcome.ProviderId is null ? "" : $" (provider id {outcome.ProviderId})"),
+            SendStatus.Skipped => $"{message} skipped by {outcome.Reason}",
+            SendStatus.Deferred => $"{message} deferred until {outcome.RetryAt:O}: {outcome.Reason}",
+            _ => $"{message} failed: {outcome.Reason}",
+        };
+    }
+
+    // The runtime's "message" entry data: the rendered content by part, then medium, message, key and outcome.
+    private static Dictionary<string, string> Data(SendCommand send, string metric, IReadOnlyDictionary<string, string>? content)
+    {
+        var data = content is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(content, StringComparer.Ordinal);
+        data["medium"] = send.Medium;
+        data["message"] = send.MessageId;
+        data["key"] = send.IdempotencyKey;
+        data["outcome"] = metric;
+        return data;
     }
 
     private static RowWrite ProfileWrite(string customerId, ProfileDoc doc, string? etag) =>

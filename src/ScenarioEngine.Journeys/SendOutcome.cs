@@ -24,4 +24,5 @@ public enum SendStatus
 /// <param name="Reason">Why, for the time line and "why".</param>
 /// <param name="RetryAt">For a deferral: when to try again.</param>
 /// <param name="ProviderId">The provider's id for a sent message.</param>
-public sealed record SendOutcome(SendStatus Status, string Reason, DateTimeOffset? RetryAt = null, string? ProviderId = null);
+/// <param name="Rule">The send-policy rule that skipped or deferred it (counted as "skipped:{rule}" / "deferred:{rule}"); null otherwise.</param>
+public sealed record SendOutcome(SendStatus Status, string Reason, DateTimeOffset? RetryAt = null, string? ProviderId = null, string? Rule = null);

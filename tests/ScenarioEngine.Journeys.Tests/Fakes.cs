@@ -47,7 +47,8 @@ internal sealed class FakeChannel : ISendChannel
     public Task<ChannelSendResult> SendAsync(SendCommand command, CustomerProfile profile, CancellationToken cancellationToken = default)
     {
         _sent.Enqueue((command, DateTimeOffset.UtcNow));
-        return Task.FromResult(new ChannelSendResult(ChannelSendStatus.Delivered, "accepted", "fake-" + command.IdempotencyKey));
+        return Task.FromResult(new ChannelSendResult(ChannelSendStatus.Delivered, "accepted", "fake-" + command.IdempotencyKey,
+            Content: new Dictionary<string, string>(StringComparer.Ordinal) { ["body"] = "rendered " + command.MessageId }));
     }
 }
 
@@ -113,8 +114,9 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles
         }
     }
 
-    public Task RecordOutcomeAsync(string customerId, string idempotencyKey, SendOutcome outcome, CancellationToken cancellationToken = default)
+    public Task RecordOutcomeAsync(SendCommand send, SendOutcome outcome, IReadOnlyDictionary<string, string>? content = null, CancellationToken cancellationToken = default)
     {
+        var (customerId, idempotencyKey) = (send.CustomerId, send.IdempotencyKey);
         lock (_gate)
         {
             var p = Get(customerId);

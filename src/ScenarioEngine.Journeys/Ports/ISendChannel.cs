@@ -27,4 +27,10 @@ public enum ChannelSendStatus
 /// <param name="Reason">Why (provider text, never personal data).</param>
 /// <param name="ProviderId">The provider's message id, when delivered.</param>
 /// <param name="RetryAfter">For <see cref="ChannelSendStatus.RetryLater"/>: how long to wait.</param>
-public sealed record ChannelSendResult(ChannelSendStatus Status, string Reason, string? ProviderId = null, TimeSpan? RetryAfter = null);
+/// <param name="Content">The rendered content by part (subject, body...), kept on the customer's time line; null when nothing was rendered.</param>
+public sealed record ChannelSendResult(
+    ChannelSendStatus Status,
+    string Reason,
+    string? ProviderId = null,
+    TimeSpan? RetryAfter = null,
+    IReadOnlyDictionary<string, string>? Content = null);

@@ -7,7 +7,7 @@ namespace ScenarioEngine.Journeys.Sending;
 
 /// <summary>
 /// Sends one message at most once: records the wait point's batch when it carries one, applies the send policy to the customer's
-/// ledger, claims the send (only if the ledger did not change since it was read), calls the channel and records the outcome. A run
+/// ledger, claims the send (only if the ledger did not change since it was read), calls the channel and records the outcome (with the journey, step and rendered content, for the time line and step counters). A run
 /// that finds a claim for its key never calls the channel: it returns the recorded outcome, or reports an unknown one.
 /// </summary>
 [DurableTask(Name)]
@@ -47,9 +47,9 @@ public sealed class SendActivity(
             if (decision.Outcome != PolicyOutcome.SendNow)
             {
                 var held = decision.Outcome == PolicyOutcome.Defer
-                    ? new SendOutcome(SendStatus.Deferred, $"{decision.Rule}: {decision.Reason}", decision.DeferUntil)
-                    : new SendOutcome(SendStatus.Skipped, $"{decision.Rule}: {decision.Reason}");
-                return await FinishAsync(input, held).ConfigureAwait(false);
+                    ? new SendOutcome(SendStatus.Deferred, $"{decision.Rule}: {decision.Reason}", decision.DeferUntil, Rule: decision.Rule)
+                    : new SendOutcome(SendStatus.Skipped, $"{decision.Rule}: {decision.Reason}", Rule: decision.Rule);
+                return await FinishAsync(input, held, null).ConfigureAwait(false);
             }
 
             if (!await ledger.TryClaimAsync(new SendClaimRequest(input.CustomerId, input.IdempotencyKey, input.Medium, input.Transactional, now), view.ETag).ConfigureAwait(false))
@@ -64,7 +64,7 @@ public sealed class SendActivity(
                 ChannelSendStatus.RetryLater => new SendOutcome(SendStatus.Deferred, result.Reason, time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))),
                 _ => new SendOutcome(SendStatus.Rejected, result.Reason),
             };
-            return await FinishAsync(input, outcome).ConfigureAwait(false);
+            return await FinishAsync(input, outcome, result.Content).ConfigureAwait(false);
         }
 
         throw new InvalidOperationException($"The send ledger of the customer of {input.IdempotencyKey} kept changing; {MaxClaimAttempts} claims failed (the activity is retried).");
@@ -82,9 +82,9 @@ public sealed class SendActivity(
         return new SendOutcome(SendStatus.Unknown, "claimed by an earlier run that recorded no outcome: not sent again");
     }
 
-    private async Task<SendOutcome> FinishAsync(SendCommand input, SendOutcome outcome)
+    private async Task<SendOutcome> FinishAsync(SendCommand input, SendOutcome outcome, IReadOnlyDictionary<string, string>? content)
     {
-        await ledger.RecordOutcomeAsync(input.CustomerId, input.IdempotencyKey, outcome).ConfigureAwait(false);
+        await ledger.RecordOutcomeAsync(input, outcome, content).ConfigureAwait(false);
         Log.SendFinished(logger, input.IdempotencyKey, outcome.Status, outcome.Reason);
         return outcome;
     }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging.Abstractions;
+using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.Ports;
@@ -111,7 +112,7 @@ public abstract class SendLedgerContract
         var view = await ledger.ReadAsync("c1", "k1");
         Assert.True(await ledger.TryClaimAsync(Claim("c1", "k1"), view.ETag));
 
-        await ledger.RecordOutcomeAsync("c1", "k1", new SendOutcome(SendStatus.Deferred, "retry later", DateTimeOffset.UtcNow.AddMinutes(1)));
+        await ledger.RecordOutcomeAsync(Command("c1", "k1"), new SendOutcome(SendStatus.Deferred, "retry later", DateTimeOffset.UtcNow.AddMinutes(1)));
 
         var after = await ledger.ReadAsync("c1", "k1");
         Assert.Null(after.Claim);
@@ -125,11 +126,103 @@ public abstract class SendLedgerContract
         var view = await ledger.ReadAsync("c1", "k1");
         Assert.True(await ledger.TryClaimAsync(Claim("c1", "k1"), view.ETag));
 
-        await ledger.RecordOutcomeAsync("c1", "k1", new SendOutcome(SendStatus.Rejected, "bad address"));
+        await ledger.RecordOutcomeAsync(Command("c1", "k1"), new SendOutcome(SendStatus.Rejected, "bad address"));
 
         var after = await ledger.ReadAsync("c1", "k1");
         Assert.Equal(SendStatus.Rejected, after.Claim!.Outcome!.Status);
         Assert.Empty(after.History);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_EachKind_WritesAMessageEntryAndCountsItOnTheStepAsTheRuntimeReadsThem()
+    {
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        var view = await ledger.ReadAsync("c1", "k-sent");
+        Assert.True(await ledger.TryClaimAsync(Claim("c1", "k-sent"), view.ETag));
+        var content = new Dictionary<string, string>(StringComparer.Ordinal) { ["body"] = "Hello Ann" };
+
+        await ledger.RecordOutcomeAsync(Command("c1", "k-sent", "a"), new SendOutcome(SendStatus.Sent, "accepted", ProviderId: "p-1"), content);
+        await ledger.RecordOutcomeAsync(Command("c1", "k-skip", "b"), new SendOutcome(SendStatus.Skipped, "consent: no consent for webhook", Rule: "consent"));
+        await ledger.RecordOutcomeAsync(Command("c1", "k-defer", "c"), new SendOutcome(SendStatus.Deferred, "quiet-hours: 22:00-08:00", DateTimeOffset.UtcNow.AddHours(1), Rule: "quiet-hours"));
+        await ledger.RecordOutcomeAsync(Command("c1", "k-fail", "d"), new SendOutcome(SendStatus.Rejected, "bad address"));
+
+        var counts = (await InstanceAsync("c1")).Counts;
+        Assert.Equal(1, counts["a.sent"]);
+        Assert.Equal(1, counts["b.skipped"]);
+        Assert.Equal(1, counts["b.skipped:consent"]);
+        Assert.Equal(1, counts["c.deferred"]);
+        Assert.Equal(1, counts["c.deferred:quiet-hours"]);
+        Assert.Equal(1, counts["d.failed"]);
+        var messages = await MessagesAsync("c1");
+        Assert.Equal(["a:sent", "b:skipped", "c:deferred", "d:failed"], messages.Select(m => m.StepId + ":" + m.Data!["outcome"]).Order(StringComparer.Ordinal));
+        Assert.All(messages, m => Assert.Equal("j1", m.JourneyId));
+        var sent = messages.Single(m => m.StepId == "a");
+        Assert.Equal("webhook message m1 sent (provider id p-1)", sent.Text);
+        Assert.Equal("Hello Ann", sent.Data!["body"]);
+        Assert.Equal("k-sent", sent.Data["key"]);
+        Assert.Equal("webhook message m1 skipped by consent: no consent for webhook", messages.Single(m => m.StepId == "b").Text);
+        Assert.Equal("webhook message m1 failed: bad address", messages.Single(m => m.StepId == "d").Text);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_SameOutcomeTwice_WritesOneEntryAndCountsOnce()
+    {
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        var view = await ledger.ReadAsync("c1", "k1");
+        Assert.True(await ledger.TryClaimAsync(Claim("c1", "k1"), view.ETag));
+        var sent = new SendOutcome(SendStatus.Sent, "accepted");
+        var deferred = new SendOutcome(SendStatus.Deferred, "frequency-cap: 1 per hour", DateTimeOffset.UtcNow.AddHours(1), Rule: "frequency-cap");
+
+        await ledger.RecordOutcomeAsync(Command("c1", "k1"), sent);
+        await ledger.RecordOutcomeAsync(Command("c1", "k1"), sent);
+        await ledger.RecordOutcomeAsync(Command("c1", "k2", "b"), deferred);
+        await ledger.RecordOutcomeAsync(Command("c1", "k2", "b"), deferred);
+
+        var counts = (await InstanceAsync("c1")).Counts;
+        Assert.Equal(1, counts["a.sent"]);
+        Assert.Equal(1, counts["b.deferred"]);
+        Assert.Equal(1, counts["b.deferred:frequency-cap"]);
+        Assert.Equal(2, (await MessagesAsync("c1")).Count);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_DeferredAgainOnTheNextAttempt_CountsEachAttempt()
+    {
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        var deferred = new SendOutcome(SendStatus.Deferred, "frequency-cap: 1 per hour", DateTimeOffset.UtcNow.AddHours(1), Rule: "frequency-cap");
+
+        await ledger.RecordOutcomeAsync(Command("c1", "k1"), deferred);
+        await ledger.RecordOutcomeAsync(Command("c1", "k1") with { Attempt = 2 }, deferred);
+
+        Assert.Equal(2, (await InstanceAsync("c1")).Counts["a.deferred"]);
+        Assert.Equal(2, (await MessagesAsync("c1")).Count);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_UnknownStatus_ThrowsNamingTheField()
+    {
+        var ledger = await LedgerAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ledger.RecordOutcomeAsync(Command("c1", "k1"), new SendOutcome(SendStatus.Unknown, "?")));
+
+        Assert.Contains("SendOutcome.Status", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await MessagesAsync("c1"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ChannelRendersContent_KeepsItOnTheMessageEntry()
+    {
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+
+        await Activity(ledger, new SendPolicyOptions()).RunAsync(new Context(), Command("c1", "i1/1/a"));
+
+        var entry = Assert.Single(await MessagesAsync("c1"));
+        Assert.Equal("rendered m1", entry.Data!["body"]);
+        Assert.Equal(1, (await InstanceAsync("c1")).Counts["a.sent"]);
     }
 
     [Fact]
@@ -176,7 +269,27 @@ public abstract class SendLedgerContract
 
     private static SendClaimRequest Claim(string customerId, string key) => new(customerId, key, "webhook", false, DateTimeOffset.UtcNow);
 
-    private static SendCommand Command(string customerId, string key) => new(customerId, "i1", "j1", 1, "a", "webhook", "m1", false, key, 1);
+    private static SendCommand Command(string customerId, string key, string step = "a") => new(customerId, "i1", "j1", 1, step, "webhook", "m1", false, key, 1);
+
+    // The instance row the recorder writes when the instance enters (the ledger counts outcomes on it).
+    private async Task EnterAsync(string customerId)
+    {
+        var at = DateTimeOffset.UtcNow;
+        var state = new JourneyInstance
+        {
+            InstanceId = "i1", JourneyId = "j1", Version = 1, CustomerId = customerId, Status = InstanceStatus.Active, Step = "a", Seq = 1,
+            EnteredAt = at, StepEnteredAt = at, Trigger = CustomerEvent.NoProperties,
+        };
+        var recorder = new TableJourneyRecorder(Store, _options, NullLogger<TableJourneyRecorder>.Instance);
+        await recorder.RecordAsync(new JourneyRecord(customerId, "i1", "j1", 1, 1, at, [new StepEntered("a", "send")]) { Instance = state });
+    }
+
+    private async Task<InstanceDoc> InstanceAsync(string customerId) =>
+        Codec.Read<InstanceDoc>(Assert.Single(await Store.QueryAsync(_options.CustomersTable, customerId, Codec.InstancePrefix, "i}")));
+
+    private async Task<List<TimelineEntry>> MessagesAsync(string customerId) =>
+        (await Store.QueryAsync(_options.CustomersTable, customerId, Codec.TimelinePrefix, "t}"))
+        .SelectMany(Codec.Read<List<TimelineEntry>>).Where(t => t.Kind == "message").ToList();
 
     private sealed class Context : TaskActivityContext
     {

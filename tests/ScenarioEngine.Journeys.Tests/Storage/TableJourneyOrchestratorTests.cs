@@ -13,7 +13,7 @@ public sealed class TableJourneyOrchestratorTests
     private readonly InMemoryRowStore _store = new();
 
     [Fact]
-    public async Task RunAsync_SendWaitSend_SendsBothOnceAndLeavesLedgerInstanceAndTimelineRows()
+    public async Task RunAsync_SendWaitSend_SendsBothOnceAndLeavesLedgerInstanceAndMessageRows()
     {
         await using var host = await JourneyTestHost.StartAsync(tables: _store);
         var journey = TestJourneys.SendWaitSend();
@@ -30,7 +30,13 @@ public sealed class TableJourneyOrchestratorTests
         Assert.Equal(InstanceStatus.Exited, instance.State.Status);
         Assert.Equal(1, instance.Counts["b.entered"]);
         Assert.Equal(1, instance.Counts["(exit).completed"]);
-        Assert.Equal(2, (await _store.QueryAsync(Table, "c1", Codec.TimelinePrefix, "t}")).Count);
+        Assert.Equal(1, instance.Counts["a.sent"]);
+        Assert.Equal(1, instance.Counts["b.sent"]);
+        var timeline = (await _store.QueryAsync(Table, "c1", Codec.TimelinePrefix, "t}")).SelectMany(Codec.Read<List<TimelineEntry>>).ToList();
+        var messages = timeline.Where(t => t.Kind == "message").ToList();
+        Assert.Equal(["b", "a"], messages.Select(m => m.StepId));
+        Assert.Equal(["rendered m2", "rendered m1"], messages.Select(m => m.Data!["body"]));
+        Assert.All(messages, m => Assert.Equal("sent", m.Data!["outcome"]));
     }
 
     [Fact]
