@@ -67,6 +67,20 @@ public sealed class IntegrationEventJsonTests
         Assert.NotEqual(IntegrationEvent.DeriveId("a|b", "t", "c"), IntegrationEvent.DeriveId("a", "t", "b|c"));
     }
 
+    [Theory]
+    [InlineData("c1", "journey.entered", "j1:c1:e1")]
+    [InlineData("顧客-7", "message.sent", "送信キー")]
+    [InlineData("c1", "segment.entered", "a subject longer than the 512-byte stack buffer, so the hashed name is built in a rented array ......................................................................................................................................................................................................................................................................................................................................................................................................")]
+    public void DeriveId_AnyLength_IsTheVersion8UuidOfTheNamesSha256(string customerId, string type, string subject)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{customerId.Length}:{customerId}|{type}|{subject}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        var hex = Convert.ToHexStringLower(hash, 0, 16);
+
+        Assert.Equal($"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}", IntegrationEvent.DeriveId(customerId, type, subject));
+    }
+
     [Fact]
     public void MessageOutcome_NotAMessageType_Throws()
     {

@@ -100,12 +100,42 @@ public sealed record IntegrationEvent(string Id, string Type, DateTimeOffset Occ
     /// </summary>
     internal static string DeriveId(string customerId, string type, string subject)
     {
-        var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{customerId.Length}:{customerId}|{type}|{subject}");
+        // Hashes the UTF-8 of "{length}:{customerId}|{type}|{subject}" without building that text: one event per journey step is
+        // made on the engine's hot path, whether or not a broker is configured.
+        Span<char> length = stackalloc char[11];
+        customerId.Length.TryFormat(length, out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        var size = digits + 3 + Encoding.UTF8.GetByteCount(customerId) + Encoding.UTF8.GetByteCount(type) + Encoding.UTF8.GetByteCount(subject);
+        byte[]? rented = null;
+        var name = size <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(size));
+        var n = Encoding.UTF8.GetBytes(length[..digits], name);
+        name[n++] = (byte)':';
+        n += Encoding.UTF8.GetBytes(customerId, name[n..]);
+        name[n++] = (byte)'|';
+        n += Encoding.UTF8.GetBytes(type, name[n..]);
+        name[n++] = (byte)'|';
+        n += Encoding.UTF8.GetBytes(subject, name[n..]);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(name), hash);
+        SHA256.HashData(name[..n], hash);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
-        var hex = Convert.ToHexStringLower(hash[..16]);
-        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..32]}";
+        Span<char> id = stackalloc char[36];
+        var at = 0;
+        for (var i = 0; i < 16; i++)
+        {
+            if (i is 4 or 6 or 8 or 10)
+            {
+                id[at++] = '-';
+            }
+
+            id[at++] = "0123456789abcdef"[hash[i] >> 4];
+            id[at++] = "0123456789abcdef"[hash[i] & 0xF];
+        }
+
+        return new string(id);
     }
 }
