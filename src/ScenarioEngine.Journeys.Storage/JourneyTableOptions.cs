@@ -9,6 +9,9 @@ public sealed class JourneyTableOptions
     /// <summary>The customers table (one partition per customer), the one the runtime and the API read.</summary>
     public string CustomersTable { get; set; } = "customers";
 
+    /// <summary>The table of the rows every host shares for sending: the send-rate cursor and the circuit of each medium.</summary>
+    public string SendingTable { get; set; } = "sending";
+
     /// <summary>How long a send stays in the customer's send history (the longest frequency-cap window needs it).</summary>
     public TimeSpan SendHistoryWindow { get; set; } = TimeSpan.FromDays(31);
 
@@ -18,6 +21,11 @@ public sealed class JourneyTableOptions
         if (string.IsNullOrWhiteSpace(CustomersTable))
         {
             throw new ArgumentException($"{Section}:{nameof(CustomersTable)} is required (a table name).", nameof(CustomersTable));
+        }
+
+        if (string.IsNullOrWhiteSpace(SendingTable))
+        {
+            throw new ArgumentException($"{Section}:{nameof(SendingTable)} is required (a table name).", nameof(SendingTable));
         }
 
         if (SendHistoryWindow <= TimeSpan.Zero)

@@ -177,19 +177,26 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             }
         }
 
+        // Deferrals by the send gate (rate, open circuit) wait for room or for the provider and do not use up MaxSendAttempts.
         private async Task SendAsync(SendCommand command)
         {
+            var counted = 0;
             while (true)
             {
                 var outcome = await context.CallActivityAsync<SendOutcome>(SendActivity.Name, command, _activityOptions).ConfigureAwait(true);
-                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || command.Attempt >= options.MaxSendAttempts)
+                if (!SendGate.Held(outcome))
+                {
+                    counted++;
+                }
+
+                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || counted >= options.MaxSendAttempts)
                 {
                     return;
                 }
 
                 Log.SendDeferred(logger, command.IdempotencyKey, retryAt, outcome.Reason);
                 await context.CreateTimer(retryAt.UtcDateTime, CancellationToken.None).ConfigureAwait(true);
-                command = command with { Attempt = command.Attempt + 1, Record = null };
+                command = command with { Attempt = command.Attempt + 1, Record = null, ReservedWindow = outcome.ReservedWindow };
             }
         }
     }

@@ -25,4 +25,19 @@ internal static partial class Log
 
     [LoggerMessage(6006, LogLevel.Information, "Send {IdempotencyKey}: {Status} ({Reason})")]
     public static partial void SendFinished(ILogger logger, string idempotencyKey, SendStatus status, string reason);
+
+    [LoggerMessage(6007, LogLevel.Warning, "Circuit of {Medium} opened after {Failures} provider failures; sends are held until {RetryAt}: {Reason}")]
+    public static partial void CircuitOpened(ILogger logger, string medium, int failures, DateTimeOffset? retryAt, string? reason);
+
+    [LoggerMessage(6008, LogLevel.Information, "Circuit of {Medium} closed: the provider accepted a send")]
+    public static partial void CircuitClosed(ILogger logger, string medium);
+
+    [LoggerMessage(6009, LogLevel.Information, "Circuit of {Medium} half-open: send {IdempotencyKey} is the trial")]
+    public static partial void CircuitTrial(ILogger logger, string medium, string idempotencyKey);
+
+    [LoggerMessage(6010, LogLevel.Warning, "The circuit row of {Medium} kept changing; the provider's answer was not counted after {Attempts} attempts")]
+    public static partial void CircuitNotUpdated(ILogger logger, string medium, int attempts);
+
+    [LoggerMessage(6011, LogLevel.Debug, "Send {IdempotencyKey} holds a place in the {Medium} rate window starting {Window}")]
+    public static partial void RateReserved(ILogger logger, string idempotencyKey, string medium, DateTimeOffset window);
 }

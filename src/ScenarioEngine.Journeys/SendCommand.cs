@@ -26,6 +26,9 @@ public sealed record SendCommand(
     /// <summary>The wait point's record batch, written before the send (so a segment with a send needs no record activity of its own).</summary>
     public JourneyRecord? Record { get; init; }
 
+    /// <summary>The start of the send-rate window this send holds a place in (from the rate deferral of the attempt before), or null.</summary>
+    public DateTimeOffset? ReservedWindow { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first missing field.</summary>
     public void Validate()
     {

@@ -25,4 +25,8 @@ public enum SendStatus
 /// <param name="RetryAt">For a deferral: when to try again.</param>
 /// <param name="ProviderId">The provider's id for a sent message.</param>
 /// <param name="Rule">The send-policy rule that skipped or deferred it (counted as "skipped:{rule}" / "deferred:{rule}"); null otherwise.</param>
-public sealed record SendOutcome(SendStatus Status, string Reason, DateTimeOffset? RetryAt = null, string? ProviderId = null, string? Rule = null);
+public sealed record SendOutcome(SendStatus Status, string Reason, DateTimeOffset? RetryAt = null, string? ProviderId = null, string? Rule = null)
+{
+    /// <summary>For a deferral by the send rate: the window the send holds a place in (the next attempt carries it), else null.</summary>
+    public DateTimeOffset? ReservedWindow { get; init; }
+}

@@ -8,6 +8,7 @@ using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.AzureStorage;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Testing;
 using Xunit.Abstractions;
 
@@ -136,12 +137,18 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
 
         public FakeChannel Channel { get; } = new();
 
+        public FakeSendGateState GateState { get; } = new();
+
         public IServiceProvider Services() => new ServiceCollection()
             .AddSingleton<IJourneyCatalog>(Catalog)
             .AddSingleton<IJourneyRecorder>(Recorder)
             .AddSingleton<ISendLedger>(Ledger)
             .AddSingleton<ICustomerProfiles>(Ledger)
             .AddSingleton<ISendChannel>(Channel)
+            .AddSingleton<ISendRates>(GateState)
+            .AddSingleton<IChannelCircuits>(GateState)
+            .AddSingleton(new SendingOptions())
+            .AddSingleton<SendGate>()
             .AddSingleton(new SendPolicyOptions())
             .AddSingleton(new JourneyOrchestrationOptions())
             .AddSingleton(TimeProvider.System)

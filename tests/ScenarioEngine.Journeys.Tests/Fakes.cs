@@ -35,17 +35,30 @@ internal sealed class FakeRecorder : IJourneyRecorder
     }
 }
 
-/// <summary>A channel that keeps every message it is asked to send.</summary>
+/// <summary>A channel that keeps every message it delivers; while <see cref="Failure"/> is set, it answers that instead of delivering.</summary>
 internal sealed class FakeChannel : ISendChannel
 {
     private readonly ConcurrentQueue<(SendCommand Command, DateTimeOffset At)> _sent = new();
+    private int _calls;
 
     public IReadOnlyList<(SendCommand Command, DateTimeOffset At)> Sent => _sent.ToList();
+
+    /// <summary>Every call, delivered or not.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>The answer while the provider is failing (null: deliver).</summary>
+    public ChannelSendResult? Failure { get; set; }
 
     public IReadOnlyList<string> MessagesFor(string instanceId) => _sent.Where(s => s.Command.InstanceId == instanceId).Select(s => s.Command.MessageId).ToList();
 
     public Task<ChannelSendResult> SendAsync(SendCommand command, CustomerProfile profile, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _calls);
+        if (Failure is { } failure)
+        {
+            return Task.FromResult(failure);
+        }
+
         _sent.Enqueue((command, DateTimeOffset.UtcNow));
         return Task.FromResult(new ChannelSendResult(ChannelSendStatus.Delivered, "accepted", "fake-" + command.IdempotencyKey,
             Content: new Dictionary<string, string>(StringComparer.Ordinal) { ["body"] = "rendered " + command.MessageId }));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Journeys.Storage;
 using ScenarioEngine.Runtime.Storage;
 
@@ -24,16 +25,21 @@ internal sealed class JourneyTestHost : IAsyncDisposable
 
     public FakeChannel Channel { get; } = new();
 
+    /// <summary>The send gate's rows (rate cursors, circuits) when the host runs on the fakes.</summary>
+    public FakeSendGateState GateState { get; } = new();
+
     public DurableTaskClient Client => _host.Client;
 
     /// <summary>The host over the fakes, or with <paramref name="tables"/> over the Table-backed ledger, profiles and recorder on that store.</summary>
-    public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null)
+    public static async Task<JourneyTestHost> StartAsync(
+        SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null, SendingOptions? sending = null)
     {
         var harness = new JourneyTestHost();
         var tableOptions = new JourneyTableOptions();
         if (tables is not null)
         {
             await tables.CreateTableAsync(tableOptions.CustomersTable);
+            await tables.CreateTableAsync(tableOptions.SendingTable);
         }
 
         var orchestration = options ?? new JourneyOrchestrationOptions { ActivityRetryInterval = TimeSpan.FromMilliseconds(200) };
@@ -48,6 +54,8 @@ internal sealed class JourneyTestHost : IAsyncDisposable
                     services.AddSingleton<IJourneyRecorder>(harness.Recorder);
                     services.AddSingleton<ISendLedger>(harness.Ledger);
                     services.AddSingleton<ICustomerProfiles>(harness.Ledger);
+                    services.AddSingleton<ISendRates>(harness.GateState);
+                    services.AddSingleton<IChannelCircuits>(harness.GateState);
                 }
                 else
                 {
@@ -55,7 +63,13 @@ internal sealed class JourneyTestHost : IAsyncDisposable
                     services.AddSingleton<IJourneyRecorder>(new TableJourneyRecorder(tables, tableOptions, NullLogger<TableJourneyRecorder>.Instance));
                     services.AddSingleton<ISendLedger>(ledger);
                     services.AddSingleton<ICustomerProfiles>(ledger);
+                    var gateState = new TableSendGateState(tables, tableOptions);
+                    services.AddSingleton<ISendRates>(gateState);
+                    services.AddSingleton<IChannelCircuits>(gateState);
                 }
+
+                services.AddSingleton(sending ?? new SendingOptions());
+                services.AddSingleton<SendGate>();
 
                 services.AddSingleton<ISendChannel>(harness.Channel);
                 services.AddSingleton(policy ?? new SendPolicyOptions());

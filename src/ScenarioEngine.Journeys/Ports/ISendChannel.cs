@@ -33,4 +33,11 @@ public sealed record ChannelSendResult(
     string Reason,
     string? ProviderId = null,
     TimeSpan? RetryAfter = null,
-    IReadOnlyDictionary<string, string>? Content = null);
+    IReadOnlyDictionary<string, string>? Content = null)
+{
+    /// <summary>
+    /// Set by the channel when the provider itself is failing (<see cref="ChannelFault.Outage"/> with <see cref="ChannelSendStatus.RetryLater"/>,
+    /// <see cref="ChannelFault.Authentication"/> with either): counted by the medium's circuit breaker, and the send is deferred, not failed.
+    /// </summary>
+    public ChannelFault Fault { get; init; }
+}

@@ -8,13 +8,16 @@ namespace ScenarioEngine.Journeys.Sending;
 /// <summary>
 /// Sends one message at most once: records the wait point's batch when it carries one, applies the send policy to the customer's
 /// ledger, claims the send (only if the ledger did not change since it was read), calls the channel and records the outcome (with the journey, step and rendered content, for the time line and step counters). A run
-/// that finds a claim for its key never calls the channel: it returns the recorded outcome, or reports an unknown one.
+/// that finds a claim for its key never calls the channel: it returns the recorded outcome, or reports an unknown one. Between the
+/// policy and the claim the <see cref="SendGate"/> may hold the send (open circuit, send rate), so a held send never holds a claim;
+/// the provider's answer is reported to the gate once the outcome is recorded.
 /// </summary>
 [DurableTask(Name)]
 public sealed class SendActivity(
     ISendLedger ledger,
     IJourneyRecorder recorder,
     ISendChannel channel,
+    SendGate gate,
     SendPolicyOptions policy,
     TimeProvider time,
     ILogger<SendActivity> logger) : TaskActivity<SendCommand, SendOutcome>
@@ -34,6 +37,7 @@ public sealed class SendActivity(
             await recorder.RecordAsync(record).ConfigureAwait(false);
         }
 
+        SendAdmission? admission = null;
         for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
         {
             var view = await ledger.ReadAsync(input.CustomerId, input.IdempotencyKey).ConfigureAwait(false);
@@ -52,19 +56,40 @@ public sealed class SendActivity(
                 return await FinishAsync(input, held, null).ConfigureAwait(false);
             }
 
+            // Once per run: a claim lost to a concurrent write reads and decides again, but keeps its place under the rate.
+            admission ??= await gate.AdmitAsync(input).ConfigureAwait(false);
+            if (admission.Deferral is { } gated)
+            {
+                return await FinishAsync(input, gated, null).ConfigureAwait(false);
+            }
+
             if (!await ledger.TryClaimAsync(new SendClaimRequest(input.CustomerId, input.IdempotencyKey, input.Medium, input.Transactional, now), view.ETag).ConfigureAwait(false))
             {
                 continue;
             }
 
-            var result = await channel.SendAsync(input, view.Profile).ConfigureAwait(false);
-            var outcome = result.Status switch
+            ChannelSendResult result;
+            try
             {
-                ChannelSendStatus.Delivered => new SendOutcome(SendStatus.Sent, result.Reason, null, result.ProviderId),
-                ChannelSendStatus.RetryLater => new SendOutcome(SendStatus.Deferred, result.Reason, time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))),
+                result = await channel.SendAsync(input, view.Profile).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await gate.ReportAsync(input, admission, ChannelFault.Outage, ex.GetType().Name).ConfigureAwait(false);
+                throw;
+            }
+
+            var outcome = result switch
+            {
+                { Status: ChannelSendStatus.Delivered } => new SendOutcome(SendStatus.Sent, result.Reason, null, result.ProviderId),
+                // An authentication failure is the provider's, not the message's: held like a retry, so it goes out once credentials work.
+                { Status: ChannelSendStatus.RetryLater } or { Fault: ChannelFault.Authentication } =>
+                    new SendOutcome(SendStatus.Deferred, result.Reason, time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))),
                 _ => new SendOutcome(SendStatus.Rejected, result.Reason),
             };
-            return await FinishAsync(input, outcome, result.Content).ConfigureAwait(false);
+            var finished = await FinishAsync(input, outcome, result.Content).ConfigureAwait(false);
+            await gate.ReportAsync(input, admission, result.Status == ChannelSendStatus.Delivered ? ChannelFault.None : result.Fault, result.Reason).ConfigureAwait(false);
+            return finished;
         }
 
         throw new InvalidOperationException($"The send ledger of the customer of {input.IdempotencyKey} kept changing; {MaxClaimAttempts} claims failed (the activity is retried).");

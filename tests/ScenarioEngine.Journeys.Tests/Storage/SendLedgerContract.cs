@@ -265,7 +265,13 @@ public abstract class SendLedgerContract
     }
 
     private SendActivity Activity(ISendLedger ledger, SendPolicyOptions policy) =>
-        new(ledger, _recorder, _channel, policy, TimeProvider.System, NullLogger<SendActivity>.Instance);
+        new(ledger, _recorder, _channel, Gate(), policy, TimeProvider.System, NullLogger<SendActivity>.Instance);
+
+    private static SendGate Gate()
+    {
+        var state = new FakeSendGateState();
+        return new SendGate(state, state, new SendingOptions(), TimeProvider.System, NullLogger<SendGate>.Instance);
+    }
 
     private static SendClaimRequest Claim(string customerId, string key) => new(customerId, key, "webhook", false, DateTimeOffset.UtcNow);
 

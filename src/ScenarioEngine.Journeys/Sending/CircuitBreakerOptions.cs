@@ -1,0 +1,46 @@
+namespace ScenarioEngine.Journeys.Sending;
+
+/// <summary>Settings of the circuit breaker per channel (section <c>Sending:Circuit</c>).</summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>Consecutive provider failures (within <see cref="FailureWindow"/>) that open a medium's circuit; 0 turns the breaker off.</summary>
+    public int FailureThreshold { get; set; } = 5;
+
+    /// <summary>A run of failures that started longer ago than this starts counting again (default one minute).</summary>
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an opened circuit holds sends before one trial send (default one minute); doubled each time a trial fails.</summary>
+    public TimeSpan CoolDown { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest cool-down the doubling reaches (default 15 minutes).</summary>
+    public TimeSpan MaxCoolDown { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long the trial send holds the half-open circuit before another send may try (default 30 seconds).</summary>
+    public TimeSpan TrialTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>True when the breaker is on.</summary>
+    public bool Enabled => FailureThreshold > 0;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        const string section = SendingOptions.Section + ":Circuit:";
+        if (FailureThreshold < 0)
+        {
+            throw new ArgumentException($"{section}{nameof(FailureThreshold)} must be 0 (off) or more, got {FailureThreshold}.", nameof(FailureThreshold));
+        }
+
+        foreach (var (value, name) in new[] { (FailureWindow, nameof(FailureWindow)), (CoolDown, nameof(CoolDown)), (TrialTimeout, nameof(TrialTimeout)) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new ArgumentException($"{section}{name} must be positive, got {value}.", name);
+            }
+        }
+
+        if (MaxCoolDown < CoolDown)
+        {
+            throw new ArgumentException($"{section}{nameof(MaxCoolDown)} must be at least {nameof(CoolDown)} ({CoolDown}), got {MaxCoolDown}.", nameof(MaxCoolDown));
+        }
+    }
+}

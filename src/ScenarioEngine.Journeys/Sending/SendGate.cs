@@ -1,0 +1,169 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ScenarioEngine.Journeys.Ports;
+
+namespace ScenarioEngine.Journeys.Sending;
+
+/// <summary>
+/// What the send activity asks after the send policy and before the claim: is the medium's circuit closed, and is there room under the
+/// medium's send rate? A send held by either gets a deferral (rule <c>rate</c> or <c>circuit</c>) with the time to ask again, and
+/// holds no claim meanwhile; a send over the rate reserves a place in the first window with room and carries it to its next attempt
+/// (<see cref="SendCommand.ReservedWindow"/>), so deferred sends do not race again for each window. After the channel call the
+/// activity reports the provider's answer, which counts failures and opens, closes or reopens the circuit. State lives in one row per
+/// medium for the rate and one for the circuit (<see cref="ISendRates"/>, <see cref="IChannelCircuits"/>), shared by every host.
+/// </summary>
+public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, SendingOptions options, TimeProvider time, ILogger<SendGate> logger)
+{
+    /// <summary>The rule of a deferral by the send rate (counted as "deferred:rate").</summary>
+    public const string RateRule = "rate";
+
+    /// <summary>The rule of a deferral by an open circuit (counted as "deferred:circuit").</summary>
+    public const string CircuitRule = "circuit";
+
+    private const int MaxWriteAttempts = 10;
+
+    /// <summary>True for a deferral by this gate: it waits for room or for the provider, and is not an attempt that failed.</summary>
+    public static bool Held(SendOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return outcome.Status == SendStatus.Deferred && outcome.Rule is RateRule or CircuitRule;
+    }
+
+    /// <summary>Lets the send out, or returns its deferral: the circuit is read first (an open one takes no rate place), then the rate.</summary>
+    public async Task<SendAdmission> AdmitAsync(SendCommand send, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        var now = time.GetUtcNow();
+        var read = options.Circuit.Enabled
+            ? await circuits.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false)
+            : new Versioned<ChannelCircuit>(null, "");
+        var circuit = read.Value ?? ChannelCircuit.Healthy;
+        var admission = CircuitBreaker.Admit(circuit, now);
+        if (admission == CircuitAdmission.Defer)
+        {
+            return new SendAdmission(CircuitDeferral(send, circuit, circuit.RetryAt!.Value), circuit, Trial: false);
+        }
+
+        if (await ReserveAsync(send, now, cancellationToken).ConfigureAwait(false) is { } overRate)
+        {
+            return new SendAdmission(overRate, circuit, Trial: false);
+        }
+
+        if (admission == CircuitAdmission.Pass)
+        {
+            return new SendAdmission(null, circuit, Trial: false);
+        }
+
+        var trial = CircuitBreaker.StartTrial(circuit, now, options.Circuit);
+        if (!await circuits.TryWriteAsync(send.Medium, trial, read.ETag, cancellationToken).ConfigureAwait(false))
+        {
+            // Another send became the trial first; its result decides, so this one asks again when the trial's hold ends.
+            return new SendAdmission(CircuitDeferral(send, circuit, now + options.Circuit.TrialTimeout), circuit, Trial: false);
+        }
+
+        Log.CircuitTrial(logger, send.Medium, send.IdempotencyKey);
+        return new SendAdmission(null, trial, Trial: true);
+    }
+
+    /// <summary>
+    /// Counts the provider's answer to an admitted send on the medium's circuit: a fault counts a failure (and may open the circuit, or
+    /// reopen a half-open one); a success closes a half-open or failing circuit. A healthy circuit's success writes nothing.
+    /// </summary>
+    public async Task ReportAsync(SendCommand send, SendAdmission admission, ChannelFault fault, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        ArgumentNullException.ThrowIfNull(admission);
+        var failed = fault != ChannelFault.None;
+        if (!options.Circuit.Enabled || (!failed && !admission.Trial && admission.Circuit.State == CircuitState.Closed && admission.Circuit.Failures == 0))
+        {
+            return;
+        }
+
+        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        {
+            var read = await circuits.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false);
+            var current = read.Value ?? ChannelCircuit.Healthy;
+            var next = failed ? CircuitBreaker.Failed(current, time.GetUtcNow(), $"{fault}: {reason}", options.Circuit) : CircuitBreaker.Succeeded(current);
+            if (next == current)
+            {
+                return;
+            }
+
+            if (await circuits.TryWriteAsync(send.Medium, next, read.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                if (next.State == CircuitState.Open && current.State != CircuitState.Open)
+                {
+                    Log.CircuitOpened(logger, send.Medium, next.Failures, next.RetryAt, next.LastFailure);
+                }
+                else if (next.State == CircuitState.Closed && current.State != CircuitState.Closed)
+                {
+                    Log.CircuitClosed(logger, send.Medium);
+                }
+
+                return;
+            }
+        }
+
+        Log.CircuitNotUpdated(logger, send.Medium, MaxWriteAttempts);
+    }
+
+    // Null when the send may go now (the rate is not limited, its reservation holds, or the current window has room); else its deferral.
+    private async Task<SendOutcome?> ReserveAsync(SendCommand send, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (options.RateFor(send.Medium) is not { } perWindow)
+        {
+            return null;
+        }
+
+        var window = options.RateWindow;
+        if (send.ReservedWindow is { } reserved)
+        {
+            if (SendRate.Holds(reserved, now, window))
+            {
+                return null;
+            }
+
+            if (now < reserved)
+            {
+                return RateDeferral(send, reserved, perWindow);
+            }
+
+            // The timer fired after the reserved window ended (a host was down): that place is gone, so a new one is reserved.
+        }
+
+        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        {
+            var read = await rates.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false);
+            var next = SendRate.Reserve(read.Value, now, perWindow, window);
+            if (!await rates.TryWriteAsync(send.Medium, next, read.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            if (next.Window <= now)
+            {
+                return null;
+            }
+
+            Log.RateReserved(logger, send.IdempotencyKey, send.Medium, next.Window);
+            return RateDeferral(send, next.Window, perWindow);
+        }
+
+        throw new InvalidOperationException(
+            $"The send-rate row of {send.Medium} kept changing; no place was reserved for {send.IdempotencyKey} after {MaxWriteAttempts} attempts (the activity is retried).");
+    }
+
+    private SendOutcome RateDeferral(SendCommand send, DateTimeOffset window, int perWindow) =>
+        new(SendStatus.Deferred,
+            string.Create(CultureInfo.InvariantCulture, $"{RateRule}: {send.Medium} is limited to {perWindow} per {options.RateWindow}; a place is held in the window from {window:O}"),
+            window, Rule: RateRule)
+        {
+            ReservedWindow = window,
+        };
+
+    private static SendOutcome CircuitDeferral(SendCommand send, ChannelCircuit circuit, DateTimeOffset retryAt) =>
+        new(SendStatus.Deferred,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{CircuitRule}: the {send.Medium} provider failed {circuit.Failures} times, last: {circuit.LastFailure ?? "none"}; sends wait until {retryAt:O}"),
+            retryAt, Rule: CircuitRule);
+}

@@ -1,0 +1,222 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Sending;
+
+namespace ScenarioEngine.Journeys.Tests.Sending;
+
+public sealed class SendGateTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeSendGateState _state = new();
+    private readonly ManualClock _clock = new(Noon.AddSeconds(10));
+
+    [Fact]
+    public async Task AdmitAsync_NoRateAndAHealthyCircuit_PassesAndWritesNoRow()
+    {
+        var gate = Gate(Options());
+
+        var admission = await gate.AdmitAsync(Command("k1"));
+        await gate.ReportAsync(Command("k1"), admission, ChannelFault.None, "accepted");
+
+        Assert.Null(admission.Deferral);
+        Assert.Null(_state.Cursor("email"));
+        Assert.Null(_state.Circuit("email"));
+    }
+
+    [Fact]
+    public async Task AdmitAsync_OverTheRate_DefersToTheNextWindowHoldingAPlaceThere()
+    {
+        var gate = Gate(Options(2));
+
+        var first = await gate.AdmitAsync(Command("k1"));
+        var second = await gate.AdmitAsync(Command("k2"));
+        var third = await gate.AdmitAsync(Command("k3"));
+
+        Assert.Null(first.Deferral);
+        Assert.Null(second.Deferral);
+        var deferral = third.Deferral!;
+        Assert.Equal(SendStatus.Deferred, deferral.Status);
+        Assert.Equal(SendGate.RateRule, deferral.Rule);
+        Assert.Equal(Noon.AddMinutes(1), deferral.RetryAt);
+        Assert.Equal(Noon.AddMinutes(1), deferral.ReservedWindow);
+        Assert.StartsWith("rate: email is limited to 2 per 00:01:00", deferral.Reason, StringComparison.Ordinal);
+        Assert.True(SendGate.Held(deferral));
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ReservationWithinItsWindow_PassesWithoutTakingAnotherPlace()
+    {
+        var gate = Gate(Options(1));
+        await gate.AdmitAsync(Command("k1"));
+        var deferred = await gate.AdmitAsync(Command("k2"));
+        var writes = _state.RateWrites;
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        var again = await gate.AdmitAsync(Command("k2") with { Attempt = 2, ReservedWindow = deferred.Deferral!.ReservedWindow });
+        var other = await gate.AdmitAsync(Command("k3"));
+
+        Assert.Null(again.Deferral);
+        Assert.Equal(writes + 1, _state.RateWrites);
+        Assert.Equal(Noon.AddMinutes(2), other.Deferral!.RetryAt);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_ReservedWindowPassedBeforeTheRetry_ReservesAgain()
+    {
+        var gate = Gate(Options(1));
+        _clock.Advance(TimeSpan.FromMinutes(3));
+
+        var late = await gate.AdmitAsync(Command("k1") with { Attempt = 2, ReservedWindow = Noon.AddMinutes(1) });
+        var next = await gate.AdmitAsync(Command("k2"));
+
+        Assert.Null(late.Deferral);
+        Assert.Equal(Noon.AddMinutes(4), next.Deferral!.RetryAt);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_RetryBeforeItsReservedWindow_DefersToItAgainWithoutANewPlace()
+    {
+        var gate = Gate(Options(1));
+
+        var early = await gate.AdmitAsync(Command("k1") with { Attempt = 2, ReservedWindow = Noon.AddMinutes(1) });
+
+        Assert.Equal(Noon.AddMinutes(1), early.Deferral!.RetryAt);
+        Assert.Equal(0, _state.RateWrites);
+    }
+
+    [Fact]
+    public async Task ReportAsync_ThresholdOfFailures_OpensTheCircuitAndLaterSendsAreDeferredWithoutARatePlace()
+    {
+        var gate = Gate(Options(100));
+        await FailAsync(gate, 3);
+        var writes = _state.RateWrites;
+
+        var held = await gate.AdmitAsync(Command("k9"));
+
+        var circuit = _state.Circuit("email")!;
+        Assert.Equal(CircuitState.Open, circuit.State);
+        Assert.Equal(3, circuit.Failures);
+        Assert.Equal("Outage: HTTP 503", circuit.LastFailure);
+        Assert.Equal(SendGate.CircuitRule, held.Deferral!.Rule);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromMinutes(1), held.Deferral.RetryAt);
+        Assert.Contains("Outage: HTTP 503", held.Deferral.Reason, StringComparison.Ordinal);
+        Assert.Equal(writes, _state.RateWrites);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_AfterTheCoolDown_LetsOneTrialOutAndItsSuccessClosesTheCircuit()
+    {
+        var gate = Gate(Options());
+        await FailAsync(gate, 3);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        var trial = await gate.AdmitAsync(Command("t1"));
+        var waiting = await gate.AdmitAsync(Command("t2"));
+        await gate.ReportAsync(Command("t1"), trial, ChannelFault.None, "accepted");
+        var after = await gate.AdmitAsync(Command("t3"));
+
+        Assert.True(trial.Trial);
+        Assert.Null(trial.Deferral);
+        Assert.Equal(SendGate.CircuitRule, waiting.Deferral!.Rule);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(30), waiting.Deferral.RetryAt);
+        Assert.Null(after.Deferral);
+        Assert.Equal(CircuitState.Closed, _state.Circuit("email")!.State);
+    }
+
+    [Fact]
+    public async Task ReportAsync_TrialFails_ReopensForTwiceTheCoolDown()
+    {
+        var gate = Gate(Options());
+        await FailAsync(gate, 3);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        var trial = await gate.AdmitAsync(Command("t1"));
+        await gate.ReportAsync(Command("t1"), trial, ChannelFault.Authentication, "HTTP 401");
+
+        var circuit = _state.Circuit("email")!;
+        Assert.Equal(CircuitState.Open, circuit.State);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromMinutes(2), circuit.RetryAt);
+    }
+
+    [Fact]
+    public async Task ReportAsync_BreakerOff_NeverOpens()
+    {
+        var gate = Gate(Options(threshold: 0));
+
+        await FailAsync(gate, 10);
+
+        Assert.Null(_state.Circuit("email"));
+        Assert.Null((await gate.AdmitAsync(Command("k"))).Deferral);
+    }
+
+    [Fact]
+    public async Task ReadAsync_OneChannelOpen_ListsEveryMediumWithItsStateAndRate()
+    {
+        var options = Options(600);
+        var gate = Gate(options);
+        await FailAsync(gate, 3);
+
+        var health = await new ChannelHealthReader(_state, options).ReadAsync();
+
+        Assert.Equal(["email", "line", "webhook", "postcard"], health.Select(h => h.Medium));
+        var email = health[0];
+        Assert.Equal(CircuitState.Open, email.State);
+        Assert.Equal(3, email.ConsecutiveFailures);
+        Assert.Equal(_clock.GetUtcNow(), email.OpenedAt);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromMinutes(1), email.RetryAt);
+        Assert.Equal(600, email.Rate);
+        Assert.Equal(new ChannelHealth("line", CircuitState.Closed, 0, null, null, null, null, TimeSpan.FromMinutes(1)), health[1]);
+    }
+
+    [Theory]
+    [InlineData("fax", 10, "Sending:Rate:fax names no medium")]
+    [InlineData("email", -1, "Sending:Rate:email must be 0 (no limit) or more")]
+    public void Validate_BadRate_ThrowsNamingTheSetting(string medium, int rate, string expected)
+    {
+        var options = new SendingOptions { Rate = { [medium] = rate } };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MaxCoolDownBelowTheCoolDown_ThrowsNamingTheSetting()
+    {
+        var options = new SendingOptions { Circuit = new CircuitBreakerOptions { CoolDown = TimeSpan.FromMinutes(5), MaxCoolDown = TimeSpan.FromMinutes(1) } };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("Sending:Circuit:MaxCoolDown", error.Message, StringComparison.Ordinal);
+    }
+
+    private SendGate Gate(SendingOptions options)
+    {
+        options.Validate();
+        return new SendGate(_state, _state, options, _clock, NullLogger<SendGate>.Instance);
+    }
+
+    private async Task FailAsync(SendGate gate, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            var send = Command("f" + i);
+            var admission = await gate.AdmitAsync(send);
+            await gate.ReportAsync(send, admission, ChannelFault.Outage, "HTTP 503");
+        }
+    }
+
+    // Email limited to perMinute (none when null); the circuit opens after three failures.
+    private static SendingOptions Options(int? perMinute = null, int threshold = 3)
+    {
+        var options = new SendingOptions { Circuit = new CircuitBreakerOptions { FailureThreshold = threshold } };
+        if (perMinute is { } rate)
+        {
+            options.Rate["email"] = rate;
+        }
+
+        return options;
+    }
+
+    private static SendCommand Command(string key) => new("c1", "i1", "j1", 1, "a", "email", "m1", false, key, 1);
+}
