@@ -6,9 +6,9 @@ using ScenarioEngine.Runtime.Storage;
 namespace ScenarioEngine.Journeys.Storage;
 
 /// <summary>
-/// The rows every host shares for sending, in the sending table: one send-rate cursor per medium (partition "rate|{medium}", row
-/// "rate") and one circuit per medium (partition "circuit|{medium}", row "circuit"), each replaced only at the ETag read. Each row is
-/// in its own partition, so a medium's rate and its circuit each have a partition's throughput (2,000 entities/s) to themselves.
+/// The rows every host shares for sending, in the sending table: the send-rate cursors of each medium, one per shard (partition
+/// "rate|{medium}|{shard}", row "rate"), and one circuit per medium (partition "circuit|{medium}", row "circuit"), each replaced only
+/// at the ETag read. Every row is in its own partition, so each has a partition's throughput (2,000 entities/s) to itself.
 /// </summary>
 public sealed class TableSendGateState : ISendRates, IChannelCircuits
 {
@@ -28,19 +28,20 @@ public sealed class TableSendGateState : ISendRates, IChannelCircuits
     }
 
     /// <inheritdoc />
-    Task<Versioned<RateCursor>> ISendRates.ReadAsync(string medium, CancellationToken cancellationToken) => ReadAsync<RateCursor>(RateKind, medium, cancellationToken);
+    public Task<Versioned<RateCursor>> ReadAsync(string medium, int shard, CancellationToken cancellationToken = default) =>
+        ReadAsync<RateCursor>(RateKind, RatePartition(medium, shard), cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> TryWriteAsync(string medium, RateCursor cursor, string etag, CancellationToken cancellationToken = default) =>
-        TryWriteAsync(RateKind, medium, cursor, etag, cancellationToken);
+    public Task<bool> TryWriteAsync(string medium, int shard, RateCursor cursor, string etag, CancellationToken cancellationToken = default) =>
+        TryWriteAsync(RateKind, RatePartition(medium, shard), cursor, etag, cancellationToken);
 
     /// <inheritdoc />
-    Task<Versioned<ChannelCircuit>> IChannelCircuits.ReadAsync(string medium, CancellationToken cancellationToken) =>
-        ReadAsync<ChannelCircuit>(CircuitKind, medium, cancellationToken);
+    public Task<Versioned<ChannelCircuit>> ReadAsync(string medium, CancellationToken cancellationToken = default) =>
+        ReadAsync<ChannelCircuit>(CircuitKind, Partition(CircuitKind, medium), cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> TryWriteAsync(string medium, ChannelCircuit circuit, string etag, CancellationToken cancellationToken = default) =>
-        TryWriteAsync(CircuitKind, medium, circuit, etag, cancellationToken);
+        TryWriteAsync(CircuitKind, Partition(CircuitKind, medium), circuit, etag, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, ChannelCircuit>> ReadAllAsync(CancellationToken cancellationToken = default)
@@ -57,21 +58,27 @@ public sealed class TableSendGateState : ISendRates, IChannelCircuits
         return circuits;
     }
 
-    private async Task<Versioned<T>> ReadAsync<T>(string kind, string medium, CancellationToken cancellationToken)
+    private async Task<Versioned<T>> ReadAsync<T>(string kind, string partition, CancellationToken cancellationToken)
         where T : class
     {
-        var row = await _store.GetAsync(_options.SendingTable, Partition(kind, medium), kind, cancellationToken).ConfigureAwait(false);
+        var row = await _store.GetAsync(_options.SendingTable, partition, kind, cancellationToken).ConfigureAwait(false);
         return row is null ? new Versioned<T>(null, "") : new Versioned<T>(Codec.Read<T>(row), row.ETag ?? "");
     }
 
-    private async Task<bool> TryWriteAsync<T>(string kind, string medium, T value, string etag, CancellationToken cancellationToken)
+    private async Task<bool> TryWriteAsync<T>(string kind, string partition, T value, string etag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(etag);
-        var row = new StoredRow(Partition(kind, medium), kind, Codec.Write(value), etag.Length == 0 ? null : etag);
+        var row = new StoredRow(partition, kind, Codec.Write(value), etag.Length == 0 ? null : etag);
         var write = new RowWrite(etag.Length == 0 ? WriteKind.Insert : WriteKind.Replace, row);
         var result = await _store.CommitAsync(_options.SendingTable, [write], cancellationToken).ConfigureAwait(false);
         return result.Status == CommitStatus.Ok;
+    }
+
+    private static string RatePartition(string medium, int shard)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        return Partition(RateKind, medium) + "|" + shard.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string Partition(string kind, string medium)
@@ -81,7 +88,7 @@ public sealed class TableSendGateState : ISendRates, IChannelCircuits
             throw new ArgumentException("medium is required (email, line, webhook or postcard).", nameof(medium));
         }
 
-        TableKeys.Validate(medium, nameof(medium), TableKeys.MaxLength - kind.Length - 1);
+        TableKeys.Validate(medium, nameof(medium), TableKeys.MaxLength - 16);
         return kind + "|" + medium;
     }
 }

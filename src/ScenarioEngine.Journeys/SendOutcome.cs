@@ -27,6 +27,9 @@ public enum SendStatus
 /// <param name="Rule">The send-policy rule that skipped or deferred it (counted as "skipped:{rule}" / "deferred:{rule}"); null otherwise.</param>
 public sealed record SendOutcome(SendStatus Status, string Reason, DateTimeOffset? RetryAt = null, string? ProviderId = null, string? Rule = null)
 {
-    /// <summary>For a deferral by the send rate: the window the send holds a place in (the next attempt carries it), else null.</summary>
+    /// <summary>
+    /// Under a send rate: for a deferral, the window the send holds a place in (the next attempt carries it); for a sent message, the
+    /// window it counted in. Null otherwise.
+    /// </summary>
     public DateTimeOffset? ReservedWindow { get; init; }
 }

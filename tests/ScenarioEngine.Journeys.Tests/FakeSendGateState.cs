@@ -14,13 +14,13 @@ internal sealed class FakeSendGateState : ISendRates, IChannelCircuits
 
     public ChannelCircuit? Circuit(string medium) => Read<ChannelCircuit>("circuit|" + medium).Value;
 
-    public RateCursor? Cursor(string medium) => Read<RateCursor>("rate|" + medium).Value;
+    public RateCursor? Cursor(string medium, int shard = 0) => Read<RateCursor>(RateKey(medium, shard)).Value;
 
-    Task<Versioned<RateCursor>> ISendRates.ReadAsync(string medium, CancellationToken cancellationToken) => Task.FromResult(Read<RateCursor>("rate|" + medium));
+    public Task<Versioned<RateCursor>> ReadAsync(string medium, int shard, CancellationToken cancellationToken = default) => Task.FromResult(Read<RateCursor>(RateKey(medium, shard)));
 
-    public Task<bool> TryWriteAsync(string medium, RateCursor cursor, string etag, CancellationToken cancellationToken = default)
+    public Task<bool> TryWriteAsync(string medium, int shard, RateCursor cursor, string etag, CancellationToken cancellationToken = default)
     {
-        var written = Write("rate|" + medium, cursor, etag);
+        var written = Write(RateKey(medium, shard), cursor, etag);
         if (written)
         {
             lock (_gate)
@@ -32,7 +32,7 @@ internal sealed class FakeSendGateState : ISendRates, IChannelCircuits
         return Task.FromResult(written);
     }
 
-    Task<Versioned<ChannelCircuit>> IChannelCircuits.ReadAsync(string medium, CancellationToken cancellationToken) => Task.FromResult(Read<ChannelCircuit>("circuit|" + medium));
+    public Task<Versioned<ChannelCircuit>> ReadAsync(string medium, CancellationToken cancellationToken = default) => Task.FromResult(Read<ChannelCircuit>("circuit|" + medium));
 
     public Task<bool> TryWriteAsync(string medium, ChannelCircuit circuit, string etag, CancellationToken cancellationToken = default) =>
         Task.FromResult(Write("circuit|" + medium, circuit, etag));
@@ -46,6 +46,8 @@ internal sealed class FakeSendGateState : ISendRates, IChannelCircuits
             return Task.FromResult(all);
         }
     }
+
+    private static string RateKey(string medium, int shard) => "rate|" + medium + "|" + shard.ToString(CultureInfo.InvariantCulture);
 
     private Versioned<T> Read<T>(string key)
         where T : class

@@ -81,7 +81,7 @@ public sealed class SendActivity(
 
             var outcome = result switch
             {
-                { Status: ChannelSendStatus.Delivered } => new SendOutcome(SendStatus.Sent, result.Reason, null, result.ProviderId),
+                { Status: ChannelSendStatus.Delivered } => new SendOutcome(SendStatus.Sent, result.Reason, null, result.ProviderId) { ReservedWindow = admission.Window },
                 // An authentication failure is the provider's, not the message's: held like a retry, so it goes out once credentials work.
                 { Status: ChannelSendStatus.RetryLater } or { Fault: ChannelFault.Authentication } =>
                     new SendOutcome(SendStatus.Deferred, result.Reason, time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))),

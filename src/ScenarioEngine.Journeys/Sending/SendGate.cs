@@ -9,18 +9,21 @@ namespace ScenarioEngine.Journeys.Sending;
 /// medium's send rate? A send held by either gets a deferral (rule <c>rate</c> or <c>circuit</c>) with the time to ask again, and
 /// holds no claim meanwhile; a send over the rate reserves a place in the first window with room and carries it to its next attempt
 /// (<see cref="SendCommand.ReservedWindow"/>), so deferred sends do not race again for each window. After the channel call the
-/// activity reports the provider's answer, which counts failures and opens, closes or reopens the circuit. State lives in one row per
-/// medium for the rate and one for the circuit (<see cref="ISendRates"/>, <see cref="IChannelCircuits"/>), shared by every host.
+/// activity reports the provider's answer, which counts failures and opens, closes or reopens the circuit. State lives in rows shared
+/// by every host: the rate's cursor rows per medium (<see cref="ISendRates"/>, one per shard) and one circuit row per medium
+/// (<see cref="IChannelCircuits"/>).
 /// </summary>
 public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, SendingOptions options, TimeProvider time, ILogger<SendGate> logger)
 {
+    private readonly RateReservations _reservations = new(rates, options, time);
+
     /// <summary>The rule of a deferral by the send rate (counted as "deferred:rate").</summary>
     public const string RateRule = "rate";
 
     /// <summary>The rule of a deferral by an open circuit (counted as "deferred:circuit").</summary>
     public const string CircuitRule = "circuit";
 
-    private const int MaxWriteAttempts = 10;
+    private const int MaxWriteAttempts = 16;
 
     /// <summary>True for a deferral by this gate: it waits for room or for the provider, and is not an attempt that failed.</summary>
     public static bool Held(SendOutcome outcome)
@@ -44,14 +47,15 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
             return new SendAdmission(CircuitDeferral(send, circuit, circuit.RetryAt!.Value), circuit, Trial: false);
         }
 
-        if (await ReserveAsync(send, now, cancellationToken).ConfigureAwait(false) is { } overRate)
+        var (overRate, window) = await ReserveAsync(send, now).ConfigureAwait(false);
+        if (overRate is not null)
         {
             return new SendAdmission(overRate, circuit, Trial: false);
         }
 
         if (admission == CircuitAdmission.Pass)
         {
-            return new SendAdmission(null, circuit, Trial: false);
+            return new SendAdmission(null, circuit, Trial: false, window);
         }
 
         var trial = CircuitBreaker.StartTrial(circuit, now, options.Circuit);
@@ -62,7 +66,7 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         }
 
         Log.CircuitTrial(logger, send.Medium, send.IdempotencyKey);
-        return new SendAdmission(null, trial, Trial: true);
+        return new SendAdmission(null, trial, Trial: true, window);
     }
 
     /// <summary>
@@ -102,17 +106,20 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
 
                 return;
             }
+
+            await BackOffAsync(attempt, time).ConfigureAwait(false);
         }
 
         Log.CircuitNotUpdated(logger, send.Medium, MaxWriteAttempts);
     }
 
-    // Null when the send may go now (the rate is not limited, its reservation holds, or the current window has room); else its deferral.
-    private async Task<SendOutcome?> ReserveAsync(SendCommand send, DateTimeOffset now, CancellationToken cancellationToken)
+    // The deferral when the send is over the rate (null when it may go now), and the window it counts in when it may (null when the
+    // medium is not limited).
+    private async Task<(SendOutcome? Deferral, DateTimeOffset? Window)> ReserveAsync(SendCommand send, DateTimeOffset now)
     {
         if (options.RateFor(send.Medium) is not { } perWindow)
         {
-            return null;
+            return (null, null);
         }
 
         var window = options.RateWindow;
@@ -120,38 +127,30 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         {
             if (SendRate.Holds(reserved, now, window))
             {
-                return null;
+                return (null, reserved);
             }
 
             if (now < reserved)
             {
-                return RateDeferral(send, reserved, perWindow);
+                return (RateDeferral(send, reserved, perWindow), null);
             }
 
             // The timer fired after the reserved window ended (a host was down): that place is gone, so a new one is reserved.
         }
 
-        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
+        var granted = await _reservations.ReserveAsync(send.Medium, perWindow).ConfigureAwait(false);
+        if (granted <= time.GetUtcNow())
         {
-            var read = await rates.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false);
-            var next = SendRate.Reserve(read.Value, now, perWindow, window);
-            if (!await rates.TryWriteAsync(send.Medium, next, read.ETag, cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            if (next.Window <= now)
-            {
-                return null;
-            }
-
-            Log.RateReserved(logger, send.IdempotencyKey, send.Medium, next.Window);
-            return RateDeferral(send, next.Window, perWindow);
+            return (null, granted);
         }
 
-        throw new InvalidOperationException(
-            $"The send-rate row of {send.Medium} kept changing; no place was reserved for {send.IdempotencyKey} after {MaxWriteAttempts} attempts (the activity is retried).");
+        Log.RateReserved(logger, send.IdempotencyKey, send.Medium, granted);
+        return (RateDeferral(send, granted, perWindow), null);
     }
+
+    /// <summary>Writers racing for one row spread out: a random wait of up to 5 ms doubled per lost write (at most 320 ms).</summary>
+    internal static Task BackOffAsync(int attempt, TimeProvider time) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 << Math.Min(attempt, 6))), time);
 
     private SendOutcome RateDeferral(SendCommand send, DateTimeOffset window, int perWindow) =>
         new(SendStatus.Deferred,

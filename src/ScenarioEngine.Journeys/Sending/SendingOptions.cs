@@ -17,15 +17,30 @@ public sealed class SendingOptions
     /// <summary>The window the rates count in (default one minute); windows start at multiples of it since the Unix epoch.</summary>
     public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Rows each limited medium's rate is split over (default 1, at most 64): a send takes its place in one of them at random, each holds
+    /// its share of the rate per window, so together they never exceed it. More shards let more sends reserve at once (each row is
+    /// written by one send at a time); a shard that is full sends its next ones to a later window while another may still have room.
+    /// </summary>
+    public int RateShards { get; set; } = 1;
+
     /// <summary>The circuit breaker per channel.</summary>
     public CircuitBreakerOptions Circuit { get; set; } = new();
 
     /// <summary>The rate of <paramref name="medium"/> per <see cref="RateWindow"/>, or null when it is not limited.</summary>
     public int? RateFor(string medium) => Rate.TryGetValue(medium, out var rate) && rate > 0 ? rate : null;
 
+    /// <summary>The places per window of one shard: the rate split evenly, the first shards taking one more of what is left over.</summary>
+    public static int ShareOf(int perWindow, int shards, int shard) => (perWindow / shards) + (shard < perWindow % shards ? 1 : 0);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
+        if (RateShards is < 1 or > 64)
+        {
+            throw new ArgumentException($"{Section}:{nameof(RateShards)} must be 1 to 64, got {RateShards}.", nameof(RateShards));
+        }
+
         foreach (var (medium, rate) in Rate)
         {
             if (!Medium.All.Contains(medium, StringComparer.Ordinal))
@@ -36,6 +51,11 @@ public sealed class SendingOptions
             if (rate < 0)
             {
                 throw new ArgumentException($"{Section}:Rate:{medium} must be 0 (no limit) or more messages per window, got {rate}.", nameof(Rate));
+            }
+
+            if (rate > 0 && rate < RateShards)
+            {
+                throw new ArgumentException($"{Section}:Rate:{medium} ({rate}) must be at least {Section}:{nameof(RateShards)} ({RateShards}): each shard needs a place per window.", nameof(Rate));
             }
         }
 

@@ -180,6 +180,25 @@ public sealed class SendGateTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(7, 3, new[] { 3, 2, 2 })]
+    [InlineData(6, 3, new[] { 2, 2, 2 })]
+    [InlineData(5, 1, new[] { 5 })]
+    public void ShareOf_RateSplitOverShards_SumsToTheRate(int rate, int shards, int[] expected)
+    {
+        Assert.Equal(expected, Enumerable.Range(0, shards).Select(s => SendingOptions.ShareOf(rate, shards, s)));
+    }
+
+    [Fact]
+    public void Validate_FewerPlacesThanShards_ThrowsNamingTheSetting()
+    {
+        var options = new SendingOptions { Rate = { ["line"] = 2 }, RateShards = 4 };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("Sending:Rate:line (2) must be at least Sending:RateShards (4)", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_MaxCoolDownBelowTheCoolDown_ThrowsNamingTheSetting()
     {

@@ -1,6 +1,7 @@
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Storage;
 
@@ -60,5 +61,45 @@ public sealed class TableJourneyOrchestratorTests
         Assert.True(sent.At >= earlier + TimeSpan.FromSeconds(2), $"sent {sent.At - earlier} after the capped message; the window is 2 s");
         Assert.Equal(2, sent.Command.Attempt);
         Assert.Equal(2, Codec.Read<ProfileDoc>((await _store.GetAsync(Table, "c1", Codec.ProfileKey))!).Sends.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_SendsOverTheRate_DeferredOnTheTimeLineAndCountedAsDeferredRateThenSentOnce()
+    {
+        var sending = new SendingOptions { Rate = { ["webhook"] = 2 }, RateWindow = TimeSpan.FromSeconds(2) };
+        await using var host = await JourneyTestHost.StartAsync(tables: _store, sending: sending);
+        var journey = TestJourneys.Parse("""
+            "a": { "type": "send", "medium": "webhook", "message": "m1", "next": "x" },
+            "x": { "type": "exit" }
+            """);
+        host.Catalog.Publish(journey);
+        var customers = Enumerable.Range(0, 5).Select(i => "r" + i).ToList();
+
+        var ids = new List<string>();
+        foreach (var customer in customers)
+        {
+            ids.Add(await host.StartAsync(TestJourneys.Start(journey, customer)));
+        }
+
+        foreach (var id in ids)
+        {
+            await host.CompletionAsync(id);
+        }
+
+        Assert.Equal(customers, host.Channel.Sent.Select(s => s.Command.CustomerId).Order(StringComparer.Ordinal));
+        var instances = new List<InstanceDoc>();
+        var messages = new List<TimelineEntry>();
+        foreach (var customer in customers)
+        {
+            instances.Add(Codec.Read<InstanceDoc>(Assert.Single(await _store.QueryAsync(Table, customer, Codec.InstancePrefix, "i}"))));
+            messages.AddRange((await _store.QueryAsync(Table, customer, Codec.TimelinePrefix, "t}")).SelectMany(Codec.Read<List<TimelineEntry>>).Where(t => t.Kind == "message"));
+        }
+
+        Assert.All(instances, i => Assert.Equal(1, i.Counts["a.sent"]));
+        var deferred = instances.Sum(i => i.Counts.GetValueOrDefault("a.deferred:rate"));
+        Assert.True(deferred >= 3, $"5 sends at 2 per window: 3 or more deferrals by the rate, got {deferred}");
+        Assert.Equal(deferred, instances.Sum(i => i.Counts.GetValueOrDefault("a.deferred")));
+        Assert.Equal(deferred, messages.Count(m => m.Data!["outcome"] == "deferred" && m.Text.Contains("rate: webhook is limited to 2 per 00:00:02", StringComparison.Ordinal)));
+        Assert.NotNull(await _store.GetAsync("sending", "rate|webhook|00", "rate"));
     }
 }
