@@ -12,14 +12,22 @@ internal sealed class FakeSendGateState : ISendRates, IChannelCircuits
 
     public int RateWrites { get; private set; }
 
+    /// <summary>How long a rate-cursor write takes (a storage round trip), so concurrent sends pile up behind it.</summary>
+    public TimeSpan RateWriteDelay { get; set; }
+
     public ChannelCircuit? Circuit(string medium) => Read<ChannelCircuit>("circuit|" + medium).Value;
 
     public RateCursor? Cursor(string medium, int shard = 0) => Read<RateCursor>(RateKey(medium, shard)).Value;
 
     public Task<Versioned<RateCursor>> ReadAsync(string medium, int shard, CancellationToken cancellationToken = default) => Task.FromResult(Read<RateCursor>(RateKey(medium, shard)));
 
-    public Task<bool> TryWriteAsync(string medium, int shard, RateCursor cursor, string etag, CancellationToken cancellationToken = default)
+    public async Task<bool> TryWriteAsync(string medium, int shard, RateCursor cursor, string etag, CancellationToken cancellationToken = default)
     {
+        if (RateWriteDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(RateWriteDelay, cancellationToken);
+        }
+
         var written = Write(RateKey(medium, shard), cursor, etag);
         if (written)
         {
@@ -29,7 +37,7 @@ internal sealed class FakeSendGateState : ISendRates, IChannelCircuits
             }
         }
 
-        return Task.FromResult(written);
+        return written;
     }
 
     public Task<Versioned<ChannelCircuit>> ReadAsync(string medium, CancellationToken cancellationToken = default) => Task.FromResult(Read<ChannelCircuit>("circuit|" + medium));

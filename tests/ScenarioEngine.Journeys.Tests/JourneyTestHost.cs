@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Journeys.Sending;
@@ -96,6 +97,27 @@ internal sealed class JourneyTestHost : IAsyncDisposable
     public async Task<string> StartAsync(JourneyStart start)
     {
         return await Client.ScheduleNewOrchestrationInstanceAsync(JourneyOrchestrator.Name, start, new StartOrchestrationOptions(start.InstanceId));
+    }
+
+    /// <summary>Starts one entry of <paramref name="journey"/> per customer, in order; the instance ids.</summary>
+    public async Task<IReadOnlyList<string>> StartAllAsync(Journey journey, IEnumerable<string> customers)
+    {
+        var ids = new List<string>();
+        foreach (var customer in customers)
+        {
+            ids.Add(await StartAsync(TestJourneys.Start(journey, customer)));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Waits until every instance completed.</summary>
+    public async Task CompletionAsync(IEnumerable<string> instanceIds)
+    {
+        foreach (var id in instanceIds)
+        {
+            await CompletionAsync(id);
+        }
     }
 
     public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery) => Client.RaiseEventAsync(instanceId, JourneyEvents.Name, delivery);

@@ -1,4 +1,3 @@
-using ScenarioEngine.Core.Language;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Journeys.Sending;
 
@@ -12,20 +11,11 @@ public sealed class SendGateOrchestratorTests
     {
         var sending = new SendingOptions { Rate = { ["webhook"] = 4 }, RateWindow = TimeSpan.FromSeconds(2) };
         await using var host = await JourneyTestHost.StartAsync(sending: sending);
-        var journey = OneSend();
+        var journey = TestJourneys.SendOnce();
         host.Catalog.Publish(journey);
         var customers = Enumerable.Range(0, 10).Select(i => "c" + i).ToList();
 
-        var ids = new List<string>();
-        foreach (var customer in customers)
-        {
-            ids.Add(await host.StartAsync(TestJourneys.Start(journey, customer)));
-        }
-
-        foreach (var id in ids)
-        {
-            await host.CompletionAsync(id);
-        }
+        await host.CompletionAsync(await host.StartAllAsync(journey, customers));
 
         Assert.Equal(customers, host.Channel.Sent.Select(s => s.Command.CustomerId).Order(StringComparer.Ordinal));
         var sent = host.Ledger.Outcomes.Where(o => o.Outcome.Status == SendStatus.Sent).Select(o => o.Outcome).ToList();
@@ -48,15 +38,11 @@ public sealed class SendGateOrchestratorTests
         };
         await using var host = await JourneyTestHost.StartAsync(sending: sending);
         host.Channel.Failure = new ChannelSendResult(ChannelSendStatus.RetryLater, "HTTP 503", RetryAfter: TimeSpan.FromSeconds(1)) { Fault = ChannelFault.Outage };
-        var journey = OneSend();
+        var journey = TestJourneys.SendOnce();
         host.Catalog.Publish(journey);
         var customers = Enumerable.Range(0, 5).Select(i => "c" + i).ToList();
 
-        var ids = new List<string>();
-        foreach (var customer in customers)
-        {
-            ids.Add(await host.StartAsync(TestJourneys.Start(journey, customer)));
-        }
+        var ids = await host.StartAllAsync(journey, customers);
 
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
@@ -68,10 +54,7 @@ public sealed class SendGateOrchestratorTests
 
         var failedCalls = host.Channel.Calls;
         host.Channel.Failure = null;
-        foreach (var id in ids)
-        {
-            await host.CompletionAsync(id);
-        }
+        await host.CompletionAsync(ids);
 
         Assert.Equal(customers, host.Channel.Sent.Select(s => s.Command.CustomerId).Order(StringComparer.Ordinal));
         Assert.InRange(failedCalls, 2, 5);
@@ -82,9 +65,4 @@ public sealed class SendGateOrchestratorTests
         Assert.Equal(CircuitState.Closed, circuit.State);
         Assert.NotNull(circuit.OpenedAt);
     }
-
-    private static Journey OneSend() => TestJourneys.Parse("""
-        "a": { "type": "send", "medium": "webhook", "message": "m1", "next": "x" },
-        "x": { "type": "exit" }
-        """);
 }

@@ -24,6 +24,12 @@ internal static class TestJourneys
         "x": { "type": "exit" }
         """, id: id);
 
+    /// <summary>send a (m1 by webhook), exit.</summary>
+    public static Journey SendOnce() => Parse("""
+        "a": { "type": "send", "medium": "webhook", "message": "m1", "next": "x" },
+        "x": { "type": "exit" }
+        """);
+
     public static CustomerProfile Profile(string customerId, params (string Name, Value Value)[] attributes)
     {
         var profile = new CustomerProfile(customerId);

@@ -44,6 +44,19 @@ public sealed class SendGateTests
     }
 
     [Fact]
+    public async Task AdmitAsync_ConcurrentSendsInOneHost_ShareCursorWritesAndHoldTheRate()
+    {
+        var gate = Gate(Options(5));
+        _state.RateWriteDelay = TimeSpan.FromMilliseconds(100);
+
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => gate.AdmitAsync(Command("k" + i)))));
+
+        Assert.InRange(_state.RateWrites, 1, 10);
+        Assert.Equal([5, 5, 5, 5], admissions.GroupBy(a => a.Window ?? a.Deferral!.ReservedWindow).OrderBy(g => g.Key).Select(g => g.Count()));
+        Assert.Equal(5, admissions.Count(a => a.Deferral is null));
+    }
+
+    [Fact]
     public async Task AdmitAsync_ReservationWithinItsWindow_PassesWithoutTakingAnotherPlace()
     {
         var gate = Gate(Options(1));

@@ -68,23 +68,11 @@ public sealed class TableJourneyOrchestratorTests
     {
         var sending = new SendingOptions { Rate = { ["webhook"] = 2 }, RateWindow = TimeSpan.FromSeconds(2) };
         await using var host = await JourneyTestHost.StartAsync(tables: _store, sending: sending);
-        var journey = TestJourneys.Parse("""
-            "a": { "type": "send", "medium": "webhook", "message": "m1", "next": "x" },
-            "x": { "type": "exit" }
-            """);
+        var journey = TestJourneys.SendOnce();
         host.Catalog.Publish(journey);
         var customers = Enumerable.Range(0, 5).Select(i => "r" + i).ToList();
 
-        var ids = new List<string>();
-        foreach (var customer in customers)
-        {
-            ids.Add(await host.StartAsync(TestJourneys.Start(journey, customer)));
-        }
-
-        foreach (var id in ids)
-        {
-            await host.CompletionAsync(id);
-        }
+        await host.CompletionAsync(await host.StartAllAsync(journey, customers));
 
         Assert.Equal(customers, host.Channel.Sent.Select(s => s.Command.CustomerId).Order(StringComparer.Ordinal));
         var instances = new List<InstanceDoc>();
