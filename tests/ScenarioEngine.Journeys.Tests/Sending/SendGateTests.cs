@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Journeys.Sending;
@@ -210,6 +211,33 @@ public sealed class SendGateTests
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Contains("Sending:Rate:line (2) must be at least Sending:RateShards (4)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_SettingsAsAppSettings_ReadsRatesWindowShardsAndCircuit()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sending:Rate:email"] = "600",
+            ["Sending:Rate:line"] = "0",
+            ["Sending:RateWindow"] = "00:00:30",
+            ["Sending:RateShards"] = "2",
+            ["Sending:Circuit:FailureThreshold"] = "7",
+            ["Sending:Circuit:CoolDown"] = "00:02:00",
+        }).Build();
+        var options = new SendingOptions();
+
+        ConfigurationBinder.Bind(configuration.GetSection(SendingOptions.Section), options);
+        options.Validate();
+
+        Assert.Equal(600, options.RateFor("email"));
+        Assert.Null(options.RateFor("line"));
+        Assert.Null(options.RateFor("webhook"));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RateWindow);
+        Assert.Equal(2, options.RateShards);
+        Assert.Equal(7, options.Circuit.FailureThreshold);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.Circuit.CoolDown);
+        Assert.Equal(TimeSpan.FromMinutes(15), options.Circuit.MaxCoolDown);
     }
 
     [Fact]
