@@ -11,7 +11,8 @@ public static class JourneyTasks
 {
     /// <summary>
     /// Adds <see cref="JourneyOrchestrator"/> (orchestrators are not made from the worker's services, so its catalog and options are
-    /// given here), <see cref="SendActivity"/>, <see cref="RecordActivity"/> and <see cref="ProfileActivity"/> (whose ports come from the worker's services).
+    /// given here), <see cref="SendActivity"/>, <see cref="RecordActivity"/> and <see cref="ProfileActivity"/> (whose ports come from the worker's services:
+    /// the send activity also needs a singleton <see cref="SendGate"/>, with <see cref="SendingOptions"/>, <see cref="ISendRates"/> and <see cref="IChannelCircuits"/>).
     /// </summary>
     public static DurableTaskRegistry AddJourneyTasks(this DurableTaskRegistry registry, IJourneyCatalog catalog, JourneyOrchestrationOptions options)
     {

@@ -11,10 +11,11 @@ namespace ScenarioEngine.Journeys.Sending;
 /// (<see cref="SendCommand.ReservedWindow"/>), so deferred sends do not race again for each window. After the channel call the
 /// activity reports the provider's answer, which counts failures and opens, closes or reopens the circuit. State lives in rows shared
 /// by every host: the rate's cursor rows per medium (<see cref="ISendRates"/>, one per shard) and one circuit row per medium
-/// (<see cref="IChannelCircuits"/>).
+/// (<see cref="IChannelCircuits"/>). Register one per process (a singleton): it coalesces the process's concurrent reservations.
 /// </summary>
 public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, SendingOptions options, TimeProvider time, ILogger<SendGate> logger)
 {
+    private readonly SendingOptions _options = Validated(options);
     private readonly RateReservations _reservations = new(rates, options, time);
 
     /// <summary>The rule of a deferral by the send rate (counted as "deferred:rate").</summary>
@@ -37,7 +38,7 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
     {
         ArgumentNullException.ThrowIfNull(send);
         var now = time.GetUtcNow();
-        var read = options.Circuit.Enabled
+        var read = _options.Circuit.Enabled
             ? await circuits.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false)
             : new Versioned<ChannelCircuit>(null, "");
         var circuit = read.Value ?? ChannelCircuit.Healthy;
@@ -58,11 +59,11 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
             return new SendAdmission(null, circuit, Trial: false, window);
         }
 
-        var trial = CircuitBreaker.StartTrial(circuit, now, options.Circuit);
+        var trial = CircuitBreaker.StartTrial(circuit, now, _options.Circuit);
         if (!await circuits.TryWriteAsync(send.Medium, trial, read.ETag, cancellationToken).ConfigureAwait(false))
         {
             // Another send became the trial first; its result decides, so this one asks again when the trial's hold ends.
-            return new SendAdmission(CircuitDeferral(send, circuit, now + options.Circuit.TrialTimeout), circuit, Trial: false);
+            return new SendAdmission(CircuitDeferral(send, circuit, now + _options.Circuit.TrialTimeout), circuit, Trial: false);
         }
 
         Log.CircuitTrial(logger, send.Medium, send.IdempotencyKey);
@@ -78,7 +79,7 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(admission);
         var failed = fault != ChannelFault.None;
-        if (!options.Circuit.Enabled || (!failed && !admission.Trial && admission.Circuit.State == CircuitState.Closed && admission.Circuit.Failures == 0))
+        if (!_options.Circuit.Enabled || (!failed && !admission.Trial && admission.Circuit.State == CircuitState.Closed && admission.Circuit.Failures == 0))
         {
             return;
         }
@@ -87,7 +88,7 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         {
             var read = await circuits.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false);
             var current = read.Value ?? ChannelCircuit.Healthy;
-            var next = failed ? CircuitBreaker.Failed(current, time.GetUtcNow(), $"{fault}: {reason}", options.Circuit) : CircuitBreaker.Succeeded(current);
+            var next = failed ? CircuitBreaker.Failed(current, time.GetUtcNow(), $"{fault}: {reason}", _options.Circuit) : CircuitBreaker.Succeeded(current);
             if (next == current)
             {
                 return;
@@ -117,12 +118,12 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
     // medium is not limited).
     private async Task<(SendOutcome? Deferral, DateTimeOffset? Window)> ReserveAsync(SendCommand send, DateTimeOffset now)
     {
-        if (options.RateFor(send.Medium) is not { } perWindow)
+        if (_options.RateFor(send.Medium) is not { } perWindow)
         {
             return (null, null);
         }
 
-        var window = options.RateWindow;
+        var window = _options.RateWindow;
         if (send.ReservedWindow is { } reserved)
         {
             if (SendRate.Holds(reserved, now, window))
@@ -148,13 +149,20 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         return (RateDeferral(send, granted, perWindow), null);
     }
 
+    private static SendingOptions Validated(SendingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
     /// <summary>Writers racing for one row spread out: a random wait of up to 5 ms doubled per lost write (at most 320 ms).</summary>
     internal static Task BackOffAsync(int attempt, TimeProvider time) =>
         Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 << Math.Min(attempt, 6))), time);
 
     private SendOutcome RateDeferral(SendCommand send, DateTimeOffset window, int perWindow) =>
         new(SendStatus.Deferred,
-            string.Create(CultureInfo.InvariantCulture, $"{RateRule}: {send.Medium} is limited to {perWindow} per {options.RateWindow}; a place is held in the window from {window:O}"),
+            string.Create(CultureInfo.InvariantCulture, $"{RateRule}: {send.Medium} is limited to {perWindow} per {_options.RateWindow}; a place is held in the window from {window:O}"),
             window, Rule: RateRule)
         {
             ReservedWindow = window,

@@ -25,8 +25,8 @@ public static class SendRate
         }
 
         // A cursor written under another window length is realigned; one written under a higher rate may hold more than allowed now.
-        var at = WindowOf(cursor.Window, window);
-        return at == cursor.Window && cursor.Taken < perWindow ? cursor with { Taken = cursor.Taken + 1 } : new RateCursor(WindowOf(cursor.Window, window) + window, 1);
+        var aligned = WindowOf(cursor.Window, window);
+        return aligned == cursor.Window && cursor.Taken < perWindow ? cursor with { Taken = cursor.Taken + 1 } : new RateCursor(aligned + window, 1);
     }
 
     /// <summary>True when a reservation of <paramref name="reserved"/> may be used at <paramref name="now"/> (within its window).</summary>
