@@ -40,11 +40,15 @@ internal sealed class FakeChannel : ISendChannel
 {
     private readonly ConcurrentQueue<(SendCommand Command, DateTimeOffset At)> _sent = new();
     private int _calls;
+    private int _failed;
 
     public IReadOnlyList<(SendCommand Command, DateTimeOffset At)> Sent => _sent.ToList();
 
     /// <summary>Every call, delivered or not.</summary>
     public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>The calls answered with <see cref="Failure"/>.</summary>
+    public int FailedCalls => Volatile.Read(ref _failed);
 
     /// <summary>The answer while the provider is failing (null: deliver).</summary>
     public ChannelSendResult? Failure { get; set; }
@@ -56,6 +60,7 @@ internal sealed class FakeChannel : ISendChannel
         Interlocked.Increment(ref _calls);
         if (Failure is { } failure)
         {
+            Interlocked.Increment(ref _failed);
             return Task.FromResult(failure);
         }
 
