@@ -42,8 +42,8 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Warning, "Sample {File} is invalid and was skipped: {Errors}")]
     public static partial void SampleInvalid(ILogger logger, string file, string errors);
 
-    [LoggerMessage(4012, LogLevel.Information, "Sweeper re-enqueued {Count} items")]
-    public static partial void Swept(ILogger logger, int count);
+    [LoggerMessage(4012, LogLevel.Debug, "Journey counts aggregated from {Count} instance rows")]
+    public static partial void CountsRefreshed(ILogger logger, int count);
 
     [LoggerMessage(4013, LogLevel.Information, "Scheduled triggers fired for {Count} customers")]
     public static partial void ScheduledTriggersFired(ILogger logger, int count);

@@ -16,12 +16,8 @@ internal static class JourneyRows
     /// <summary>The row key of the claim of a send.</summary>
     public static string ClaimKey(string idempotencyKey) => ClaimPrefix + Codec.Safe(idempotencyKey);
 
-    /// <summary>
-    /// The instance row: "i|{journey}:{instance}", so the runtime's statistics scan of "i|{journey}:" finds it (the journey id is part
-    /// of the key as it is; an id unfit for a key is hashed whole, as <see cref="Codec.Safe"/> does).
-    /// </summary>
-    public static string InstanceKey(string journeyId, string instanceId) =>
-        Codec.InstancePrefix + (Codec.Safe(journeyId) == journeyId ? journeyId + ":" + Codec.Safe(instanceId) : Codec.Safe(journeyId + ":" + instanceId));
+    /// <summary>The instance row of an instance (the runtime's layout, <see cref="Codec.InstanceKey"/>).</summary>
+    public static string InstanceKey(string journeyId, string instanceId) => Codec.InstanceKey(journeyId, instanceId);
 
     /// <summary>
     /// The time-line row of one record batch: newest first like the runtime's ("t|" and a descending 19-digit number, here the

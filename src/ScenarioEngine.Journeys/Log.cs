@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(6006, LogLevel.Information, "Send {IdempotencyKey}: {Status} ({Reason})")]
     public static partial void SendFinished(ILogger logger, string idempotencyKey, SendStatus status, string reason);
+
+    [LoggerMessage(6050, LogLevel.Debug, "Journey instance {InstanceId} had event {EventId} already: ignored")]
+    public static partial void DuplicateEvent(ILogger logger, string instanceId, string eventId);
 }

@@ -8,7 +8,7 @@ using ScenarioEngine.Core.Model;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
-using ScenarioEngine.Runtime.Simulation;
+using ScenarioEngine.Journeys.Storage.Simulation;
 
 using ScenarioEngine.Api.Requests;
 
@@ -309,7 +309,7 @@ public static class JourneysApi
         var stats = report.Stats.GetValueOrDefault(journey.Id) ?? new JourneyStats(journey.Id);
         return TypedResults.Ok(new SimulationView(journey.Id, report.Events, report.Customers,
             report.Sends.Select(s => new SimulatedSendView(s.At, s.CustomerId, s.StepId, s.Medium, s.MessageId, s.Content)).ToList(),
-            JourneyStatsView.From(stats), report.Metrics.EventsApplied, report.Metrics.Skipped, report.Metrics.Deferred, report.Metrics.Failed));
+            JourneyStatsView.From(stats), report.Metrics.EventsApplied, report.Skipped, report.Deferred, report.Failed));
     }
 
     /// <summary>Statistics over the journey's instances (a scan: for reports, not dashboards refreshing every second).</summary>

@@ -5,8 +5,9 @@ using ScenarioEngine.Runtime.Engine;
 namespace ScenarioEngine.Functions.Queues;
 
 /// <summary>
-/// Queue triggers over the engine's work queues, each handing its message to <see cref="JourneyEngine.HandleQueueMessageAsync"/>,
-/// which parses it and applies the events, wakes the timer or sends the dispatch exactly as the standalone pumps do. host.json's
+/// Queue triggers over the engine's events queues, each handing its message to <see cref="JourneyEngine.HandleQueueMessageAsync"/>,
+/// which applies the events to the customers' partitions and starts or signals their journey orchestrations, exactly as the
+/// standalone pumps do. host.json's
 /// queues section decodes the Base64 the engine writes, retries a failed message and moves it to &lt;queue&gt;-poison after
 /// maxDequeueCount deliveries.
 /// <para>
@@ -23,16 +24,6 @@ public sealed class QueueFunctions(JourneyEngine engine, ILogger<QueueFunctions>
 
     /// <summary>The prefix of the events-queue functions' names.</summary>
     public const string EventsPrefix = "Events";
-
-    /// <summary>The timers queue.</summary>
-    [Function(nameof(Timers))]
-    public Task Timers([QueueTrigger("%Engine:QueuePrefix%-timers", Connection = HostSettings.Storage)] string message, CancellationToken cancellationToken) =>
-        HandleAsync(nameof(Timers), engine.Options.TimerQueue, message, cancellationToken);
-
-    /// <summary>The dispatch queue.</summary>
-    [Function(nameof(Dispatch))]
-    public Task Dispatch([QueueTrigger("%Engine:QueuePrefix%-dispatch", Connection = HostSettings.Storage)] string message, CancellationToken cancellationToken) =>
-        HandleAsync(nameof(Dispatch), engine.Options.DispatchQueue, message, cancellationToken);
 
     /// <summary>Events queue 0.</summary>
     [Function(nameof(Events0))]

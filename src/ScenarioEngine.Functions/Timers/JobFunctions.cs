@@ -9,8 +9,8 @@ namespace ScenarioEngine.Functions.Timers;
 /// </summary>
 public sealed class JobFunctions(ScheduledJobs jobs)
 {
-    /// <summary>The sweeper: every minute.</summary>
-    public const string SweeperSchedule = "0 */1 * * * *";
+    /// <summary>The journeys' counts for the canvas: every minute.</summary>
+    public const string CountsSchedule = "0 */1 * * * *";
 
     /// <summary>Date and schedule triggers: every five minutes (the window looks back two periods).</summary>
     public const string ScheduledTriggersSchedule = "0 */5 * * * *";
@@ -21,15 +21,15 @@ public sealed class JobFunctions(ScheduledJobs jobs)
     /// <summary>How often each job's timer fires, for the jobs whose work depends on it.</summary>
     public static IReadOnlyDictionary<string, TimeSpan> Periods { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
     {
-        [ScheduledJobs.Sweeper] = TimeSpan.FromMinutes(1),
+        [ScheduledJobs.Counts] = TimeSpan.FromMinutes(1),
         [ScheduledJobs.ScheduledTriggers] = TimeSpan.FromMinutes(5),
         [ScheduledJobs.Analytics] = TimeSpan.FromDays(1),
     };
 
-    /// <summary>Runs the sweeper.</summary>
-    [Function(ScheduledJobs.Sweeper)]
-    public Task Sweeper([TimerTrigger(SweeperSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
-        jobs.RunAsync(ScheduledJobs.Sweeper, Periods[ScheduledJobs.Sweeper], cancellationToken);
+    /// <summary>Aggregates the journeys' counts.</summary>
+    [Function(ScheduledJobs.Counts)]
+    public Task Counts([TimerTrigger(CountsSchedule)] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunAsync(ScheduledJobs.Counts, Periods[ScheduledJobs.Counts], cancellationToken);
 
     /// <summary>Fires date and schedule triggers.</summary>
     [Function(ScheduledJobs.ScheduledTriggers)]

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Storage;
+using ScenarioEngine.Journeys.Storage.Adapters;
+using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Sending;
+
+namespace ScenarioEngine.Api;
+
+/// <summary>
+/// The ports the journey orchestrator and its activities take from a host's services, over the engine's storage, catalog and
+/// channels: the same in both hosts. Each host adds the Durable Task client side (<see cref="IJourneyInstances"/>) and the worker.
+/// </summary>
+public static class JourneyServices
+{
+    /// <summary>The section of <see cref="JourneyOrchestrationOptions"/>.</summary>
+    public const string Section = "Journeys";
+
+    /// <summary>Registers the catalog, send ledger, recorder, profiles, channel and settings the journey tasks need.</summary>
+    public static IServiceCollection AddJourneyPorts(this IServiceCollection services)
+    {
+        services.AddOptions<JourneyOrchestrationOptions>().BindConfiguration(Section)
+            .PostConfigure<IOptions<EngineOptions>>((o, engine) => o.Machine = engine.Value.Machine)
+            .Validate(IsValid, "Journeys:MaxWaitPointsPerExecution, MaxSendAttempts and MaxActivityAttempts must be 1 or more and ActivityRetryInterval positive.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<JourneyOrchestrationOptions>>().Value);
+        services.AddSingleton(sp =>
+        {
+            var engine = sp.GetRequiredService<IOptions<EngineOptions>>().Value;
+            return new JourneyTableOptions { CustomersTable = engine.CustomersTable, SendHistoryWindow = engine.SendHistoryWindow };
+        });
+        services.AddSingleton<SendPolicyOptions>(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value.Policy);
+        services.AddSingleton<IJourneyCatalog, CatalogJourneys>();
+        services.AddSingleton<TableSendLedger>();
+        services.AddSingleton<ISendLedger>(sp => sp.GetRequiredService<TableSendLedger>());
+        services.AddSingleton<ICustomerProfiles>(sp => sp.GetRequiredService<TableSendLedger>());
+        services.AddSingleton<IJourneyRecorder, TableJourneyRecorder>();
+        services.AddSingleton<ISendChannel>(sp => new CatalogSendChannel(
+            sp.GetRequiredService<Runtime.Engine.Catalog>(), sp.GetRequiredService<IMessageRenderer>(), sp.GetRequiredService<ChannelSet>().Channels));
+        return services;
+    }
+
+    private static bool IsValid(JourneyOrchestrationOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
