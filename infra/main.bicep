@@ -198,10 +198,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }
-        { name: 'Engine__PartitionCacheSize', value: '10000' }
-        { name: 'Engine__LocalDispatchLimit', value: '0' }
+        { name: 'Journeys__Backend__TaskHubName', value: 'journeys' }
+        { name: 'Journeys__Backend__PartitionCount', value: '4' }
+        { name: 'Journeys__Backend__MaxQueuePollingInterval', value: '00:00:01' }
+        { name: 'Journeys__MaxWaitPointsPerExecution', value: '20' }
+        { name: 'Journeys__MaxSendAttempts', value: '10' }
         { name: 'Engine__IdlePollDelay', value: '00:00:01' }
-        { name: 'Engine__SweepInterval', value: '00:01:00' }
+        { name: 'Engine__CountsInterval', value: '00:01:00' }
         { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }
         { name: 'Engine__CatalogRefreshInterval', value: '00:00:30' }
         { name: 'Engine__DefaultTimeZone', value: 'Asia/Tokyo' }
