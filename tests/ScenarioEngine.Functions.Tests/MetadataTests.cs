@@ -35,7 +35,7 @@ public sealed class MetadataTests
     }
 
     [Theory]
-    [InlineData(ScheduledJobs.Sweeper, JobFunctions.SweeperSchedule)]
+    [InlineData(ScheduledJobs.Counts, JobFunctions.CountsSchedule)]
     [InlineData(ScheduledJobs.ScheduledTriggers, JobFunctions.ScheduledTriggersSchedule)]
     [InlineData(ScheduledJobs.Analytics, JobFunctions.AnalyticsSchedule)]
     public void TimerFunctions_HaveTheirSchedules(string job, string schedule)

@@ -31,7 +31,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             "got": { "type": "exit" },
             "late": { "type": "exit" }
             """, start: "w"));
-        await using var backend = await AzureStorageJourneyBackend.StartAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
+        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
         var journey = ports.Catalog.Find("j1", 1)!;
 
         for (var round = 0; round < Rounds; round++)
@@ -41,7 +41,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             {
                 var customer = $"r{round}c{i}";
                 var start = TestJourneys.Start(journey, customer);
-                await backend.StartJourneyAsync(start);
+                await backend.StartAsync(start);
                 await backend.RaiseAsync(start.InstanceId, TestJourneys.Delivery(customer, "purchase", "p-" + customer));
                 lock (ids)
                 {
@@ -72,7 +72,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
         var counter = new RequestCounter();
         var options = Options();
         options.ConfigureClientOptions = counter.AddTo;
-        var settings = AzureStorageJourneyBackend.Settings(options, NullLoggerFactory.Instance);
+        var settings = DurableTaskJourneyBackend.Settings(options, NullLoggerFactory.Instance);
         var tasks = DurableTaskSet.Journeys();
         if (naive)
         {
@@ -86,7 +86,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             tasks.AddOrchestrator<NaiveJourneyOrchestrator>(NaiveJourneyOrchestrator.Name).AddActivity<NaiveStepActivity>(NaiveStepActivity.Name);
         }
 
-        await using var backend = await AzureStorageJourneyBackend.StartAsync(settings, tasks, ports.Services(), NullLoggerFactory.Instance);
+        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, tasks, ports.Services(), NullLoggerFactory.Instance);
         var before = counter.Total;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
@@ -98,7 +98,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             }
             else
             {
-                await backend.StartJourneyAsync(start);
+                await backend.StartAsync(start);
             }
         });
         await UntilAsync(() => ports.Channel.Sent.Count >= 2 * n, label + ": every journey sent twice");
