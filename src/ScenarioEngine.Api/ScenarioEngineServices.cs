@@ -18,6 +18,8 @@ using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Storage;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
@@ -101,6 +103,9 @@ public static class ScenarioEngineServices
                 ? null
                 : new SendGridEventWebhook(key, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SendGridEventWebhook>>()));
         });
+        services.AddSingleton<ISendConfirmations>(sp => new TableSendLedger(sp.GetRequiredService<IRowStore>(),
+            new JourneyTableOptions { CustomersTable = sp.GetRequiredService<IOptions<EngineOptions>>().Value.CustomersTable }, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TableSendLedger>>()));
         services.AddServiceBusIntegrationEvents();
         services.AddSingleton(sp => new JourneyEngine(
             sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IQueueFactory>(), sp.GetRequiredService<Runtime.Engine.Catalog>(),
