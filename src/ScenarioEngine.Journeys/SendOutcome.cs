@@ -32,7 +32,8 @@ public enum SendStatus
 /// <param name="Rule">The send-policy rule that skipped or deferred it (counted as "skipped:{rule}" / "deferred:{rule}"); null otherwise.</param>
 /// <param name="Settlement">
 /// How an outcome first left unknown was settled ("confirmed by SendGrid's processed event", "not confirmed within 1 h: sent again"),
-/// shown on the time line; null when the outcome was known at once.
+/// shown on the time line; on a deferral, how it will be (the claim stands and the send is asked again at <paramref name="RetryAt"/>
+/// whatever its attempt); null when the outcome was known at once.
 /// </param>
 public sealed record SendOutcome(SendStatus Status, string Reason, DateTimeOffset? RetryAt = null, string? ProviderId = null, string? Rule = null,
     string? Settlement = null)

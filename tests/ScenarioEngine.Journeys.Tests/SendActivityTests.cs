@@ -167,6 +167,7 @@ public sealed class SendActivityTests
 
         Assert.Equal(SendStatus.Deferred, early.Status);
         Assert.Equal(T0.AddHours(1), early.RetryAt);
+        Assert.Equal($"outcome unknown: awaiting the provider's confirmation until {T0.AddHours(1):O}", early.Settlement);
         Assert.Equal(SendStatus.Sent, late.Status);
         Assert.Equal("not confirmed within 1 h: sent again", late.Settlement);
         Assert.Equal(2, _channel.Calls);

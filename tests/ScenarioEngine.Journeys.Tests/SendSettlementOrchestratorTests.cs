@@ -74,6 +74,23 @@ public sealed class SendSettlementOrchestratorTests
         Assert.Equal("not confirmed within 1 s: sent again", host.Ledger.Outcomes[0].Outcome.Settlement);
     }
 
+    [Fact]
+    public async Task RunAsync_EmailAwaitingConfirmationOnItsLastAttempt_IsStillAskedAgainAndSettled()
+    {
+        var options = new JourneyOrchestrationOptions { MaxSendAttempts = 1, ActivityRetryInterval = TimeSpan.FromMilliseconds(200) };
+        await using var host = await JourneyTestHost.StartAsync(options: options, settlement: new SendSettlementOptions { EmailConfirmationWindow = TimeSpan.FromSeconds(1) });
+        host.Channel.Repeat = RepeatSafety.AfterConfirmationWindow;
+        host.Channel.TimeoutsAfterDelivery = 1;
+        var journey = TestJourneys.SendWaitSend();
+        host.Catalog.Publish(journey);
+
+        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        await host.CompletionAsync(id);
+
+        Assert.Equal(["m1", "m1", "m2"], host.Channel.MessagesFor(id));
+        Assert.Equal([SendStatus.Sent, SendStatus.Sent], host.Ledger.Outcomes.Select(o => o.Outcome.Status));
+    }
+
     private static async Task<SendCommand> FirstSendAsync(JourneyTestHost host)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

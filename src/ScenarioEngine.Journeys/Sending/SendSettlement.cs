@@ -37,8 +37,8 @@ public sealed class SendSettlement
     }
 
     /// <summary>
-    /// A run found <paramref name="claim"/> for its key: returns the recorded outcome, or settles the unknown one (a deferral returned
-    /// here is not recorded: the claim stays, and the orchestrator asks again at its time).
+    /// A run found <paramref name="claim"/> for its key: returns the recorded outcome, or settles the unknown one. A deferral returned
+    /// here is not recorded (the claim stays) and names its settlement: the orchestrator asks again at its time, whatever the attempt.
     /// </summary>
     public async Task<SendOutcome> SettleAsync(SendCommand send, CustomerProfile profile, SendClaim claim, CancellationToken cancellationToken = default)
     {
@@ -78,11 +78,11 @@ public sealed class SendSettlement
             case RepeatSafety.SameKey:
                 var retryAt = _time.GetUtcNow() + (result.RetryAfter ?? DefaultRetryAfter);
                 Log.SendAwaitingSettlement(_logger, send.IdempotencyKey, retryAt, result.Reason);
-                return new SendOutcome(SendStatus.Deferred, $"{result.Reason}: outcome unknown, sent again with the same key at {retryAt:O}", retryAt);
+                return new SendOutcome(SendStatus.Deferred, result.Reason, retryAt, Settlement: $"outcome unknown: sent again with the same key at {retryAt:O}");
             case RepeatSafety.AfterConfirmationWindow:
                 var deadline = claimedAt + _options.EmailConfirmationWindow;
                 Log.SendAwaitingSettlement(_logger, send.IdempotencyKey, deadline, result.Reason);
-                return new SendOutcome(SendStatus.Deferred, $"{result.Reason}: outcome unknown, awaiting the provider's confirmation until {deadline:O}", deadline);
+                return new SendOutcome(SendStatus.Deferred, result.Reason, deadline, Settlement: AwaitingConfirmation(deadline));
             default:
                 return await ReportAsync(send, $"{result.Reason}, and the {send.Medium} channel cannot repeat it safely: not sent again", cancellationToken)
                     .ConfigureAwait(false);
@@ -106,12 +106,14 @@ public sealed class SendSettlement
         if (_time.GetUtcNow() < deadline)
         {
             Log.SendAwaitingSettlement(_logger, send.IdempotencyKey, deadline, "no confirmation yet");
-            return new SendOutcome(SendStatus.Deferred, $"outcome unknown: awaiting the provider's confirmation until {deadline:O}", deadline);
+            return new SendOutcome(SendStatus.Deferred, "claimed by an earlier run that recorded no outcome", deadline, Settlement: AwaitingConfirmation(deadline));
         }
 
         Log.SendNotConfirmed(_logger, send.IdempotencyKey, _options.EmailConfirmationWindow);
         return await RepeatAsync(send, profile, $"not confirmed within {_options.WindowText()}: sent again", cancellationToken).ConfigureAwait(false);
     }
+
+    private static string AwaitingConfirmation(DateTimeOffset deadline) => $"outcome unknown: awaiting the provider's confirmation until {deadline:O}";
 
     private async Task<SendOutcome> RepeatAsync(SendCommand send, CustomerProfile profile, string how, CancellationToken cancellationToken)
     {
