@@ -11,10 +11,8 @@ public sealed class SendSettlementOrchestratorTests
     {
         await using var host = await JourneyTestHost.StartAsync();
         host.Channel.CrashesAfterDelivery = 1;
-        var journey = TestJourneys.SendWaitSend();
-        host.Catalog.Publish(journey);
 
-        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        var id = await StartAsync(host);
         var outcome = await host.CompletionAsync(id);
 
         Assert.Equal("completed", outcome.ExitReason);
@@ -28,10 +26,8 @@ public sealed class SendSettlementOrchestratorTests
     {
         await using var host = await JourneyTestHost.StartAsync();
         host.Channel.CrashesBeforeDelivery = 1;
-        var journey = TestJourneys.SendWaitSend();
-        host.Catalog.Publish(journey);
 
-        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        var id = await StartAsync(host);
         await host.CompletionAsync(id);
 
         Assert.Equal(["m1", "m2"], host.Channel.MessagesFor(id));
@@ -40,13 +36,9 @@ public sealed class SendSettlementOrchestratorTests
     [Fact]
     public async Task RunAsync_EmailTimedOutAndConfirmedWhileWaiting_WaitsOutTheWindowAndDoesNotSendAgain()
     {
-        await using var host = await JourneyTestHost.StartAsync(settlement: new SendSettlementOptions { EmailConfirmationWindow = TimeSpan.FromSeconds(2) });
-        host.Channel.Repeat = RepeatSafety.AfterConfirmationWindow;
-        host.Channel.TimeoutsAfterDelivery = 1;
-        var journey = TestJourneys.SendWaitSend();
-        host.Catalog.Publish(journey);
+        await using var host = await EmailTimingOutOnceAsync(TimeSpan.FromSeconds(2));
 
-        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        var id = await StartAsync(host);
         var first = await FirstSendAsync(host);
         await host.Ledger.ConfirmAsync(new SendConfirmation("c1", first.IdempotencyKey, "SendGrid", "processed", DateTimeOffset.UtcNow));
         await host.CompletionAsync(id);
@@ -59,13 +51,9 @@ public sealed class SendSettlementOrchestratorTests
     [Fact]
     public async Task RunAsync_EmailTimedOutAndNeverConfirmed_SendsAgainAfterTheWindow()
     {
-        await using var host = await JourneyTestHost.StartAsync(settlement: new SendSettlementOptions { EmailConfirmationWindow = TimeSpan.FromSeconds(1) });
-        host.Channel.Repeat = RepeatSafety.AfterConfirmationWindow;
-        host.Channel.TimeoutsAfterDelivery = 1;
-        var journey = TestJourneys.SendWaitSend();
-        host.Catalog.Publish(journey);
+        await using var host = await EmailTimingOutOnceAsync(TimeSpan.FromSeconds(1));
 
-        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        var id = await StartAsync(host);
         await host.CompletionAsync(id);
 
         Assert.Equal(["m1", "m1", "m2"], host.Channel.MessagesFor(id));
@@ -78,17 +66,29 @@ public sealed class SendSettlementOrchestratorTests
     public async Task RunAsync_EmailAwaitingConfirmationOnItsLastAttempt_IsStillAskedAgainAndSettled()
     {
         var options = new JourneyOrchestrationOptions { MaxSendAttempts = 1, ActivityRetryInterval = TimeSpan.FromMilliseconds(200) };
-        await using var host = await JourneyTestHost.StartAsync(options: options, settlement: new SendSettlementOptions { EmailConfirmationWindow = TimeSpan.FromSeconds(1) });
-        host.Channel.Repeat = RepeatSafety.AfterConfirmationWindow;
-        host.Channel.TimeoutsAfterDelivery = 1;
-        var journey = TestJourneys.SendWaitSend();
-        host.Catalog.Publish(journey);
+        await using var host = await EmailTimingOutOnceAsync(TimeSpan.FromSeconds(1), options);
 
-        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        var id = await StartAsync(host);
         await host.CompletionAsync(id);
 
         Assert.Equal(["m1", "m1", "m2"], host.Channel.MessagesFor(id));
         Assert.Equal([SendStatus.Sent, SendStatus.Sent], host.Ledger.Outcomes.Select(o => o.Outcome.Status));
+    }
+
+    // A provider without an idempotency key (SendGrid) whose first answer times out after it took the message.
+    private static async Task<JourneyTestHost> EmailTimingOutOnceAsync(TimeSpan window, JourneyOrchestrationOptions? options = null)
+    {
+        var host = await JourneyTestHost.StartAsync(options: options, settlement: new SendSettlementOptions { EmailConfirmationWindow = window });
+        host.Channel.Repeat = RepeatSafety.AfterConfirmationWindow;
+        host.Channel.TimeoutsAfterDelivery = 1;
+        return host;
+    }
+
+    private static Task<string> StartAsync(JourneyTestHost host)
+    {
+        var journey = TestJourneys.SendWaitSend();
+        host.Catalog.Publish(journey);
+        return host.StartAsync(TestJourneys.Start(journey, "c1"));
     }
 
     private static async Task<SendCommand> FirstSendAsync(JourneyTestHost host)
