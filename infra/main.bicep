@@ -212,6 +212,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__Caps', value: '*:3/P1D' }
         { name: 'Engine__OverCap', value: 'skip' }
         { name: 'Engine__AnalyticsInterval', value: '1.00:00:00' }
+        { name: 'Sending__EmailConfirmationWindow', value: '01:00:00' }
         { name: 'Engine__LeadScoring__HalfLife', value: '30.00:00:00' }
         { name: 'Engine__LeadScoring__HotThreshold', value: '50' }
         { name: 'ApiKeys__Events', value: kvRef(vault.properties.vaultUri, 'EventsApiKey', eventsApiKey) }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Journeys.Storage;
 using ScenarioEngine.Journeys.Storage.Adapters;
 using ScenarioEngine.Runtime.Engine;
@@ -36,6 +37,12 @@ public static class JourneyServices
         services.AddSingleton<TableSendLedger>();
         services.AddSingleton<ISendLedger>(sp => sp.GetRequiredService<TableSendLedger>());
         services.AddSingleton<ICustomerProfiles>(sp => sp.GetRequiredService<TableSendLedger>());
+        services.AddSingleton<ISendConfirmations>(sp => sp.GetRequiredService<TableSendLedger>());
+        services.AddOptions<SendSettlementOptions>().BindConfiguration(SendSettlementOptions.Section)
+            .Validate(o => o.EmailConfirmationWindow > TimeSpan.Zero, "Sending:EmailConfirmationWindow must be a positive duration (hh:mm:ss), e.g. 01:00:00.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SendSettlementOptions>>().Value);
+        services.AddSingleton<SendSettlement>();
         services.AddSingleton<IJourneyRecorder, TableJourneyRecorder>();
         services.AddSingleton<ISendChannel>(sp => new CatalogSendChannel(
             sp.GetRequiredService<Runtime.Engine.Catalog>(), sp.GetRequiredService<IMessageRenderer>(), sp.GetRequiredService<ChannelSet>().Channels));

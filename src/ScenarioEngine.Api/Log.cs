@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(4011, LogLevel.Warning, "SendGrid event webhook refused: signature {Status}")]
     public static partial void SendGridWebhookRefused(ILogger logger, string status);
 
+    [LoggerMessage(4045, LogLevel.Error, "Storing the send confirmations of a SendGrid event webhook post failed")]
+    public static partial void SendConfirmationsFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(4050, LogLevel.Warning, "A card of the postcard batch {Date} is left out of the CSV: {Reason}")]
     public static partial void PostcardSkipped(ILogger logger, string date, string reason);
 

@@ -19,6 +19,7 @@ using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Storage;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;

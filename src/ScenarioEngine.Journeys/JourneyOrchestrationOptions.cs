@@ -8,7 +8,10 @@ public sealed class JourneyOrchestrationOptions
     /// <summary>Wait points per execution before the instance continues as new, which keeps its history bounded.</summary>
     public int MaxWaitPointsPerExecution { get; set; } = 20;
 
-    /// <summary>Send attempts per message (the first plus retries after deferrals) before the outcome is taken as it is.</summary>
+    /// <summary>
+    /// Send attempts per message (the first plus retries after deferrals) before the outcome is taken as it is; a send awaiting the
+    /// settlement of an unknown outcome is asked again regardless.
+    /// </summary>
     public int MaxSendAttempts { get; set; } = 10;
 
     /// <summary>Attempts of an activity that fails (storage or provider outage) before the orchestration fails.</summary>

@@ -205,7 +205,8 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             while (true)
             {
                 var outcome = await context.CallActivityAsync<SendOutcome>(SendActivity.Name, command, _activityOptions).ConfigureAwait(true);
-                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || command.Attempt >= options.MaxSendAttempts)
+                // A send awaiting its settlement stands claimed: giving up on it would leave its outcome unknown, so it is asked again.
+                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || (command.Attempt >= options.MaxSendAttempts && outcome.Settlement is null))
                 {
                     return;
                 }

@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(6003, LogLevel.Information, "Journey instance {InstanceId} finished: {ExitReason}")]
     public static partial void Finished(ILogger logger, string instanceId, string? exitReason);
 
-    [LoggerMessage(6004, LogLevel.Warning, "Send {IdempotencyKey} was claimed by an earlier run that recorded no outcome: not sent again")]
-    public static partial void SendOutcomeUnknown(ILogger logger, string idempotencyKey);
+    [LoggerMessage(6004, LogLevel.Warning, "Send {IdempotencyKey}: outcome unknown and not settled ({Reason})")]
+    public static partial void SendOutcomeUnknown(ILogger logger, string idempotencyKey, string reason);
 
     [LoggerMessage(6005, LogLevel.Debug, "Send {IdempotencyKey} already settled as {Status}: not sent again")]
     public static partial void SendAlreadySettled(ILogger logger, string idempotencyKey, SendStatus status);
@@ -28,4 +28,17 @@ internal static partial class Log
 
     [LoggerMessage(6050, LogLevel.Debug, "Journey instance {InstanceId} had event {EventId} already: ignored")]
     public static partial void DuplicateEvent(ILogger logger, string instanceId, string eventId);
+
+    // 6040-6049: settling unknown send outcomes.
+    [LoggerMessage(6040, LogLevel.Warning, "Send {IdempotencyKey}: outcome unknown, sent again with the same key (the channel de-duplicates by it)")]
+    public static partial void SendRepeatedWithSameKey(ILogger logger, string idempotencyKey);
+
+    [LoggerMessage(6041, LogLevel.Information, "Send {IdempotencyKey}: outcome unknown ({Reason}), settled at {RetryAt}")]
+    public static partial void SendAwaitingSettlement(ILogger logger, string idempotencyKey, DateTimeOffset retryAt, string reason);
+
+    [LoggerMessage(6042, LogLevel.Information, "Send {IdempotencyKey}: outcome settled by {Provider}'s {ProviderEvent} event")]
+    public static partial void SendSettledByConfirmation(ILogger logger, string idempotencyKey, string provider, string providerEvent);
+
+    [LoggerMessage(6043, LogLevel.Warning, "Send {IdempotencyKey}: not confirmed by the provider within {Window}, sent again")]
+    public static partial void SendNotConfirmed(ILogger logger, string idempotencyKey, TimeSpan window);
 }

@@ -8,6 +8,7 @@ using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.AzureStorage;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Testing;
 using Xunit.Abstractions;
 
@@ -141,8 +142,11 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             .AddSingleton<IJourneyRecorder>(Recorder)
             .AddSingleton<ISendLedger>(Ledger)
             .AddSingleton<ICustomerProfiles>(Ledger)
+            .AddSingleton<ISendConfirmations>(Ledger)
             .AddSingleton<ISendChannel>(Channel)
             .AddSingleton(new SendPolicyOptions())
+            .AddSingleton(new SendSettlementOptions())
+            .AddSingleton<SendSettlement>()
             .AddSingleton(new JourneyOrchestrationOptions())
             .AddSingleton(TimeProvider.System)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Journeys.Storage;
 using ScenarioEngine.Runtime.Storage;
 
@@ -27,7 +28,8 @@ internal sealed class JourneyTestHost : IAsyncDisposable
     public DurableTaskClient Client => _host.Client;
 
     /// <summary>The host over the fakes, or with <paramref name="tables"/> over the Table-backed ledger, profiles and recorder on that store.</summary>
-    public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null)
+    public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null,
+        SendSettlementOptions? settlement = null)
     {
         var harness = new JourneyTestHost();
         var tableOptions = new JourneyTableOptions();
@@ -48,6 +50,7 @@ internal sealed class JourneyTestHost : IAsyncDisposable
                     services.AddSingleton<IJourneyRecorder>(harness.Recorder);
                     services.AddSingleton<ISendLedger>(harness.Ledger);
                     services.AddSingleton<ICustomerProfiles>(harness.Ledger);
+                    services.AddSingleton<ISendConfirmations>(harness.Ledger);
                 }
                 else
                 {
@@ -55,10 +58,13 @@ internal sealed class JourneyTestHost : IAsyncDisposable
                     services.AddSingleton<IJourneyRecorder>(new TableJourneyRecorder(tables, tableOptions, NullLogger<TableJourneyRecorder>.Instance));
                     services.AddSingleton<ISendLedger>(ledger);
                     services.AddSingleton<ICustomerProfiles>(ledger);
+                    services.AddSingleton<ISendConfirmations>(ledger);
                 }
 
                 services.AddSingleton<ISendChannel>(harness.Channel);
                 services.AddSingleton(policy ?? new SendPolicyOptions());
+                services.AddSingleton(settlement ?? new SendSettlementOptions());
+                services.AddSingleton<SendSettlement>();
                 services.AddSingleton(TimeProvider.System);
             },
         };

@@ -25,6 +25,10 @@ public sealed class CatalogSendChannel : ISendChannel
     }
 
     /// <inheritdoc />
+    public RepeatSafety RepeatSafetyOf(string medium) =>
+        _channels.TryGetValue(medium, out var channel) ? channel.RepeatSafety : RepeatSafety.SameKey;
+
+    /// <inheritdoc />
     public async Task<ChannelSendResult> SendAsync(SendCommand command, CustomerProfile profile, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);

@@ -32,7 +32,9 @@ public sealed class VirtualJourneyHost
         var tables = new JourneyTableOptions { CustomersTable = options.CustomersTable, SendHistoryWindow = options.SendHistoryWindow };
         var ledger = new TableSendLedger(store, tables, clock, loggers.CreateLogger<TableSendLedger>());
         var recorder = new TableJourneyRecorder(store, tables, loggers.CreateLogger<TableJourneyRecorder>());
-        var send = new SendActivity(ledger, recorder, new CatalogSendChannel(catalog, renderer, channels), options.Policy, clock, loggers.CreateLogger<SendActivity>());
+        var channel = new CatalogSendChannel(catalog, renderer, channels);
+        var settlement = new SendSettlement(ledger, ledger, channel, new SendSettlementOptions(), clock, loggers.CreateLogger<SendSettlement>());
+        var send = new SendActivity(ledger, recorder, channel, settlement, options.Policy, clock, loggers.CreateLogger<SendActivity>());
         var record = new RecordActivity(recorder);
         var profile = new ProfileActivity(ledger);
         ITaskActivity Activity(string name) => name switch

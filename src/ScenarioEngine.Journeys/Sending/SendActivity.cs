@@ -8,13 +8,15 @@ namespace ScenarioEngine.Journeys.Sending;
 /// <summary>
 /// Sends one message at most once: records the wait point's batch when it carries one, applies the send policy to the customer's
 /// ledger, claims the send (only if the ledger did not change since it was read), calls the channel and records the outcome (with the journey, step and rendered content, for the time line and step counters). A run
-/// that finds a claim for its key never calls the channel: it returns the recorded outcome, or reports an unknown one.
+/// that finds a claim for its key returns the recorded outcome, or has <see cref="SendSettlement"/> settle the unknown one (as it does
+/// when the channel cannot say whether the provider got the request).
 /// </summary>
 [DurableTask(Name)]
 public sealed class SendActivity(
     ISendLedger ledger,
     IJourneyRecorder recorder,
     ISendChannel channel,
+    SendSettlement settlement,
     SendPolicyOptions policy,
     TimeProvider time,
     ILogger<SendActivity> logger) : TaskActivity<SendCommand, SendOutcome>
@@ -39,7 +41,7 @@ public sealed class SendActivity(
             var view = await ledger.ReadAsync(input.CustomerId, input.IdempotencyKey).ConfigureAwait(false);
             if (view.Claim is { } claim)
             {
-                return Settled(input, claim);
+                return await settlement.SettleAsync(input, view.Profile, claim).ConfigureAwait(false);
             }
 
             var now = time.GetUtcNow();
@@ -58,28 +60,15 @@ public sealed class SendActivity(
             }
 
             var result = await channel.SendAsync(input, view.Profile).ConfigureAwait(false);
-            var outcome = result.Status switch
+            if (result.Status == ChannelSendStatus.Unknown)
             {
-                ChannelSendStatus.Delivered => new SendOutcome(SendStatus.Sent, result.Reason, null, result.ProviderId),
-                ChannelSendStatus.RetryLater => new SendOutcome(SendStatus.Deferred, result.Reason, time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))),
-                _ => new SendOutcome(SendStatus.Rejected, result.Reason),
-            };
-            return await FinishAsync(input, outcome, result.Content).ConfigureAwait(false);
+                return await settlement.UnansweredAsync(input, result, now).ConfigureAwait(false);
+            }
+
+            return await FinishAsync(input, SendOutcome.FromChannel(result, time.GetUtcNow()), result.Content).ConfigureAwait(false);
         }
 
         throw new InvalidOperationException($"The send ledger of the customer of {input.IdempotencyKey} kept changing; {MaxClaimAttempts} claims failed (the activity is retried).");
-    }
-
-    private SendOutcome Settled(SendCommand input, SendClaim claim)
-    {
-        if (claim.Outcome is { } recorded)
-        {
-            Log.SendAlreadySettled(logger, input.IdempotencyKey, recorded.Status);
-            return recorded;
-        }
-
-        Log.SendOutcomeUnknown(logger, input.IdempotencyKey);
-        return new SendOutcome(SendStatus.Unknown, "claimed by an earlier run that recorded no outcome: not sent again");
     }
 
     private async Task<SendOutcome> FinishAsync(SendCommand input, SendOutcome outcome, IReadOnlyDictionary<string, string>? content)

@@ -1,3 +1,4 @@
+using ScenarioEngine.Journeys.Ports;
 using System.Collections.Concurrent;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
@@ -36,6 +37,12 @@ public interface IChannel
 
     /// <summary>Sends one message.</summary>
     Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether a send whose outcome is unknown may be repeated with the same idempotency key: yes (the default) for a provider that
+    /// de-duplicates by the key or a channel keyed by send; a provider without one says so.
+    /// </summary>
+    RepeatSafety RepeatSafety => RepeatSafety.SameKey;
 }
 
 /// <summary>Renders a message document's content for one medium over a customer's data.</summary>
