@@ -14,15 +14,22 @@ public sealed class JourneyInstancesTests
         "x": { "type": "exit" }
         """, start: "w");
 
-    [Fact]
-    public async Task StartAsync_IdAlreadyRunning_ChangesNothing()
+    /// <summary>Starts an instance of <see cref="WaitForPurchase"/> and waits until it waits for the event.</summary>
+    private static async Task<JourneyStart> WaitingAsync(JourneyTestHost host)
     {
-        await using var host = await JourneyTestHost.StartAsync();
         var journey = WaitForPurchase();
         host.Catalog.Publish(journey);
         var start = TestJourneys.Start(journey, "c1");
         await host.Instances.StartAsync(start);
         await host.WaitRecordedAsync(start.InstanceId);
+        return start;
+    }
+
+    [Fact]
+    public async Task StartAsync_IdAlreadyRunning_ChangesNothing()
+    {
+        await using var host = await JourneyTestHost.StartAsync();
+        var start = await WaitingAsync(host);
         var first = await host.Client.GetInstanceAsync(start.InstanceId);
 
         await host.Instances.StartAsync(start);
@@ -65,11 +72,7 @@ public sealed class JourneyInstancesTests
     public async Task TerminateAsync_RunningInstance_Terminates()
     {
         await using var host = await JourneyTestHost.StartAsync();
-        var journey = WaitForPurchase();
-        host.Catalog.Publish(journey);
-        var start = TestJourneys.Start(journey, "c1");
-        await host.Instances.StartAsync(start);
-        await host.WaitRecordedAsync(start.InstanceId);
+        var start = await WaitingAsync(host);
 
         await host.Instances.TerminateAsync(start.InstanceId, "erased");
 
