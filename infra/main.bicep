@@ -64,6 +64,11 @@ param serviceBusTopic string = ''
 @maxValue(16)
 param eventQueueCount int = 4
 
+@description('Durable Functions task hub of the journey orchestrations (host.json hubName, %Journeys:TaskHubName%): 3 to 45 letters and digits starting with a letter, one per app sharing the storage account.')
+@minLength(3)
+@maxLength(45)
+param taskHubName string = 'journeys'
+
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
@@ -195,6 +200,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'RateLimits__Write', value: '1000' }
         { name: 'RateLimits__Publish', value: '100' }
         { name: 'RateLimits__Anonymous', value: '1000' }
+        { name: 'Journeys__TaskHubName', value: taskHubName }
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }

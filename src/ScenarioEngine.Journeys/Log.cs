@@ -26,6 +26,18 @@ internal static partial class Log
     [LoggerMessage(6006, LogLevel.Information, "Send {IdempotencyKey}: {Status} ({Reason})")]
     public static partial void SendFinished(ILogger logger, string idempotencyKey, SendStatus status, string reason);
 
+    [LoggerMessage(6007, LogLevel.Debug, "Journey instance {InstanceId} scheduled")]
+    public static partial void InstanceStarted(ILogger logger, string instanceId);
+
+    [LoggerMessage(6008, LogLevel.Information, "Journey instance {InstanceId} is already pending or running: not started again")]
+    public static partial void InstanceAlreadyStarted(ILogger logger, string instanceId);
+
+    [LoggerMessage(6009, LogLevel.Information, "Journey instance {InstanceId} terminated: {Reason}")]
+    public static partial void InstanceTerminated(ILogger logger, string instanceId, string reason);
+
+    [LoggerMessage(6010, LogLevel.Debug, "Journey instance {InstanceId} not terminated: {Status}")]
+    public static partial void NothingToTerminate(ILogger logger, string instanceId, string status);
+
     [LoggerMessage(6050, LogLevel.Debug, "Journey instance {InstanceId} had event {EventId} already: ignored")]
     public static partial void DuplicateEvent(ILogger logger, string instanceId, string eventId);
 

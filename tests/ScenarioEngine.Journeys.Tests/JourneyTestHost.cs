@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.Hosting;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Journeys.Storage;
@@ -27,9 +28,12 @@ internal sealed class JourneyTestHost : IAsyncDisposable
 
     public DurableTaskClient Client => _host.Client;
 
+    /// <summary>Starts, raises and terminates through the product's <see cref="IJourneyInstances"/> over the host's client.</summary>
+    public IJourneyInstances Instances { get; private set; } = null!;
+
     /// <summary>The host over the fakes, or with <paramref name="tables"/> over the Table-backed ledger, profiles and recorder on that store.</summary>
     public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null,
-        SendSettlementOptions? settlement = null)
+        SendSettlementOptions? settlement = null, JourneyInstancesOptions? instances = null)
     {
         var harness = new JourneyTestHost();
         var tableOptions = new JourneyTableOptions();
@@ -82,15 +86,17 @@ internal sealed class JourneyTestHost : IAsyncDisposable
             }
         }
 
+        harness.Instances = new DurableTaskClientJourneyInstances(harness.Client, instances ?? new JourneyInstancesOptions(), NullLogger<DurableTaskClientJourneyInstances>.Instance);
         return harness;
     }
 
     public async Task<string> StartAsync(JourneyStart start)
     {
-        return await Client.ScheduleNewOrchestrationInstanceAsync(JourneyOrchestrator.Name, start, new StartOrchestrationOptions(start.InstanceId));
+        await Instances.StartAsync(start);
+        return start.InstanceId;
     }
 
-    public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery) => Client.RaiseEventAsync(instanceId, JourneyEvents.Name, delivery);
+    public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery) => Instances.RaiseAsync(instanceId, delivery);
 
     public async Task<JourneyOutcome> CompletionAsync(string instanceId)
     {
