@@ -66,6 +66,10 @@ public sealed class ApiFunctions(ApiEndpoints endpoints)
     [Function(nameof(PublishJourney))]
     public Task<IResult> PublishJourney([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/publish")] HttpRequest request) => endpoints.InvokeAsync(nameof(PublishJourney), request);
 
+    /// <summary>POST /api/journeys/{journeyId}/publish-preview.</summary>
+    [Function(nameof(PreviewJourneyPublish))]
+    public Task<IResult> PreviewJourneyPublish([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/publish-preview")] HttpRequest request) => endpoints.InvokeAsync(nameof(PreviewJourneyPublish), request);
+
     /// <summary>POST /api/journeys/{journeyId}/pause.</summary>
     [Function(nameof(PauseJourney))]
     public Task<IResult> PauseJourney([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/pause")] HttpRequest request) => endpoints.InvokeAsync(nameof(PauseJourney), request);
