@@ -122,6 +122,22 @@ public sealed class PublishPreviewTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("number of customers", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0", 1, HttpStatusCode.Conflict)]    // 0: always confirm, even one customer
+    [InlineData("-1", 3, HttpStatusCode.Created)]    // -1: never
+    public async Task Publish_ConfirmAboveZeroOrMinusOne_AsksAlwaysOrNever(string confirmAbove, int buyers, HttpStatusCode expected)
+    {
+        await _host.DisposeAsync();
+        var settings = TestHost.Memory();
+        settings["Publishing:ConfirmAbove"] = confirmAbove;
+        _host = await TestHost.StartAsync(output, settings);
+        await SeedBuyersAndDraftAsync(Enumerable.Range(1, buyers).Select(i => "b" + i).ToArray());
+
+        var response = await _host.Admin.PostAsync("/api/journeys/one-shot/publish", null);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     [Fact]
     public async Task PublishPreview_NoDraft_Returns404()
     {
