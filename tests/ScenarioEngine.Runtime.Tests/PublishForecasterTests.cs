@@ -153,4 +153,59 @@ public sealed class PublishForecasterTests
         Assert.Equal((2, 1, 1), (forecast.Version, forecast.Basis.AlreadyInJourney, forecast.Basis.Candidates));
         Assert.Equal((1, 1), (forecast.Customers, forecast.Entered));
     }
+
+    [Fact]
+    public async Task Forecast_RfmSegmentTrigger_EntersWhomTheDailyJobAtWindowEndMovesIn()
+    {
+        var h = await StartAsync();
+        var buyers = new (string Customer, double DaysAgo, int Orders, double Amount)[]
+        {
+            ("a", 2, 5, 20_000), ("b", 40, 1, 3_000), ("c", 200, 2, 8_000), ("d", 9, 3, 6_000), ("e", 75, 1, 40_000), ("f", 120, 4, 2_000),
+        };
+        var events = new List<CustomerEvent>();
+        foreach (var (customer, daysAgo, orders, amount) in buyers)
+        {
+            events.Add(Identify(customer, AsOf.AddDays(-99)));
+            for (var i = 0; i < orders; i++)
+            {
+                events.Add(Purchase($"p-{customer}-{i}", customer, AsOf.AddDays(-daysAgo - 7 * i), amount));
+            }
+        }
+
+        await AtAsync(h, [.. events]);
+        await h.RunUntilAsync(AsOf.AddHours(-1));
+        await h.Engine.RecomputeAnalyticsAsync(AsOf.AddHours(-1));
+        await h.DrainAsync();
+        await AtAsync(h, Identify("fresh", AsOf.AddHours(-1)), Purchase("p-fresh", "fresh", AsOf.AddMinutes(-10), 9_000)); // after the job: no RFM segment yet
+        await h.RunUntilAsync(AsOf);
+        var before = await RfmSegmentsAsync(h);
+        var forecasts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var segment in Catalog.ReservedSegmentIds)
+        {
+            var forecast = await ForecastAsync(h, SendAfter("rfm-" + segment, $$"""{ "segment": "{{segment}}" }""", "PT1M"));
+            Assert.Equal(("segment", true), (forecast.Basis.Trigger, forecast.Basis.Estimate));
+            forecasts[segment] = forecast.Entered;
+        }
+
+        // What the daily job run at the window's end does.
+        await h.RunUntilAsync(AsOf.AddHours(24));
+        await h.Engine.RecomputeAnalyticsAsync(AsOf.AddHours(24));
+        await h.DrainAsync();
+        var after = await RfmSegmentsAsync(h);
+        var moved = Catalog.ReservedSegmentIds.ToDictionary(id => id, id => after.Count(kv => kv.Value == id && before.GetValueOrDefault(kv.Key) != id), StringComparer.Ordinal);
+
+        Assert.True(moved.Values.Sum() > 0, "the job should move someone (the fresh buyer at least)");
+        Assert.Equal(moved.OrderBy(kv => kv.Key, StringComparer.Ordinal), forecasts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+    }
+
+    private static async Task<Dictionary<string, string?>> RfmSegmentsAsync(EngineHarness h)
+    {
+        var segments = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var customer in new[] { "a", "b", "c", "d", "e", "f", "fresh" })
+        {
+            segments[customer] = (await h.CustomerAsync(customer)).Profile.Computed.TryGetValue("rfm.segment", out var v) ? v.AsString : null;
+        }
+
+        return segments;
+    }
 }
