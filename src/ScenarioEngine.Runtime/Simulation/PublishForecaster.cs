@@ -94,7 +94,7 @@ public sealed class PublishForecaster(IRowStore store, EngineOptions options)
         switch (journey.Trigger)
         {
             case DateTrigger or ScheduleTrigger when JourneyEntry.DueBetween(journey, profile, asOf, until, options.Machine) is { } at:
-                // The id the engine's scheduled-trigger job gives the same firing, so the simulator's own hourly check cannot enter anyone twice.
+                // The id the engine's scheduled-trigger job gives the same firing.
                 var id = string.Create(CultureInfo.InvariantCulture, $"due-{journey.Id}-{at.UtcDateTime:yyyyMMddHHmm}-{profile.CustomerId}");
                 return [new CustomerEvent(id, JourneyEntry.ScheduledEvent, profile.CustomerId, at,
                     new Dictionary<string, Value>(StringComparer.Ordinal) { ["journey"] = Value.From(journey.Id) })];
@@ -194,7 +194,10 @@ public sealed class PublishForecaster(IRowStore store, EngineOptions options)
         ForecastBasis basis, CancellationToken cancellationToken)
     {
         var simulation = new EngineOptions { Machine = options.Machine, Policy = options.Policy, LeadScoring = options.LeadScoring };
-        var simulator = new Simulator([journey], catalog.Messages.Values, simulation, new VerbatimRenderer(), asOf);
+        // The due events are made up above, so a date or schedule trigger runs as the event trigger it amounts to (the same entries,
+        // the same trigger data): the simulator then has no hourly scan of every seeded profile to run, which is most of a broadcast's cost.
+        var simulated = journey.Trigger is DateTrigger or ScheduleTrigger ? journey with { Trigger = new EventTrigger(new EventMatch(JourneyEntry.ScheduledEvent, null)) } : journey;
+        var simulator = new Simulator([simulated], catalog.Messages.Values, simulation, new VerbatimRenderer(), asOf);
         simulator.Engine.Catalog.PutSegments(catalog.Segments);
         var table = simulator.Engine.Options.CustomersTable;
         await simulator.Store.CreateTableAsync(table, cancellationToken).ConfigureAwait(false);
