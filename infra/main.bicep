@@ -194,6 +194,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__CustomersTable', value: 'customers' }
         { name: 'Engine__DefinitionsTable', value: 'definitions' }
         { name: 'Engine__AuditTable', value: 'audit' }
+        { name: 'Publishing__ConfirmAbove', value: '1000' }
         { name: 'RateLimits__Window', value: '00:00:01' }
         { name: 'RateLimits__Events', value: '10000' }
         { name: 'RateLimits__Read', value: '1000' }

@@ -66,4 +66,10 @@ internal static partial class Log
 
     [LoggerMessage(4061, LogLevel.Error, "The reloaded {Section} settings are invalid; the settings in force stay: {Failures}")]
     public static partial void SettingsReloadRejected(ILogger logger, string section, string failures);
+
+    [LoggerMessage(4070, LogLevel.Information, "Journey {JourneyId} version {Version} would message {Customers} customers ({Messages} messages) in the next 24 hours")]
+    public static partial void PublishForecast(ILogger logger, string journeyId, int version, int customers, int messages);
+
+    [LoggerMessage(4071, LogLevel.Information, "Publishing journey {JourneyId} waits for a confirmation of {Customers} customers (confirmed: {Confirmed})")]
+    public static partial void PublishNeedsConfirmation(ILogger logger, string journeyId, int customers, int? confirmed);
 }

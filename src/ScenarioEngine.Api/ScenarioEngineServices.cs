@@ -23,6 +23,7 @@ using ScenarioEngine.Journeys.Storage;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Storage;
 using ScenarioEngine.Storage.Azure;
 using ScenarioEngine.Storage.Azure.ServiceBus;
@@ -67,6 +68,9 @@ public static class ScenarioEngineServices
         services.AddLiveOptions<RateLimitOptions>("RateLimits");
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddApiRateLimiting();
+        services.AddOptions<PublishingOptions>().BindConfiguration("Publishing")
+            .Validate(o => o.ConfirmAbove >= -1, "Publishing:ConfirmAbove must be a number of customers, 0 (always confirm) or -1 (never).")
+            .ValidateOnStart();
         services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
@@ -82,6 +86,7 @@ public static class ScenarioEngineServices
         services.AddSingleton<IMessageRenderer, HandlebarsMessageRenderer>();
         services.AddSingleton<TemplateDataPaths>();
         services.AddSingleton<PublishChecks>();
+        services.AddSingleton(sp => new PublishForecaster(sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IOptions<EngineOptions>>().Value));
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CustomerReports>();
@@ -143,6 +148,7 @@ public static class ScenarioEngineServices
         app.MapEventsEndpoints();
         app.MapCustomersEndpoints();
         app.MapJourneysEndpoints();
+        app.MapPublishPreviewEndpoints();
         app.MapMessagesEndpoints();
         app.MapSegmentsEndpoints();
         app.MapReportsEndpoints();

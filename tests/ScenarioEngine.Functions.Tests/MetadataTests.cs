@@ -60,7 +60,7 @@ public sealed class MetadataTests
     {
         var http = FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "httpTrigger").ToList();
 
-        Assert.Equal(41, http.Count);
+        Assert.Equal(42, http.Count);
         Assert.All(http, f =>
         {
             // The API checks its own keys; a Functions key would be a second, different gate.

@@ -79,6 +79,17 @@ public sealed class StartupValidationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Start_ConfirmAboveBelowMinusOne_FailsNamingIt()
+    {
+        var settings = TestHost.Memory();
+        settings["Publishing:ConfirmAbove"] = "-2";
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(output, settings));
+
+        Assert.Contains(ex.Failures, f => f.Contains("Publishing:ConfirmAbove must be a number of customers, 0 (always confirm) or -1 (never)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_BadQueueCount_Fails()
     {
         var settings = TestHost.Memory();

@@ -50,6 +50,7 @@ public static class HostSettings
         new("Engine:LeadScoring:HotThreshold", false, "Lead scoring: the lead.score at or above which lead.hot is true."),
         new("ApiKeys:Events", true, "API key(s) for shops (scope events, key name \"events\"), comma-separated to rotate."),
         new("ApiKeys:Admin", true, "API key(s) for marketers and operators (scopes read, write and publish, key name \"admin\"); named keys go under ApiKeys:Keys:<name>:Key and :Scopes."),
+        new("Publishing:ConfirmAbove", false, "Publishing a version whose 24-hour forecast messages more customers than this needs ?confirm= (default 1000; 0: always; -1: never)."),
         new("RateLimits:Window", false, "The fixed window the rate limits count in (hh:mm:ss, default 00:00:01)."),
         new("RateLimits:Events", false, "Requests per window and key to events endpoints (default 10000; 0: no limit)."),
         new("RateLimits:Read", false, "Requests per window and key to read (GET) endpoints (default 1000; 0: no limit)."),

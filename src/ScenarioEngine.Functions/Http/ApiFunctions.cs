@@ -69,6 +69,10 @@ public sealed class ApiFunctions(ApiEndpoints endpoints, FunctionsJourneyInstanc
     [Function(nameof(PublishJourney))]
     public Task<IResult> PublishJourney([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/publish")] HttpRequest request, [DurableClient] DurableTaskClient client) => InvokeAsync(nameof(PublishJourney), request, client);
 
+    /// <summary>POST /api/journeys/{journeyId}/publish-preview.</summary>
+    [Function(nameof(PreviewJourneyPublish))]
+    public Task<IResult> PreviewJourneyPublish([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/publish-preview")] HttpRequest request) => endpoints.InvokeAsync(nameof(PreviewJourneyPublish), request);
+
     /// <summary>POST /api/journeys/{journeyId}/pause.</summary>
     [Function(nameof(PauseJourney))]
     public Task<IResult> PauseJourney([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/pause")] HttpRequest request, [DurableClient] DurableTaskClient client) => InvokeAsync(nameof(PauseJourney), request, client);
