@@ -205,9 +205,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }
-        { name: 'Journeys__Backend__TaskHubName', value: 'journeys' }
-        { name: 'Journeys__Backend__PartitionCount', value: '4' }
-        { name: 'Journeys__Backend__MaxQueuePollingInterval', value: '00:00:01' }
+        { name: 'Journeys__PartitionCount', value: '4' }
+        { name: 'Journeys__MaxQueuePollingInterval', value: '00:00:01' }
+        { name: 'Journeys__MaxActivityAttempts', value: '5' }
+        { name: 'Journeys__ActivityRetryInterval', value: '00:00:05' }
         { name: 'Journeys__MaxWaitPointsPerExecution', value: '20' }
         { name: 'Journeys__MaxSendAttempts', value: '10' }
         { name: 'Engine__IdlePollDelay', value: '00:00:01' }

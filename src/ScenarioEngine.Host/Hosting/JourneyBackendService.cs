@@ -31,11 +31,9 @@ public sealed class JourneyBackendService(
             return;
         }
 
+        // The task hub lives in the engine's own storage account.
         var settings = options.Value;
-        if (string.IsNullOrWhiteSpace(settings.ConnectionString))
-        {
-            settings.ConnectionString = configuration[HostSettings.Storage] ?? string.Empty;
-        }
+        settings.ConnectionString = configuration[HostSettings.Storage] ?? string.Empty;
 
         _backend = mode.Workers
             ? await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, DurableTaskSet.Journeys(), services, loggers).ConfigureAwait(false)

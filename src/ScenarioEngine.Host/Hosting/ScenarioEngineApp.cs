@@ -25,7 +25,7 @@ public static class ScenarioEngineApp
     {
         var workers = builder.Configuration.GetValue("Engine:Workers", true);
         builder.Services.AddScenarioEngine(builder.Configuration, workers, HostMode.Standalone);
-        builder.Services.AddOptions<AzureStorageJourneyBackendOptions>().BindConfiguration("Journeys:Backend");
+        builder.Services.AddOptions<AzureStorageJourneyBackendOptions>().BindConfiguration("Journeys");
         builder.Services.AddSingleton<JourneyBackendService>();
         builder.Services.AddSingleton<IJourneyInstances>(sp => sp.GetRequiredService<JourneyBackendService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JourneyBackendService>());
