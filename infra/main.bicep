@@ -64,6 +64,11 @@ param serviceBusTopic string = ''
 @maxValue(16)
 param eventQueueCount int = 4
 
+@description('Durable Functions task hub of the journey orchestrations (host.json hubName, %Journeys:TaskHubName%): 3 to 45 letters and digits starting with a letter, one per app sharing the storage account.')
+@minLength(3)
+@maxLength(45)
+param taskHubName string = 'journeys'
+
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
@@ -189,19 +194,25 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__CustomersTable', value: 'customers' }
         { name: 'Engine__DefinitionsTable', value: 'definitions' }
         { name: 'Engine__AuditTable', value: 'audit' }
+        { name: 'Publishing__ConfirmAbove', value: '1000' }
         { name: 'RateLimits__Window', value: '00:00:01' }
         { name: 'RateLimits__Events', value: '10000' }
         { name: 'RateLimits__Read', value: '1000' }
         { name: 'RateLimits__Write', value: '1000' }
         { name: 'RateLimits__Publish', value: '100' }
         { name: 'RateLimits__Anonymous', value: '1000' }
+        { name: 'Journeys__TaskHubName', value: taskHubName }
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }
-        { name: 'Engine__PartitionCacheSize', value: '10000' }
-        { name: 'Engine__LocalDispatchLimit', value: '0' }
+        { name: 'Journeys__PartitionCount', value: '4' }
+        { name: 'Journeys__MaxQueuePollingInterval', value: '00:00:01' }
+        { name: 'Journeys__MaxActivityAttempts', value: '5' }
+        { name: 'Journeys__ActivityRetryInterval', value: '00:00:05' }
+        { name: 'Journeys__MaxWaitPointsPerExecution', value: '20' }
+        { name: 'Journeys__MaxSendAttempts', value: '10' }
         { name: 'Engine__IdlePollDelay', value: '00:00:01' }
-        { name: 'Engine__SweepInterval', value: '00:01:00' }
+        { name: 'Engine__CountsInterval', value: '00:01:00' }
         { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }
         { name: 'Engine__CatalogRefreshInterval', value: '00:00:30' }
         { name: 'Engine__DefaultTimeZone', value: 'Asia/Tokyo' }
@@ -209,6 +220,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__Caps', value: '*:3/P1D' }
         { name: 'Engine__OverCap', value: 'skip' }
         { name: 'Engine__AnalyticsInterval', value: '1.00:00:00' }
+        { name: 'Sending__EmailConfirmationWindow', value: '01:00:00' }
         { name: 'Engine__LeadScoring__HalfLife', value: '30.00:00:00' }
         { name: 'Engine__LeadScoring__HotThreshold', value: '50' }
         { name: 'ApiKeys__Events', value: kvRef(vault.properties.vaultUri, 'EventsApiKey', eventsApiKey) }

@@ -14,4 +14,10 @@ if (args is ["throughput", ..])
     return;
 }
 
+if (args is ["preview", ..])
+{
+    await PreviewCost.RunAsync(args, Console.Out).ConfigureAwait(false);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(StepBenchmarks).Assembly).Run(args);

@@ -25,6 +25,8 @@ export class ApiProblem extends Error {
     public readonly title: string,
     public readonly detail: string | undefined,
     public readonly errors: ApiErrorItem[],
+    /** The whole problem document, with its extension members (e.g. the publish preview of a 409). */
+    public readonly body: Record<string, unknown> = {},
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
@@ -44,7 +46,7 @@ async function request<T>(method: string, path: string, body?: unknown, key?: st
   const json = text.length > 0 && (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
   if (!response.ok) {
     const p = typeof json === "object" && json !== null ? json : {};
-    throw new ApiProblem(response.status, p.title ?? response.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
+    throw new ApiProblem(response.status, p.title ?? response.statusText, p.detail, Array.isArray(p.errors) ? p.errors : [], p);
   }
   return json as T;
 }
@@ -192,4 +194,20 @@ export interface AuditPage {
   entries: AuditEntry[];
   /** The cursor for the next page; absent on the last one. */
   next?: string | null;
+}
+
+/** POST /api/journeys/{id}/publish-preview: what publishing the draft would send in the next 24 hours. */
+export interface PublishPreview {
+  journeyId: string;
+  version: number;
+  asOf: string;
+  until: string;
+  customers: number;
+  entered: number;
+  messages: number;
+  messagesByMedium: Record<string, number>;
+  steps: { stepId: string; medium: string; messages: number; customers: number }[];
+  basis: { trigger: string; estimate: boolean; description: string; candidates: number; alreadyInJourney: number; scanned: number };
+  confirmAbove: number;
+  confirmationRequired: boolean;
 }

@@ -48,6 +48,7 @@ public sealed class EngineStartup(IServiceProvider services, HostMode mode, ILog
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await services.GetRequiredService<JourneyEngine>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await JourneyServices.InitializeAsync(services, cancellationToken).ConfigureAwait(false);
         var definitions = services.GetRequiredService<DefinitionStore>();
         await definitions.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<Audit.AuditLog>().InitializeAsync(cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(4011, LogLevel.Warning, "SendGrid event webhook refused: signature {Status}")]
     public static partial void SendGridWebhookRefused(ILogger logger, string status);
 
+    [LoggerMessage(4045, LogLevel.Error, "Storing the send confirmations of a SendGrid event webhook post failed")]
+    public static partial void SendConfirmationsFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(4050, LogLevel.Warning, "A card of the postcard batch {Date} is left out of the CSV: {Reason}")]
     public static partial void PostcardSkipped(ILogger logger, string date, string reason);
 
@@ -42,8 +45,8 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Warning, "Sample {File} is invalid and was skipped: {Errors}")]
     public static partial void SampleInvalid(ILogger logger, string file, string errors);
 
-    [LoggerMessage(4012, LogLevel.Information, "Sweeper re-enqueued {Count} items")]
-    public static partial void Swept(ILogger logger, int count);
+    [LoggerMessage(4012, LogLevel.Debug, "Journey counts aggregated from {Count} instance rows")]
+    public static partial void CountsRefreshed(ILogger logger, int count);
 
     [LoggerMessage(4013, LogLevel.Information, "Scheduled triggers fired for {Count} customers")]
     public static partial void ScheduledTriggersFired(ILogger logger, int count);
@@ -63,4 +66,10 @@ internal static partial class Log
 
     [LoggerMessage(4061, LogLevel.Error, "The reloaded {Section} settings are invalid; the settings in force stay: {Failures}")]
     public static partial void SettingsReloadRejected(ILogger logger, string section, string failures);
+
+    [LoggerMessage(4070, LogLevel.Information, "Journey {JourneyId} version {Version} would message {Customers} customers ({Messages} messages) in the next 24 hours")]
+    public static partial void PublishForecast(ILogger logger, string journeyId, int version, int customers, int messages);
+
+    [LoggerMessage(4071, LogLevel.Information, "Publishing journey {JourneyId} waits for a confirmation of {Customers} customers (confirmed: {Confirmed})")]
+    public static partial void PublishNeedsConfirmation(ILogger logger, string journeyId, int customers, int? confirmed);
 }

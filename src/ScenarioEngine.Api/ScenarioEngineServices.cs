@@ -18,9 +18,12 @@ using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Storage;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Storage;
 using ScenarioEngine.Storage.Azure;
 using ScenarioEngine.Storage.Azure.ServiceBus;
@@ -42,16 +45,13 @@ public static class ScenarioEngineServices
             .Validate(o => o.EventQueueCount is >= 1 and <= 64, "Engine:EventQueueCount must be 1 to 64.")
             .Validate(o => IsQueueName(o.QueuePrefix), "Engine:QueuePrefix must be lowercase letters, digits and hyphens (1 to 40), starting with a letter.")
             .Validate(o => IsTableName(o.CustomersTable), "Engine:CustomersTable must be 3 to 63 letters and digits, starting with a letter.")
-            .Validate(o => o.PartitionCacheSize >= 0, "Engine:PartitionCacheSize must be 0 (off) or a number of customers.")
-            .Validate(o => o.LocalDispatchLimit >= 0, "Engine:LocalDispatchLimit must be 0 (off) or a number of messages.")
-            .Validate(o => o.EventsPerRound >= 1, "Engine:EventsPerRound must be 1 or more events.")
             .Validate(o => o.LeadScoring is null || CanScore(o.LeadScoring),
                 "Engine:LeadScoring needs a positive HalfLife (d.hh:mm:ss), a finite HotThreshold and finite PointsByEventType values, each event type once (case-insensitive).")
             .ValidateOnStart();
         services.AddOptions<EngineHostOptions>().BindConfiguration("Engine")
             .Validate(o => IsTableName(o.DefinitionsTable), "Engine:DefinitionsTable must be 3 to 63 letters and digits, starting with a letter.")
             .Validate(o => IsTableName(o.AuditTable), "Engine:AuditTable must be 3 to 63 letters and digits, starting with a letter.")
-            .Validate(o => o.IdlePollDelay > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.ScheduledTriggersInterval > TimeSpan.Zero &&
+            .Validate(o => o.IdlePollDelay > TimeSpan.Zero && o.CountsInterval > TimeSpan.Zero && o.ScheduledTriggersInterval > TimeSpan.Zero &&
                            o.CatalogRefreshInterval > TimeSpan.Zero, "Engine intervals must be positive durations (hh:mm:ss).")
             .ValidateOnStart();
         services.AddOptions<PolicySettings>().BindConfiguration("Engine")
@@ -68,14 +68,15 @@ public static class ScenarioEngineServices
         services.AddLiveOptions<RateLimitOptions>("RateLimits");
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddApiRateLimiting();
+        services.AddOptions<PublishingOptions>().BindConfiguration("Publishing")
+            .Validate(o => o.ConfirmAbove >= -1, "Publishing:ConfirmAbove must be a number of customers, 0 (always confirm) or -1 (never).")
+            .ValidateOnStart();
         services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
         var (store, queues, storageKind) = CreateStorage(config);
         services.AddSingleton(new HostMode(storageKind, workers, host));
 
-        // Handing dispatches to this process's own dispatch pump needs that pump: on by default with in-process workers, never without.
-        services.PostConfigure<EngineOptions>(o => o.LocalDispatchLimit = !workers ? 0 : config["Engine:LocalDispatchLimit"] is null ? 10_000 : o.LocalDispatchLimit);
         services.AddSingleton(store);
         services.AddSingleton(queues);
         services.TryAddSingleton(TimeProvider.System);
@@ -85,6 +86,7 @@ public static class ScenarioEngineServices
         services.AddSingleton<IMessageRenderer, HandlebarsMessageRenderer>();
         services.AddSingleton<TemplateDataPaths>();
         services.AddSingleton<PublishChecks>();
+        services.AddSingleton(sp => new PublishForecaster(sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IOptions<EngineOptions>>().Value));
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CustomerReports>();
@@ -102,9 +104,10 @@ public static class ScenarioEngineServices
                 : new SendGridEventWebhook(key, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SendGridEventWebhook>>()));
         });
         services.AddServiceBusIntegrationEvents();
+        services.AddJourneyPorts();
         services.AddSingleton(sp => new JourneyEngine(
             sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IQueueFactory>(), sp.GetRequiredService<Runtime.Engine.Catalog>(),
-            sp.GetRequiredService<ChannelSet>().Channels, sp.GetRequiredService<IMessageRenderer>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IJourneyInstances>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<EngineOptions>>().Value, sp.GetRequiredService<IIntegrationEvents>(), sp.GetRequiredService<ILogger<JourneyEngine>>()));
 
         services.AddProblemDetails();
@@ -145,6 +148,7 @@ public static class ScenarioEngineServices
         app.MapEventsEndpoints();
         app.MapCustomersEndpoints();
         app.MapJourneysEndpoints();
+        app.MapPublishPreviewEndpoints();
         app.MapMessagesEndpoints();
         app.MapSegmentsEndpoints();
         app.MapReportsEndpoints();

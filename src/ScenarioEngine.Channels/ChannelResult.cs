@@ -21,6 +21,9 @@ public abstract record ChannelResult
     {
         /// <summary>Builds a retry <paramref name="delay"/> after <paramref name="now"/>.</summary>
         public static RetryAfter In(TimeSpan delay, DateTimeOffset now, string reason) => new(now + delay, reason);
+
+        /// <summary>True when the provider throttled the call (HTTP 429); false when it failed (5xx, timeout, network error).</summary>
+        public bool Throttled { get; init; }
     }
 
     /// <summary>The provider rejected the message; sending it again unchanged will not help.</summary>

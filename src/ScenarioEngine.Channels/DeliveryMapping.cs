@@ -10,15 +10,21 @@ public static class DeliveryMapping
     /// <summary>The shortest retry delay handed to the engine, so a reset time in the past does not spin.</summary>
     public static readonly TimeSpan MinimumRetryDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>Sent becomes Delivered, RetryAfter becomes RetryLater (relative to <paramref name="now"/>), Failed becomes Rejected.</summary>
+    /// <summary>
+    /// Sent becomes Delivered, RetryAfter becomes RetryLater (relative to <paramref name="now"/>, throttled or not), Failed becomes
+    /// Rejected with its HTTP status.
+    /// </summary>
     public static DeliveryResult ToDelivery(ChannelResult result, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(result);
         return result switch
         {
             ChannelResult.Sent sent => new Delivered(sent.ProviderMessageId),
-            ChannelResult.RetryAfter retry => new RetryLater(retry.RetryAt - now > MinimumRetryDelay ? retry.RetryAt - now : MinimumRetryDelay, retry.Reason),
-            ChannelResult.Failed failed => new Rejected(failed.Reason),
+            ChannelResult.RetryAfter retry => new RetryLater(retry.RetryAt - now > MinimumRetryDelay ? retry.RetryAt - now : MinimumRetryDelay, retry.Reason)
+            {
+                Throttled = retry.Throttled,
+            },
+            ChannelResult.Failed failed => new Rejected(failed.Reason) { StatusCode = failed.StatusCode },
             _ => throw new InvalidOperationException($"Unknown channel result {result.GetType().Name}."),
         };
     }

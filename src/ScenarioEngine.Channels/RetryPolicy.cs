@@ -149,7 +149,7 @@ public sealed class RetryPolicy
                     {
                         var retryAt = resetAt > now ? resetAt : now;
                         Log.SendThrottled(_logger, retryAt, limited.Reason);
-                        return new ChannelResult.RetryAfter(retryAt, limited.Reason);
+                        return new ChannelResult.RetryAfter(retryAt, limited.Reason) { Throttled = true };
                     }
 
                     reason = limited.Reason;

@@ -1,3 +1,4 @@
+using ScenarioEngine.Journeys.Ports;
 using System.Globalization;
 using System.Text.Json;
 using ScenarioEngine.Runtime.Sending;
@@ -29,6 +30,9 @@ public sealed class SendGridEmailChannel : IChannel
 
     /// <inheritdoc />
     public string Medium => Core.Language.Medium.Email;
+
+    /// <summary>SendGrid has no idempotency key: an unknown outcome waits for the Event Webhook's confirmation before it is sent again.</summary>
+    public RepeatSafety RepeatSafety => RepeatSafety.AfterConfirmationWindow;
 
     /// <inheritdoc />
     public async Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)

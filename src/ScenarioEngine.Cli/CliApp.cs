@@ -3,7 +3,7 @@ using ScenarioEngine.Analytics;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
-using ScenarioEngine.Runtime.Simulation;
+using ScenarioEngine.Journeys.Storage.Simulation;
 
 namespace ScenarioEngine.Cli;
 
@@ -236,7 +236,7 @@ public static class CliApp
         }
 
         output.WriteLine();
-        output.WriteLine($"events {report.Events}, customers {report.Customers}, messages sent {report.Metrics.Sent}, skipped {report.Metrics.Skipped}, deferred {report.Metrics.Deferred}, simulated in {elapsed.TotalSeconds:F2} s");
+        output.WriteLine($"events {report.Events}, customers {report.Customers}, messages sent {report.Sent}, skipped {report.Skipped}, deferred {report.Deferred}, simulated in {elapsed.TotalSeconds:F2} s");
         foreach (var (id, stats) in report.Stats)
         {
             output.WriteLine($"journey {id}: entered {stats.Entered}, active {stats.Active}, holdout {stats.Holdout}, converted {stats.Converted} (holdout {stats.HoldoutConverted})" +

@@ -6,9 +6,6 @@ internal static partial class Log
     [LoggerMessage(4003, LogLevel.Error, "Worker {Worker} failed; retrying after {Delay}")]
     public static partial void WorkerFailed(ILogger logger, string worker, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(4030, LogLevel.Information, "Stopping: {Count} dispatches handed over in this process moved to the dispatch queue")]
-    public static partial void LocalDispatchFlushed(ILogger logger, int count);
-
     [LoggerMessage(4019, LogLevel.Information, "Dashboard served at / from {Path}")]
     public static partial void DashboardServed(ILogger logger, string path);
 

@@ -25,22 +25,22 @@ public sealed class AzureStorageJourneyBackendOptions
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
-            throw new ArgumentException("Journeys:Backend:ConnectionString is required (a storage connection string).", nameof(ConnectionString));
+            throw new ArgumentException("The journey backend needs a storage connection string (AzureWebJobsStorage).", nameof(ConnectionString));
         }
 
         if (string.IsNullOrWhiteSpace(TaskHubName) || TaskHubName.Length is < 3 or > 45 || !TaskHubName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(TaskHubName[0]))
         {
-            throw new ArgumentException($"Journeys:Backend:TaskHubName must be 3 to 45 letters and digits starting with a letter, got '{TaskHubName}'.", nameof(TaskHubName));
+            throw new ArgumentException($"Journeys:TaskHubName must be 3 to 45 letters and digits starting with a letter, got '{TaskHubName}'.", nameof(TaskHubName));
         }
 
         if (PartitionCount is < 1 or > 16)
         {
-            throw new ArgumentException($"Journeys:Backend:PartitionCount must be 1 to 16, got {PartitionCount}.", nameof(PartitionCount));
+            throw new ArgumentException($"Journeys:PartitionCount must be 1 to 16, got {PartitionCount}.", nameof(PartitionCount));
         }
 
         if (MaxQueuePollingInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentException("Journeys:Backend:MaxQueuePollingInterval must be positive.", nameof(MaxQueuePollingInterval));
+            throw new ArgumentException("Journeys:MaxQueuePollingInterval must be positive.", nameof(MaxQueuePollingInterval));
         }
     }
 }

@@ -6,22 +6,24 @@ namespace ScenarioEngine.Journeys.Storage;
 /// <summary>
 /// Row keys of the journey rows in a customer's partition. The profile ("a|profile"), instance ("i|") and time-line ("t|") rows keep
 /// the runtime's layout (<see cref="Codec"/>), so the runtime's readers (time line, why, statistics, erase) read them unchanged; send
-/// claims ("s|") are new and lie outside the runtime's hot range ("a" to "p").
+/// claims ("s|") and providers' confirmations of sends ("r|") are new and lie outside the runtime's hot range ("a" to "p").
 /// </summary>
 internal static class JourneyRows
 {
     /// <summary>Row-key prefix of send claims.</summary>
     public const string ClaimPrefix = "s|";
 
+    /// <summary>Row-key prefix of providers' confirmations of sends.</summary>
+    public const string ConfirmationPrefix = "r|";
+
     /// <summary>The row key of the claim of a send.</summary>
     public static string ClaimKey(string idempotencyKey) => ClaimPrefix + Codec.Safe(idempotencyKey);
 
-    /// <summary>
-    /// The instance row: "i|{journey}:{instance}", so the runtime's statistics scan of "i|{journey}:" finds it (the journey id is part
-    /// of the key as it is; an id unfit for a key is hashed whole, as <see cref="Codec.Safe"/> does).
-    /// </summary>
-    public static string InstanceKey(string journeyId, string instanceId) =>
-        Codec.InstancePrefix + (Codec.Safe(journeyId) == journeyId ? journeyId + ":" + Codec.Safe(instanceId) : Codec.Safe(journeyId + ":" + instanceId));
+    /// <summary>The row key of the provider's confirmation of a send.</summary>
+    public static string ConfirmationKey(string idempotencyKey) => ConfirmationPrefix + Codec.Safe(idempotencyKey);
+
+    /// <summary>The instance row of an instance (the runtime's layout, <see cref="Codec.InstanceKey"/>).</summary>
+    public static string InstanceKey(string journeyId, string instanceId) => Codec.InstanceKey(journeyId, instanceId);
 
     /// <summary>
     /// The time-line row of one record batch: newest first like the runtime's ("t|" and a descending 19-digit number, here the

@@ -14,9 +14,10 @@ namespace ScenarioEngine.Journeys.Storage;
 /// claim row in one transaction conditioned on the profile row's ETag as read, so two journeys of one customer racing for the last
 /// place under a cap cannot both win: the loser's transaction fails and its activity reads again and decides again. An outcome is
 /// recorded in one transaction with its "message" time-line row ("t|", the runtime's entry shape with the rendered content) and its
-/// step counters on the instance row ("i|{journey}:{instance}", the recorder's row; not counted when the instance has no row).
+/// step counters on the instance row ("i|{journey}:{instance}", the recorder's row; not counted when the instance has no row). A
+/// provider's confirmation of a send (SendGrid's Event Webhook) is one row per send ("r|{key}"), written with one request.
 /// </summary>
-public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
+public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfirmations
 {
     /// <summary>The <see cref="SendLedgerView.ETag"/> of a customer with no profile row yet (the claim then inserts one).</summary>
     public const string NoProfileRow = "";
@@ -143,6 +144,39 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
     }
 
     /// <inheritdoc />
+    public async Task ConfirmAsync(SendConfirmation confirmation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(confirmation);
+        confirmation.Validate();
+        Require(confirmation.CustomerId, confirmation.IdempotencyKey);
+        var row = new StoredRow(confirmation.CustomerId, JourneyRows.ConfirmationKey(confirmation.IdempotencyKey),
+            Codec.Write(new ConfirmationDoc(confirmation.Provider, confirmation.ProviderEvent, confirmation.At)));
+
+        // An acceptance is inserted (a repeat, or one after a refusal, leaves the row as it is); a refusal overwrites, so it wins in any order.
+        var result = await _store.CommitAsync(Table, [new RowWrite(confirmation.Accepted ? WriteKind.Insert : WriteKind.Upsert, row)], cancellationToken)
+            .ConfigureAwait(false);
+        if (result.Status is not (CommitStatus.Ok or CommitStatus.AlreadyExists))
+        {
+            throw new InvalidOperationException(
+                $"The confirmation of send {confirmation.IdempotencyKey} of customer '{confirmation.CustomerId}' was not written ({result.Status}).");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<SendConfirmation?> FindAsync(string customerId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        Require(customerId, idempotencyKey);
+        var row = await _store.GetAsync(Table, customerId, JourneyRows.ConfirmationKey(idempotencyKey), cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var doc = Codec.Read<ConfirmationDoc>(row);
+        return new SendConfirmation(customerId, idempotencyKey, doc.Provider, doc.ProviderEvent, doc.At);
+    }
+
+    /// <inheritdoc />
     public async Task<CustomerProfile> ReadAsync(string customerId, CancellationToken cancellationToken = default)
     {
         TableKeys.Validate(customerId, nameof(customerId));
@@ -167,8 +201,10 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
             return null;
         }
 
-        var settled = new RowWrite(WriteKind.Replace, claimRow with { Data = Codec.Write(claim with { Outcome = outcome, Counted = claim.Counted && outcome.Status == SendStatus.Sent }) });
-        if (outcome.Status == SendStatus.Sent || !claim.Counted)
+        // A send that reached the customer, or may have (unknown), keeps its place in the history the caps count.
+        var reached = outcome.Status is SendStatus.Sent or SendStatus.Unknown;
+        var settled = new RowWrite(WriteKind.Replace, claimRow with { Data = Codec.Write(claim with { Outcome = outcome, Counted = claim.Counted && reached }) });
+        if (reached || !claim.Counted)
         {
             return outcome.Status == SendStatus.Deferred ? [new RowWrite(WriteKind.Delete, claimRow)] : [settled];
         }
@@ -189,16 +225,16 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
         ];
     }
 
-    // The step counter of an outcome, as the runtime counts it (a rejection is "failed").
+    // The step counter of an outcome, as the runtime counts it (a rejection is "failed"); an outcome nobody could settle is "unknown".
     private static string Metric(SendOutcome outcome) => outcome.Status switch
     {
         SendStatus.Sent => "sent",
         SendStatus.Skipped => "skipped",
         SendStatus.Deferred => "deferred",
         SendStatus.Rejected => "failed",
+        SendStatus.Unknown => "unknown",
         _ => throw new ArgumentException(
-            $"SendOutcome.{nameof(SendOutcome.Status)} must be Sent, Skipped, Deferred or Rejected to be recorded, got {outcome.Status} (an unknown outcome is reported, not recorded).",
-            nameof(outcome)),
+            $"SendOutcome.{nameof(SendOutcome.Status)} must be Sent, Skipped, Deferred, Rejected or Unknown to be recorded, got {outcome.Status}.", nameof(outcome)),
     };
 
     // A deferral is one per attempt: the instance row keeps its mark so a deferral recorded twice counts once.
@@ -207,13 +243,15 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles
     private static string Text(SendCommand send, SendOutcome outcome)
     {
         var message = $"{send.Medium} message {send.MessageId}";
-        return outcome.Status switch
+        var text = outcome.Status switch
         {
             SendStatus.Sent => message + " sent" + (outcome.ProviderId is null ? "" : $" (provider id {outcome.ProviderId})"),
             SendStatus.Skipped => $"{message} skipped by {outcome.Reason}",
             SendStatus.Deferred => $"{message} deferred until {outcome.RetryAt:O}: {outcome.Reason}",
+            SendStatus.Unknown => $"{message} outcome unknown: {outcome.Reason}",
             _ => $"{message} failed: {outcome.Reason}",
         };
+        return outcome.Settlement is { } settlement ? text + "; " + settlement : text;
     }
 
     // The runtime's "message" entry data: the rendered content by part, then medium, message, key and outcome.

@@ -25,6 +25,9 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
     /// <summary>The orchestration name.</summary>
     public const string Name = "journey";
 
+    /// <summary>How many of the latest event ids an instance remembers to ignore a second delivery of the same event.</summary>
+    public const int MaxSeenEvents = 64;
+
     private readonly JourneyOrchestrationOptions _options = Validated(options);
 
     /// <inheritdoc />
@@ -56,6 +59,9 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
         private CustomerProfile _profile = input.Profile;
         private int _batches = input.Progress?.Batches ?? 0;
 
+        // The latest events handled (ingest raises an event again when its queue message is redelivered): each is handled once.
+        private readonly List<string> _seen = input.Progress?.SeenEvents?.ToList() ?? (input.Trigger is { } trigger ? [trigger.Id] : []);
+
         private DateTimeOffset Now => new(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
 
         public async Task<JourneyOutcome> ExecuteAsync()
@@ -76,7 +82,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                 if (waitPoints == options.MaxWaitPointsPerExecution)
                 {
                     Log.ContinuedAsNew(logger, context.InstanceId, generation + 1, waitPoints);
-                    context.ContinueAsNew(input with { Profile = _profile, Progress = new JourneyProgress(_instance, _batches, generation + 1) });
+                    context.ContinueAsNew(input with { Profile = _profile, Progress = new JourneyProgress(_instance, _batches, generation + 1) { SeenEvents = _seen } });
                     return Outcome(generation);
                 }
 
@@ -105,17 +111,34 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                 throw new InvalidOperationException($"Instance {context.InstanceId} is live at step '{_instance.Step}' but has no wake time.");
             }
 
-            using var cancel = new CancellationTokenSource();
-            var customerEvent = context.WaitForExternalEvent<JourneyEventDelivery>(JourneyEvents.Name, cancel.Token);
-            var timer = context.CreateTimer(until.Value.UtcDateTime, cancel.Token);
-            var first = await Task.WhenAny(customerEvent, timer).ConfigureAwait(true);
-            // Cancel synchronously: CancelAsync could run the loser's continuation off the orchestration's thread.
-#pragma warning disable CA1849
-            cancel.Cancel();
-#pragma warning restore CA1849
-            if (first == customerEvent)
+            while (true)
             {
+                using var cancel = new CancellationTokenSource();
+                var customerEvent = context.WaitForExternalEvent<JourneyEventDelivery>(JourneyEvents.Name, cancel.Token);
+                var timer = context.CreateTimer(until.Value.UtcDateTime, cancel.Token);
+                var first = await Task.WhenAny(customerEvent, timer).ConfigureAwait(true);
+                // Cancel synchronously: CancelAsync could run the loser's continuation off the orchestration's thread.
+#pragma warning disable CA1849
+                cancel.Cancel();
+#pragma warning restore CA1849
+                if (first != customerEvent)
+                {
+                    break;
+                }
+
                 var delivery = await customerEvent.ConfigureAwait(true);
+                if (_seen.Contains(delivery.Event.Id))
+                {
+                    Log.DuplicateEvent(logger, context.InstanceId, delivery.Event.Id);
+                    continue;
+                }
+
+                _seen.Add(delivery.Event.Id);
+                if (_seen.Count > MaxSeenEvents)
+                {
+                    _seen.RemoveAt(0);
+                }
+
                 _profile = delivery.Profile;
                 return new EventInput(delivery.Event);
             }
@@ -171,7 +194,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             foreach (var send in sends)
             {
                 var command = new SendCommand(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, send.StepId, send.Medium, send.Message,
-                    send.Transactional, send.IdempotencyKey, 1) { Record = record };
+                    send.Transactional, send.IdempotencyKey, 1) { Record = record, Trigger = _instance.Trigger };
                 record = null;
                 await SendAsync(command).ConfigureAwait(true);
             }
@@ -189,7 +212,8 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                     counted++;
                 }
 
-                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || counted >= options.MaxSendAttempts)
+                // A send awaiting its settlement stands claimed: giving up on it would leave its outcome unknown, so it is asked again.
+                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || (counted >= options.MaxSendAttempts && outcome.Settlement is null))
                 {
                     return;
                 }

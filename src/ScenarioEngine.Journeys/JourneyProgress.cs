@@ -11,4 +11,8 @@ namespace ScenarioEngine.Journeys;
 public sealed record JourneyProgress(
     [property: JsonConverter(typeof(CoreJsonConverter<JourneyInstance>))] JourneyInstance Instance,
     int Batches,
-    int Generation);
+    int Generation)
+{
+    /// <summary>The ids of the latest events the instance handled (at most <see cref="JourneyOrchestrator.MaxSeenEvents"/>).</summary>
+    public IReadOnlyList<string>? SeenEvents { get; init; }
+}

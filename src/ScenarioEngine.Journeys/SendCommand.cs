@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Json;
+
 namespace ScenarioEngine.Journeys;
 
 /// <summary>The input of <see cref="Sending.SendActivity"/>: one message of one step of one instance.</summary>
@@ -25,6 +29,10 @@ public sealed record SendCommand(
 {
     /// <summary>The wait point's record batch, written before the send (so a segment with a send needs no record activity of its own).</summary>
     public JourneyRecord? Record { get; init; }
+
+    /// <summary>The properties of the event that started the instance, for the message's template (trigger.*).</summary>
+    [JsonConverter(typeof(CoreJsonConverter<IReadOnlyDictionary<string, Value>>))]
+    public IReadOnlyDictionary<string, Value> Trigger { get; init; } = CustomerEvent.NoProperties;
 
     /// <summary>The start of the send-rate window this send holds a place in (from the rate deferral of the attempt before), or null.</summary>
     public DateTimeOffset? ReservedWindow { get; init; }

@@ -33,6 +33,7 @@ public sealed class RetryPolicyTests
         });
 
         var retryAfter = Assert.IsType<ChannelResult.RetryAfter>(result);
+        Assert.False(retryAfter.Throttled);
         Assert.Equal(3, attempts);
         Assert.Equal(2, retry.Delays.Count);
         Assert.Contains("HTTP 500", retryAfter.Reason, StringComparison.Ordinal);
@@ -63,6 +64,7 @@ public sealed class RetryPolicyTests
         var result = await retry.Policy.ExecuteAsync((_, _) => Task.FromResult<ChannelAttempt>(new ChannelAttempt.RateLimited(reset, "429")));
 
         Assert.Equal(reset, Assert.IsType<ChannelResult.RetryAfter>(result).RetryAt);
+        Assert.True(((ChannelResult.RetryAfter)result).Throttled);
         Assert.Empty(retry.Delays);
     }
 

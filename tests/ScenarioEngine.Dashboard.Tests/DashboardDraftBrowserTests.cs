@@ -101,6 +101,40 @@ public sealed class DashboardDraftBrowserTests(BrowserFixture browser, ITestOutp
     }
 
     [Fact]
+    public async Task Publish_ForecastAboveThreshold_ShowsTheCountAndPublishesOnlyOnceConfirmed()
+    {
+        await using var s = await DashboardSession.StartAsync(browser, output, extra: new Dictionary<string, string?> { ["Publishing:ConfirmAbove"] = "1" });
+        var events = new[] { "b1", "b2" }.SelectMany(c => new[] { TestDocuments.Identify(c, "i-" + c), TestDocuments.Purchase(c, "p-" + c) });
+        await s.Host.PostEventsAsync("[" + string.Join(",", events) + "]");
+        await TestHost.WaitUntilAsync(async () =>
+            (await TestHost.ReadAsync(await s.Host.Admin.GetAsync("/api/system/metrics")))["engine"]!["eventsApplied"]!.GetValue<long>() >= 4,
+            TimeSpan.FromSeconds(15), "the events to be applied");
+        await s.SignInAsync("/drafts/dash-test");
+        await s.Page.GetByTestId("json-editor").FillAsync(ValidDraft);
+
+        await s.Page.GetByTestId("publish").ClickAsync();
+
+        // The two buyers of the last minutes, replayed a day later, would each get the thank-you: above the threshold of 1.
+        await DashboardSession.ExpectTextAsync(s.Page.GetByTestId("preview-customers"), "^.*2$");
+        await DashboardSession.ExpectTextAsync(s.Page.GetByTestId("preview-email"), "^.*2$");
+        await DashboardSession.ExpectTextAsync(s.Page.GetByTestId("confirm-publish-box"), "2 人の顧客にメッセージが送信されます");
+        Assert.Empty((await TestHost.ReadAsync(await s.Host.Admin.GetAsync("/api/journeys/dash-test")))["versions"]!.AsArray());
+        await s.ScreenshotAsync("publish-confirm");
+
+        await s.Page.GetByTestId("lang").ClickAsync();
+        await DashboardSession.ExpectTextAsync(s.Page.GetByTestId("confirm-publish-box"), "Publishing will message 2 customers in the next 24 hours");
+        await s.Page.GetByTestId("cancel-publish").ClickAsync();
+        await Assertions.Expect(s.Page.GetByTestId("confirm-publish-box")).ToHaveCountAsync(0);
+        Assert.Empty((await TestHost.ReadAsync(await s.Host.Admin.GetAsync("/api/journeys/dash-test")))["versions"]!.AsArray());
+
+        await s.Page.GetByTestId("publish").ClickAsync();
+        await s.Page.GetByTestId("confirm-publish").ClickAsync();
+
+        await DashboardSession.ExpectTextAsync(s.Page.GetByTestId("notice"), "Published: v1 \\(active\\) · 2 customers to be messaged in the next 24 hours");
+        Assert.Single((await TestHost.ReadAsync(await s.Host.Admin.GetAsync("/api/journeys/dash-test")))["versions"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Simulate_EventFile_DrawsThePredictedCountsOnTheCanvas()
     {
         await using var s = await DashboardSession.StartAsync(browser, output);

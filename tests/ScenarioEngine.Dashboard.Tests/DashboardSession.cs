@@ -39,7 +39,7 @@ public sealed class DashboardSession : IAsyncDisposable
         settings["Samples:Path"] = Path.Combine(RepositoryRoot, "samples");
         settings["Engine:DefaultTimeZone"] = "Asia/Tokyo";
         // The sweeper aggregates the canvas counts: often, so a test sees its events counted within a second.
-        settings["Engine:SweepInterval"] = "00:00:00.300";
+        settings["Engine:CountsInterval"] = "00:00:00.300";
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
             settings[k] = v;

@@ -51,10 +51,11 @@ public sealed class BothHostsTests
     }
 
     [Fact]
-    public void Metadata_EveryFunctionIsAnEndpointAQueueOrAJob()
+    public void Metadata_EveryFunctionIsAnEndpointAQueueAJobOrAJourneyTask()
     {
+        // Journey tasks (orchestrationTrigger, activityTrigger) are held equal to AddJourneyTasks in JourneyFunctionTests.
         Assert.All(FunctionsMetadata.All.Keys, f =>
-            Assert.Contains(FunctionsMetadata.TriggerType(f), new[] { "httpTrigger", "queueTrigger", "timerTrigger" }));
+            Assert.Contains(FunctionsMetadata.TriggerType(f), new[] { "httpTrigger", "queueTrigger", "timerTrigger", "orchestrationTrigger", "activityTrigger" }));
         var queues = FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "queueTrigger").Order(StringComparer.Ordinal);
         var expected = Enumerable.Range(0, QueueFunctions.MaxEventQueues).Select(i => QueueFunctions.EventsPrefix + i).Append(nameof(QueueFunctions.Timers)).Append(nameof(QueueFunctions.Dispatch));
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ScenarioEngine.Api;
 using ScenarioEngine.Api.Jobs;
@@ -41,6 +42,9 @@ internal sealed class FunctionsApp : IAsyncDisposable
     public QueueFunctions Queues => ActivatorUtilities.CreateInstance<QueueFunctions>(Services);
 
     public JobFunctions Jobs => ActivatorUtilities.CreateInstance<JobFunctions>(Services);
+
+    /// <summary>The Durable Task client the functions are bound with here: these calls start, raise and terminate nothing, so any call on it fails the test.</summary>
+    public static DurableTaskClient Client { get; } = new Moq.Mock<DurableTaskClient>(Moq.MockBehavior.Strict, "unused").Object;
 
     /// <summary>The app with these settings over the defaults of <see cref="StandaloneHost.Settings"/>; initialized as the startup middleware would.</summary>
     public static async Task<FunctionsApp> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null)

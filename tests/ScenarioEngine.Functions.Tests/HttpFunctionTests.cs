@@ -13,7 +13,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var request = app.Request("POST", "/api/events", FunctionsApp.EventsKey, Purchase);
 
-        await app.Api.PostEvents(request);
+        await app.Api.PostEvents(request, FunctionsApp.Client);
 
         var (status, body) = FunctionsApp.Response(request);
         Assert.Equal(202, status);
@@ -28,7 +28,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var request = app.Request("POST", "/api/events", json: Purchase);
 
-        await app.Api.PostEvents(request);
+        await app.Api.PostEvents(request, FunctionsApp.Client);
 
         var (status, body) = FunctionsApp.Response(request);
         Assert.Equal(401, status);
@@ -43,7 +43,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var request = app.Request("GET", "/api/journeys", FunctionsApp.EventsKey);
 
-        await app.Api.ListJourneys(request);
+        await app.Api.ListJourneys(request, FunctionsApp.Client);
 
         Assert.Equal(403, FunctionsApp.Response(request).Status);
     }
@@ -54,7 +54,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var request = app.Request("POST", "/api/events", FunctionsApp.EventsKey, """{"type":"purchase","occurredAt":"2026-01-05T10:00:00Z"}""");
 
-        await app.Api.PostEvents(request);
+        await app.Api.PostEvents(request, FunctionsApp.Client);
 
         var (status, body) = FunctionsApp.Response(request);
         Assert.Equal(400, status);
@@ -66,12 +66,12 @@ public sealed class HttpFunctionTests
     {
         await using var app = await FunctionsApp.StartAsync();
         var post = app.Request("POST", "/api/events", FunctionsApp.EventsKey, Purchase);
-        await app.Api.PostEvents(post);
+        await app.Api.PostEvents(post, FunctionsApp.Client);
         var item = await app.TakeAsync(app.Engine.Options.EventQueueFor("c1"));
         await app.Engine.HandleQueueMessageAsync(app.Engine.Options.EventQueueFor("c1"), item.Text);
         var request = app.Request("GET", "/api/customers/c1", FunctionsApp.AdminKey);
 
-        await app.Api.GetCustomer(request);
+        await app.Api.GetCustomer(request, FunctionsApp.Client);
 
         var (status, body) = FunctionsApp.Response(request);
         Assert.Equal(200, status);
@@ -84,7 +84,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var request = app.Request("GET", "/api/health");
 
-        await app.Api.GetHealth(request);
+        await app.Api.GetHealth(request, FunctionsApp.Client);
 
         var health = JsonNode.Parse(FunctionsApp.Response(request).Body)!;
         Assert.Equal("functions", health["host"]!.GetValue<string>());
@@ -98,7 +98,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var request = app.Request("GET", "/api/openapi/v1.json");
 
-        await app.Api.GetOpenApiDocument(request);
+        await app.Api.GetOpenApiDocument(request, FunctionsApp.Client);
 
         var (status, body) = FunctionsApp.Response(request);
         Assert.Equal(200, status);
@@ -114,7 +114,7 @@ public sealed class HttpFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var request = app.Request("GET", "/api/journeys", FunctionsApp.AdminKey);
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => app.Api.GetCustomer(request));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => app.Api.GetCustomer(request, FunctionsApp.Client));
 
         Assert.Contains("/api/customers/{customerId}", ex.Message, StringComparison.Ordinal);
     }
@@ -124,11 +124,11 @@ public sealed class HttpFunctionTests
     {
         await using var app = await FunctionsApp.StartAsync();
         var put = app.Request("PUT", "/api/messages/fn-audit", FunctionsApp.AdminKey, """{ "id": "fn-audit", "email": { "subject": "Hi", "text": "Hi" } }""");
-        await app.Api.PutMessage(put);
+        await app.Api.PutMessage(put, FunctionsApp.Client);
         Assert.Equal(200, FunctionsApp.Response(put).Status);
         var request = app.Request("GET", "/api/audit", FunctionsApp.AdminKey);
 
-        await app.Api.GetAuditLog(request);
+        await app.Api.GetAuditLog(request, FunctionsApp.Client);
 
         var (status, body) = FunctionsApp.Response(request);
         Assert.Equal(200, status);
@@ -143,10 +143,10 @@ public sealed class HttpFunctionTests
     {
         await using var app = await FunctionsApp.StartAsync(new Dictionary<string, string?> { ["RateLimits:Read"] = "1", ["RateLimits:Window"] = "00:01:00" });
         var first = app.Request("GET", "/api/journeys", FunctionsApp.AdminKey);
-        await app.Api.ListJourneys(first);
+        await app.Api.ListJourneys(first, FunctionsApp.Client);
         var second = app.Request("GET", "/api/journeys", FunctionsApp.AdminKey);
 
-        await app.Api.ListJourneys(second);
+        await app.Api.ListJourneys(second, FunctionsApp.Client);
 
         Assert.Equal(200, FunctionsApp.Response(first).Status);
         var (status, body) = FunctionsApp.Response(second);

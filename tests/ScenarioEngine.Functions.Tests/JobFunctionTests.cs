@@ -13,11 +13,11 @@ public sealed class JobFunctionTests
     {
         await using var app = await FunctionsApp.StartAsync();
         var purchase = """{"type":"purchase","customerId":"c3","occurredAt":"2026-01-05T10:00:00Z","properties":{"orderId":"o-3","amount":6800}}""";
-        await app.Api.PostEvents(app.Request("POST", "/api/events", FunctionsApp.EventsKey, purchase));
+        await app.Api.PostEvents(app.Request("POST", "/api/events", FunctionsApp.EventsKey, purchase), FunctionsApp.Client);
         var queue = app.Engine.Options.EventQueueFor("c3");
         await app.Engine.HandleQueueMessageAsync(queue, (await app.TakeAsync(queue)).Text);
 
-        await app.Jobs.Analytics(Tick(), CancellationToken.None);
+        await app.Jobs.Analytics(Tick(), FunctionsApp.Client, CancellationToken.None);
 
         var run = Assert.Single(app.Logs.Entries, e => e.Id == 4016);
         Assert.StartsWith("Analytics recomputed for 1 customers", run.Text, StringComparison.Ordinal);
@@ -38,19 +38,19 @@ public sealed class JobFunctionTests
             """);
         await Call(app, app.Api.PublishJourney, "POST", "/api/journeys/birthday/publish", null);
         var identify = """{"type":"identify","customerId":"b1","occurredAt":"2026-04-20T00:00:00Z","properties":{"birthday":"1990-05-10","timeZone":"Asia/Tokyo","email":"b1@example.com"}}""";
-        await app.Api.PostEvents(app.Request("POST", "/api/events", FunctionsApp.EventsKey, identify));
+        await app.Api.PostEvents(app.Request("POST", "/api/events", FunctionsApp.EventsKey, identify), FunctionsApp.Client);
         var queue = app.Engine.Options.EventQueueFor("b1");
         await app.Engine.HandleQueueMessageAsync(queue, (await app.TakeAsync(queue)).Text);
 
-        await app.Jobs.ScheduledTriggers(Tick(), CancellationToken.None);
+        await app.Jobs.ScheduledTriggers(Tick(), FunctionsApp.Client, CancellationToken.None);
 
         Assert.Contains(app.Logs.Entries, e => e.Id == 4013 && e.Text == "Scheduled triggers fired for 1 customers");
     }
 
-    private static async Task Call(FunctionsApp app, Func<Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Http.IResult>> function, string method, string path, string? json)
+    private static async Task Call(FunctionsApp app, Func<Microsoft.AspNetCore.Http.HttpRequest, Microsoft.DurableTask.Client.DurableTaskClient, Task<Microsoft.AspNetCore.Http.IResult>> function, string method, string path, string? json)
     {
         var request = app.Request(method, path, FunctionsApp.AdminKey, json);
-        await function(request);
+        await function(request, FunctionsApp.Client);
         var (status, body) = FunctionsApp.Response(request);
         Assert.True(status is >= 200 and < 300, $"{method} {path}: {status} {body}");
     }

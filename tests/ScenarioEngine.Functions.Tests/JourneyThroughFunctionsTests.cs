@@ -40,8 +40,8 @@ public sealed class JourneyThroughFunctionsTests
         var queue = options.EventQueueFor("c9");
         var events0 = typeof(Queues.QueueFunctions).GetMethod(Queues.QueueFunctions.EventsPrefix + queue[(queue.LastIndexOf('-') + 1)..])!;
 
-        await (Task)events0.Invoke(app.Queues, [(await app.TakeAsync(queue)).Text, CancellationToken.None])!;
-        await app.Queues.Dispatch((await app.TakeAsync(options.DispatchQueue)).Text, CancellationToken.None);
+        await (Task)events0.Invoke(app.Queues, [(await app.TakeAsync(queue)).Text, FunctionsApp.Client, CancellationToken.None])!;
+        await app.Queues.Dispatch((await app.TakeAsync(options.DispatchQueue)).Text, FunctionsApp.Client, CancellationToken.None);
         var email = app.Services.GetRequiredService<ChannelSet>().Recording("email")!;
         Assert.Equal(["fn-thanks"], email.Sent.Select(m => m.MessageId));
 
@@ -54,15 +54,15 @@ public sealed class JourneyThroughFunctionsTests
             timer = await timerQueue.ReceiveAsync(1, TimeSpan.FromMinutes(5));
         }
 
-        await app.Queues.Timers(Assert.Single(timer).Text, CancellationToken.None);
-        await app.Queues.Dispatch((await app.TakeAsync(options.DispatchQueue)).Text, CancellationToken.None);
+        await app.Queues.Timers(Assert.Single(timer).Text, FunctionsApp.Client, CancellationToken.None);
+        await app.Queues.Dispatch((await app.TakeAsync(options.DispatchQueue)).Text, FunctionsApp.Client, CancellationToken.None);
 
         Assert.Equal(["fn-thanks", "fn-follow"], email.Sent.Select(m => m.MessageId));
     }
 
-    private static async Task Expect(int status, HttpRequest request, Func<HttpRequest, Task<IResult>> function)
+    private static async Task Expect(int status, HttpRequest request, Func<HttpRequest, Microsoft.DurableTask.Client.DurableTaskClient, Task<IResult>> function)
     {
-        await function(request);
+        await function(request, FunctionsApp.Client);
         var (actual, body) = FunctionsApp.Response(request);
         Assert.True(actual == status, $"{request.Method} {request.Path}: {actual} {body}");
     }

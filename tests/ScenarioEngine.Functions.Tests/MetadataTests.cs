@@ -35,7 +35,7 @@ public sealed class MetadataTests
     }
 
     [Theory]
-    [InlineData(ScheduledJobs.Sweeper, JobFunctions.SweeperSchedule)]
+    [InlineData(ScheduledJobs.Counts, JobFunctions.CountsSchedule)]
     [InlineData(ScheduledJobs.ScheduledTriggers, JobFunctions.ScheduledTriggersSchedule)]
     [InlineData(ScheduledJobs.Analytics, JobFunctions.AnalyticsSchedule)]
     public void TimerFunctions_HaveTheirSchedules(string job, string schedule)
@@ -60,7 +60,7 @@ public sealed class MetadataTests
     {
         var http = FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "httpTrigger").ToList();
 
-        Assert.Equal(41, http.Count);
+        Assert.Equal(42, http.Count);
         Assert.All(http, f =>
         {
             // The API checks its own keys; a Functions key would be a second, different gate.
@@ -68,6 +68,33 @@ public sealed class MetadataTests
             Assert.Contains(FunctionsMetadata.All[f]["bindings"]!.AsArray(), b => b!["type"]!.GetValue<string>() == "http" && b["direction"]!.GetValue<string>() == "Out");
             Assert.Equal("dotnet-isolated", FunctionsMetadata.All[f]["language"]!.GetValue<string>());
         });
+    }
+
+    [Theory]
+    [InlineData("journey", "orchestrationTrigger", "context")]
+    [InlineData("journey-send", "activityTrigger", "input")]
+    [InlineData("journey-record", "activityTrigger", "input")]
+    [InlineData("journey-profile", "activityTrigger", "input")]
+    public void JourneyFunctions_AreNamedAsTheTasksWithTheirTriggers(string function, string trigger, string parameter)
+    {
+        var binding = FunctionsMetadata.Trigger(function);
+
+        Assert.Equal(trigger, binding["type"]!.GetValue<string>());
+        Assert.Equal(parameter, binding["name"]!.GetValue<string>());
+        Assert.Equal("In", binding["direction"]!.GetValue<string>());
+        // The orchestrator and activities take no other bindings: their ports come from the app's services.
+        Assert.Single(FunctionsMetadata.All[function]["bindings"]!.AsArray());
+    }
+
+    [Fact]
+    public void TriggeredFunctions_EachBindsTheDurableClient()
+    {
+        // Every HTTP, queue and timer function hands a Durable Task client to FunctionsJourneyInstances before the shared code runs.
+        var triggered = FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) is "httpTrigger" or "queueTrigger" or "timerTrigger").ToList();
+
+        Assert.NotEmpty(triggered);
+        Assert.All(triggered, f => Assert.Contains(FunctionsMetadata.All[f]["bindings"]!.AsArray(), b =>
+            b!["type"]!.GetValue<string>() == "durableClient" && b["direction"]!.GetValue<string>() == "In"));
     }
 
     [Fact]
@@ -94,5 +121,20 @@ public sealed class MetadataTests
         // The engine writes Base64 queue messages, and a message goes to <queue>-poison after the same count in both hosts.
         Assert.Equal("base64", host["extensions"]!["queues"]!["messageEncoding"]!.GetValue<string>());
         Assert.Equal(new EngineOptions().MaxDequeueCount, host["extensions"]!["queues"]!["maxDequeueCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void HostJson_DurableTaskOnAzureStorageWithTheHubFromAnAppSetting()
+    {
+        var durable = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsMetadata.OutputFolder, "host.json")))!["extensions"]!["durableTask"]!;
+        var storage = durable["storageProvider"]!;
+
+        Assert.Equal("%Journeys:TaskHubName%", durable["hubName"]!.GetValue<string>());
+        // A start for an id that is pending or running is refused (the port's contract); one that ended may start again.
+        Assert.Equal("NonRunningStates", durable["overridableExistingInstanceStates"]!.GetValue<string>());
+        Assert.Equal("AzureStorage", storage["type"]!.GetValue<string>());
+        Assert.Equal("AzureWebJobsStorage", storage["connectionName"]!.GetValue<string>());
+        Assert.InRange(storage["partitionCount"]!.GetValue<int>(), 1, 16);
+        Assert.Equal(TimeSpan.FromSeconds(1), TimeSpan.Parse(storage["maxQueuePollingInterval"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -15,7 +15,7 @@ public sealed class QueueFunctionTests
     private static Task InvokeEventsAsync(QueueFunctions functions, int index, string message)
     {
         var method = typeof(QueueFunctions).GetMethod(QueueFunctions.EventsPrefix + index, BindingFlags.Public | BindingFlags.Instance)!;
-        return (Task)method.Invoke(functions, [message, CancellationToken.None])!;
+        return (Task)method.Invoke(functions, [message, FunctionsApp.Client, CancellationToken.None])!;
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class QueueFunctionTests
     {
         await using var app = await FunctionsApp.StartAsync();
         var post = app.Request("POST", "/api/events", FunctionsApp.EventsKey, Events);
-        await app.Api.PostEvents(post);
+        await app.Api.PostEvents(post, FunctionsApp.Client);
         var queue = app.Engine.Options.EventQueueFor("c7");
         var index = int.Parse(queue[(queue.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         var item = await app.TakeAsync(queue);
@@ -51,7 +51,7 @@ public sealed class QueueFunctionTests
             }
 
             var json = $$"""{"type":"visit","customerId":"{{customer}}","occurredAt":"2026-01-05T10:00:00Z"}""";
-            await app.Api.PostEvents(app.Request("POST", "/api/events", FunctionsApp.EventsKey, json));
+            await app.Api.PostEvents(app.Request("POST", "/api/events", FunctionsApp.EventsKey, json), FunctionsApp.Client);
             await InvokeEventsAsync(app.Queues, accepted, (await app.TakeAsync(queue)).Text);
             accepted++;
         }
@@ -65,7 +65,7 @@ public sealed class QueueFunctionTests
     {
         await using var app = await FunctionsApp.StartAsync();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => app.Queues.Dispatch("not json", CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Queues.Dispatch("not json", FunctionsApp.Client, CancellationToken.None));
 
         Assert.Contains(app.Logs.Entries, e => e.Id == 5000 && e.Text.Contains("Dispatch", StringComparison.Ordinal));
     }

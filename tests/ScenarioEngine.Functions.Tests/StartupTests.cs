@@ -15,19 +15,31 @@ public sealed class StartupTests
     private static EventQueueFunctionsValidator Validator(IDictionary<string, string?> settings) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 
+    /// <summary>An invocation of a function named <paramref name="name"/> whose trigger binding is of <paramref name="triggerType"/>.</summary>
+    internal static FunctionContext Invocation(string name, string triggerType)
+    {
+        var trigger = new Mock<BindingMetadata>();
+        trigger.SetupGet(b => b.Name).Returns("trigger");
+        trigger.SetupGet(b => b.Type).Returns(triggerType);
+        trigger.SetupGet(b => b.Direction).Returns(BindingDirection.In);
+        var definition = new Mock<FunctionDefinition>();
+        definition.SetupGet(d => d.Name).Returns(name);
+        definition.SetupGet(d => d.InputBindings).Returns(System.Collections.Immutable.ImmutableDictionary<string, BindingMetadata>.Empty.Add("trigger", trigger.Object));
+        var context = new Mock<FunctionContext>();
+        context.SetupGet(c => c.FunctionDefinition).Returns(definition.Object);
+        context.SetupGet(c => c.CancellationToken).Returns(CancellationToken.None);
+        return context.Object;
+    }
+
     [Fact]
     public async Task Middleware_FirstInvocation_InitializesTheEngineThenRunsTheFunction()
     {
         await using var app = await FunctionsApp.StartAsync(new Dictionary<string, string?> { ["Samples:Load"] = "false" });
         var startup = new EngineStartup(app.Services, app.Services.GetRequiredService<HostMode>(), NullLogger<EngineStartup>.Instance);
-        var definition = new Mock<FunctionDefinition>();
-        definition.SetupGet(d => d.Name).Returns("Events0");
-        var context = new Mock<FunctionContext>();
-        context.SetupGet(c => c.FunctionDefinition).Returns(definition.Object);
-        context.SetupGet(c => c.CancellationToken).Returns(CancellationToken.None);
+        var invocation = Invocation("Events0", "queueTrigger");
         var ran = false;
 
-        await new EngineStartupMiddleware(startup, NullLogger<EngineStartupMiddleware>.Instance).Invoke(context.Object, _ =>
+        await new EngineStartupMiddleware(startup, NullLogger<EngineStartupMiddleware>.Instance).Invoke(invocation, _ =>
         {
             ran = startup.IsInitialized;
             return Task.CompletedTask;

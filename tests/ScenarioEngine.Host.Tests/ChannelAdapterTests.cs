@@ -12,6 +12,8 @@ using Microsoft.Extensions.Logging;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Storage.Adapters;
 using ScenarioEngine.Runtime.Sending;
 
 namespace ScenarioEngine.Host.Tests;
@@ -207,6 +209,32 @@ public sealed class ChannelAdapterTests : IAsyncLifetime
         Assert.Equal(WebhookSignatureStatus.Valid, WebhookSignature.Verify(secret, request.Headers[WebhookSignature.HeaderName], request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
     }
 
+    [Theory]
+    [InlineData(503, ChannelFault.Outage)]
+    [InlineData(500, ChannelFault.Outage)]
+    [InlineData(429, ChannelFault.None)]
+    [InlineData(401, ChannelFault.Authentication)]
+    [InlineData(403, ChannelFault.Authentication)]
+    [InlineData(400, ChannelFault.None)]
+    public async Task Webhook_ProviderAnswer_MapsToTheCircuitBreakersFault(int status, ChannelFault expected)
+    {
+        var channel = new WebhookChannel(new WebhookClient(_http, new WebhookOptions { Url = new Uri(_provider.BaseAddress, "hook").AbsoluteUri, Secret = "webhook-secret-0123456789" },
+            OneAttempt));
+        _provider.Reply = _ => (status, "{}", status == 429 ? new() { ["Retry-After"] = "120" } : null);
+
+        var result = await channel.SendAsync(Message(Medium.Webhook, new Dictionary<string, string> { ["payload"] = "{}" }));
+
+        Assert.Equal(expected, CatalogSendChannel.FaultOf(result));
+    }
+
+    [Fact]
+    public void FaultOf_NetworkErrorAndThrottle_OutageOnlyForTheFailure()
+    {
+        Assert.Equal(ChannelFault.Outage, CatalogSendChannel.FaultOf(new RetryLater(TimeSpan.FromSeconds(5), "connection refused")));
+        Assert.Equal(ChannelFault.None, CatalogSendChannel.FaultOf(new RetryLater(TimeSpan.FromSeconds(5), "HTTP 429") { Throttled = true }));
+        Assert.Equal(ChannelFault.None, CatalogSendChannel.FaultOf(new Delivered("p1")));
+    }
+
     [Fact]
     public void DeliveryMapping_MapsEveryOutcome()
     {
@@ -216,6 +244,8 @@ public sealed class ChannelAdapterTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromMinutes(2), Assert.IsType<RetryLater>(DeliveryMapping.ToDelivery(new ChannelResult.RetryAfter(now.AddMinutes(2), "busy"), now)).After);
         Assert.Equal(DeliveryMapping.MinimumRetryDelay, Assert.IsType<RetryLater>(DeliveryMapping.ToDelivery(new ChannelResult.RetryAfter(now.AddMinutes(-2), "late"), now)).After);
         Assert.Equal("no", Assert.IsType<Rejected>(DeliveryMapping.ToDelivery(new ChannelResult.Failed("no"), now)).Reason);
+        Assert.True(Assert.IsType<RetryLater>(DeliveryMapping.ToDelivery(new ChannelResult.RetryAfter(now.AddMinutes(2), "429") { Throttled = true }, now)).Throttled);
+        Assert.Equal(401, Assert.IsType<Rejected>(DeliveryMapping.ToDelivery(new ChannelResult.Failed("bad key", [], 401), now)).StatusCode);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class DashboardApiTests(ITestOutputHelper output)
     private static Dictionary<string, string?> Settings(params (string Key, string Value)[] extra)
     {
         var settings = TestHost.Memory();
-        settings["Engine:SweepInterval"] = "00:00:00.200";
+        settings["Engine:CountsInterval"] = "00:00:00.200";
         foreach (var (k, v) in extra)
         {
             settings[k] = v;

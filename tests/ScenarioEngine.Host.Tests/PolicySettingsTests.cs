@@ -44,23 +44,6 @@ public sealed class PolicySettingsTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(null, null, 10_000)]
-    [InlineData("true", null, 10_000)]
-    [InlineData("true", "50", 50)]
-    [InlineData("false", null, 0)]
-    [InlineData("false", "50", 0)]
-    public async Task Start_LocalDispatch_OnlyWhereThisProcessPumpsTheDispatchQueue(string? workers, string? limit, int expected)
-    {
-        var settings = TestHost.Memory();
-        settings["Engine:Workers"] = workers;
-        settings["Engine:LocalDispatchLimit"] = limit;
-
-        await using var host = await TestHost.StartAsync(output, settings);
-
-        Assert.Equal(expected, host.Services.GetRequiredService<JourneyEngine>().Options.LocalDispatchLimit);
-    }
-
-    [Theory]
     [InlineData("Engine:QuietHours", "9pm-9am", "Engine:QuietHours must be HH:mm-HH:mm")]
     [InlineData("Engine:Caps", "email:0/P1D", "Engine:Caps must be")]
     [InlineData("Engine:Caps", "fax:1/P1D", "Engine:Caps must be")]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using ScenarioEngine.Channels;
+using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Runtime.Engine;
 using Xunit.Abstractions;
 
@@ -66,6 +67,38 @@ public sealed class SendGridWebhookTests(ITestOutputHelper output) : IAsyncLifet
         Assert.StartsWith("bounce", customer["profile"]!["suppressed"]!["email"]!.GetValue<string>(), StringComparison.Ordinal);
         var timeline = await TestHost.ReadAsync(await _host.Admin.GetAsync("/api/customers/c1/timeline"));
         Assert.Contains(timeline["entries"]!.AsArray(), e => e!["text"]!.GetValue<string>() == "email.bounced");
+    }
+
+    [Fact]
+    public async Task SignedPost_KeepsTheConfirmationsOfSendsByKeyOnceAndTheRefusalWins()
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var body = $$$"""
+        [
+          {"email":"c2@example.com","timestamp":{{{ts}}},"event":"processed","sg_event_id":"ev-p","outbox_id":"i2/1/a","customer_id":"c2"},
+          {"email":"c2@example.com","timestamp":{{{ts}}},"event":"dropped","reason":"Bounced Address","sg_event_id":"ev-d","outbox_id":"i2/1/b","customer_id":"c2"},
+          {"email":"c2@example.com","timestamp":{{{ts}}},"event":"open","sg_event_id":"ev-o","outbox_id":"i2/1/c","customer_id":"c2"},
+          {"email":"c2@example.com","timestamp":{{{ts}}},"event":"processed","sg_event_id":"ev-n","outbox_id":"i2/1/d"}
+        ]
+        """;
+        var bounce = $$$"""
+        [{"email":"c2@example.com","timestamp":{{{ts + 5}}},"event":"bounce","type":"bounce","reason":"550","sg_event_id":"ev-b","outbox_id":"i2/1/a","customer_id":"c2"}]
+        """;
+
+        var first = await _host.Anonymous.SendAsync(Signed(body));
+        var again = await _host.Anonymous.SendAsync(Signed(body));
+        var confirmations = _host.Services.GetRequiredService<ISendConfirmations>();
+        var processed = await confirmations.FindAsync("c2", "i2/1/a");
+        var later = await _host.Anonymous.SendAsync(Signed(bounce));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.Equal(new SendConfirmation("c2", "i2/1/a", "SendGrid", "processed", DateTimeOffset.FromUnixTimeSeconds(ts)), processed);
+        Assert.Equal("bounce", (await confirmations.FindAsync("c2", "i2/1/a"))!.ProviderEvent);
+        Assert.Equal("dropped", (await confirmations.FindAsync("c2", "i2/1/b"))!.ProviderEvent);
+        Assert.Null(await confirmations.FindAsync("c2", "i2/1/c"));
+        Assert.Null(await confirmations.FindAsync("c2", "i2/1/d"));
     }
 
     [Fact]

@@ -70,7 +70,8 @@ public sealed partial class SettingsTests
             ("Engine", typeof(EngineHostOptions)), ("ApiKeys", typeof(ApiKeyOptions)), ("SendGrid", typeof(SendGridOptions)),
             ("Line", typeof(LineOptions)), ("Webhook", typeof(WebhookOptions)), ("Templates", typeof(TemplateOptions)), ("Samples", typeof(SamplesOptions)),
             ("ServiceBus", typeof(Storage.Azure.ServiceBus.ServiceBusOptions)),
-            ("RateLimits", typeof(RateLimitOptions)),
+            ("RateLimits", typeof(RateLimitOptions)), ("Publishing", typeof(PublishingOptions)),
+            ("Sending", typeof(Journeys.Sending.SendSettlementOptions)), ("Journeys:Instances", typeof(Journeys.Hosting.JourneyInstancesOptions)),
         };
         var listed = HostSettings.All.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 

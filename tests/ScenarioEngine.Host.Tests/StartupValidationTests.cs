@@ -65,29 +65,28 @@ public sealed class StartupValidationTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("Engine:PartitionCacheSize", "-1")]
-    [InlineData("Engine:LocalDispatchLimit", "-5")]
-    public async Task Start_NegativeCacheOrHandoffLimit_FailsNamingIt(string key, string value)
+    [InlineData("Journeys:MaxWaitPointsPerExecution", "0")]
+    [InlineData("Journeys:MaxSendAttempts", "-1")]
+    [InlineData("Journeys:ActivityRetryInterval", "00:00:00")]
+    public async Task Start_JourneySettingOutOfRange_FailsNamingTheSettings(string key, string value)
     {
         var settings = TestHost.Memory();
         settings[key] = value;
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(output, settings));
 
-        Assert.Contains(ex.Failures, f => f.Contains(key, StringComparison.Ordinal) && f.Contains("must be 0", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains(key.Split(':')[1], StringComparison.Ordinal) && f.Contains("Journeys:", StringComparison.Ordinal));
     }
 
-    [Theory]
-    [InlineData("0")]
-    [InlineData("-3")]
-    public async Task Start_EventsPerRoundBelowOne_FailsNamingIt(string value)
+    [Fact]
+    public async Task Start_ConfirmAboveBelowMinusOne_FailsNamingIt()
     {
         var settings = TestHost.Memory();
-        settings["Engine:EventsPerRound"] = value;
+        settings["Publishing:ConfirmAbove"] = "-2";
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(output, settings));
 
-        Assert.Contains(ex.Failures, f => f.Contains("Engine:EventsPerRound must be 1 or more", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Publishing:ConfirmAbove must be a number of customers, 0 (always confirm) or -1 (never)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             "got": { "type": "exit" },
             "late": { "type": "exit" }
             """, start: "w"));
-        await using var backend = await AzureStorageJourneyBackend.StartAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
+        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
         var journey = ports.Catalog.Find("j1", 1)!;
 
         for (var round = 0; round < Rounds; round++)
@@ -42,7 +42,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             {
                 var customer = $"r{round}c{i}";
                 var start = TestJourneys.Start(journey, customer);
-                await backend.StartJourneyAsync(start);
+                await backend.StartAsync(start);
                 await backend.RaiseAsync(start.InstanceId, TestJourneys.Delivery(customer, "purchase", "p-" + customer));
                 lock (ids)
                 {
@@ -73,7 +73,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
         var counter = new RequestCounter();
         var options = Options();
         options.ConfigureClientOptions = counter.AddTo;
-        var settings = AzureStorageJourneyBackend.Settings(options, NullLoggerFactory.Instance);
+        var settings = DurableTaskJourneyBackend.Settings(options, NullLoggerFactory.Instance);
         var tasks = DurableTaskSet.Journeys();
         if (naive)
         {
@@ -87,7 +87,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             tasks.AddOrchestrator<NaiveJourneyOrchestrator>(NaiveJourneyOrchestrator.Name).AddActivity<NaiveStepActivity>(NaiveStepActivity.Name);
         }
 
-        await using var backend = await AzureStorageJourneyBackend.StartAsync(settings, tasks, ports.Services(), NullLoggerFactory.Instance);
+        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, tasks, ports.Services(), NullLoggerFactory.Instance);
         var before = counter.Total;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
@@ -99,7 +99,7 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             }
             else
             {
-                await backend.StartJourneyAsync(start);
+                await backend.StartAsync(start);
             }
         });
         await UntilAsync(() => ports.Channel.Sent.Count >= 2 * n, label + ": every journey sent twice");
@@ -144,12 +144,15 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
             .AddSingleton<IJourneyRecorder>(Recorder)
             .AddSingleton<ISendLedger>(Ledger)
             .AddSingleton<ICustomerProfiles>(Ledger)
+            .AddSingleton<ISendConfirmations>(Ledger)
             .AddSingleton<ISendChannel>(Channel)
             .AddSingleton<ISendRates>(GateState)
             .AddSingleton<IChannelCircuits>(GateState)
             .AddSingleton(new SendingOptions())
             .AddSingleton<SendGate>()
             .AddSingleton(new SendPolicyOptions())
+            .AddSingleton(new SendSettlementOptions())
+            .AddSingleton<SendSettlement>()
             .AddSingleton(new JourneyOrchestrationOptions())
             .AddSingleton(TimeProvider.System)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))

@@ -35,17 +35,36 @@ internal sealed class FakeRecorder : IJourneyRecorder
     }
 }
 
-/// <summary>A channel that keeps every message it delivers; while <see cref="Failure"/> is set, it answers that instead of delivering.</summary>
+/// <summary>
+/// A channel that keeps every message it delivers, as a provider would: with <see cref="Repeat"/> <see cref="RepeatSafety.SameKey"/> a
+/// repeated key is delivered once (the provider de-duplicates), otherwise every call delivers. It can fail a number of calls: crash
+/// before delivering, crash after delivering, or deliver and then time out (answer unknown); while <see cref="Failure"/> is set, it
+/// answers that instead of delivering.
+/// </summary>
 internal sealed class FakeChannel : ISendChannel
 {
     private readonly ConcurrentQueue<(SendCommand Command, DateTimeOffset At)> _sent = new();
+    private readonly ConcurrentDictionary<string, byte> _keys = new(StringComparer.Ordinal);
     private int _calls;
     private int _failed;
 
-    public IReadOnlyList<(SendCommand Command, DateTimeOffset At)> Sent => _sent.ToList();
+    /// <summary>What a repeat of a send does at this provider (for every medium).</summary>
+    public RepeatSafety Repeat { get; set; } = RepeatSafety.SameKey;
+
+    /// <summary>Calls that throw before anything is delivered (a crash between claim and send).</summary>
+    public int CrashesBeforeDelivery;
+
+    /// <summary>Calls that deliver and then throw (a crash between send and record).</summary>
+    public int CrashesAfterDelivery;
+
+    /// <summary>Calls that deliver and then answer <see cref="ChannelSendStatus.Unknown"/> (the response timed out).</summary>
+    public int TimeoutsAfterDelivery;
 
     /// <summary>Every call, delivered or not.</summary>
     public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>What reached customers.</summary>
+    public IReadOnlyList<(SendCommand Command, DateTimeOffset At)> Sent => _sent.ToList();
 
     /// <summary>The calls answered with <see cref="Failure"/>.</summary>
     public int FailedCalls => Volatile.Read(ref _failed);
@@ -54,6 +73,8 @@ internal sealed class FakeChannel : ISendChannel
     public ChannelSendResult? Failure { get; set; }
 
     public IReadOnlyList<string> MessagesFor(string instanceId) => _sent.Where(s => s.Command.InstanceId == instanceId).Select(s => s.Command.MessageId).ToList();
+
+    public RepeatSafety RepeatSafetyOf(string medium) => Repeat;
 
     public Task<ChannelSendResult> SendAsync(SendCommand command, CustomerProfile profile, CancellationToken cancellationToken = default)
     {
@@ -64,14 +85,46 @@ internal sealed class FakeChannel : ISendChannel
             return Task.FromResult(failure);
         }
 
-        _sent.Enqueue((command, DateTimeOffset.UtcNow));
+        if (Take(ref CrashesBeforeDelivery))
+        {
+            throw new IOException("the process stopped before the provider was called");
+        }
+
+        if (Repeat != RepeatSafety.SameKey || _keys.TryAdd(command.IdempotencyKey, 0))
+        {
+            _sent.Enqueue((command, DateTimeOffset.UtcNow));
+        }
+
+        if (Take(ref CrashesAfterDelivery))
+        {
+            throw new IOException("the process stopped after the provider accepted the message");
+        }
+
+        if (Take(ref TimeoutsAfterDelivery))
+        {
+            return Task.FromResult(new ChannelSendResult(ChannelSendStatus.Unknown, "the provider did not answer in time"));
+        }
+
         return Task.FromResult(new ChannelSendResult(ChannelSendStatus.Delivered, "accepted", "fake-" + command.IdempotencyKey,
             Content: new Dictionary<string, string>(StringComparer.Ordinal) { ["body"] = "rendered " + command.MessageId }));
+    }
+
+    private static bool Take(ref int budget)
+    {
+        for (var left = Volatile.Read(ref budget); left > 0; left = Volatile.Read(ref budget))
+        {
+            if (Interlocked.CompareExchange(ref budget, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
 /// <summary>One customer partition per customer: profile, send history and claims, versioned like a Table ETag.</summary>
-internal sealed class FakeLedger : ISendLedger, ICustomerProfiles
+internal sealed class FakeLedger : ISendLedger, ICustomerProfiles, ISendConfirmations
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
@@ -94,6 +147,29 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles
         lock (_gate)
         {
             Get(customerId).Claims[key] = new SendClaim(at, null);
+        }
+    }
+
+    public Task ConfirmAsync(SendConfirmation confirmation, CancellationToken cancellationToken = default)
+    {
+        confirmation.Validate();
+        lock (_gate)
+        {
+            var confirmations = Get(confirmation.CustomerId).Confirmations;
+            if (!confirmation.Accepted || !confirmations.ContainsKey(confirmation.IdempotencyKey))
+            {
+                confirmations[confirmation.IdempotencyKey] = confirmation;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<SendConfirmation?> FindAsync(string customerId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Get(customerId).Confirmations.GetValueOrDefault(idempotencyKey));
         }
     }
 
@@ -178,6 +254,18 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles
 
         public Dictionary<string, SentMessage> ClaimedAt { get; } = new(StringComparer.Ordinal);
 
+        public Dictionary<string, SendConfirmation> Confirmations { get; } = new(StringComparer.Ordinal);
+
         public int Version { get; set; }
     }
+}
+
+/// <summary>A clock the test moves by hand.</summary>
+internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = start;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+
+    public void Advance(TimeSpan by) => Now += by;
 }

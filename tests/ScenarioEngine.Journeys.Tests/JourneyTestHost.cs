@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.Hosting;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Journeys.Storage;
@@ -31,9 +32,12 @@ internal sealed class JourneyTestHost : IAsyncDisposable
 
     public DurableTaskClient Client => _host.Client;
 
+    /// <summary>Starts, raises and terminates through the product's <see cref="IJourneyInstances"/> over the host's client.</summary>
+    public IJourneyInstances Instances { get; private set; } = null!;
+
     /// <summary>The host over the fakes, or with <paramref name="tables"/> over the Table-backed ledger, profiles and recorder on that store.</summary>
-    public static async Task<JourneyTestHost> StartAsync(
-        SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null, SendingOptions? sending = null)
+    public static async Task<JourneyTestHost> StartAsync(SendPolicyOptions? policy = null, JourneyOrchestrationOptions? options = null, IRowStore? tables = null,
+        SendSettlementOptions? settlement = null, JourneyInstancesOptions? instances = null, SendingOptions? sending = null)
     {
         var harness = new JourneyTestHost();
         var tableOptions = new JourneyTableOptions();
@@ -57,6 +61,7 @@ internal sealed class JourneyTestHost : IAsyncDisposable
                     services.AddSingleton<ICustomerProfiles>(harness.Ledger);
                     services.AddSingleton<ISendRates>(harness.GateState);
                     services.AddSingleton<IChannelCircuits>(harness.GateState);
+                    services.AddSingleton<ISendConfirmations>(harness.Ledger);
                 }
                 else
                 {
@@ -67,6 +72,7 @@ internal sealed class JourneyTestHost : IAsyncDisposable
                     var gateState = new TableSendGateState(tables, tableOptions);
                     services.AddSingleton<ISendRates>(gateState);
                     services.AddSingleton<IChannelCircuits>(gateState);
+                    services.AddSingleton<ISendConfirmations>(ledger);
                 }
 
                 services.AddSingleton(sending ?? new SendingOptions());
@@ -74,6 +80,8 @@ internal sealed class JourneyTestHost : IAsyncDisposable
 
                 services.AddSingleton<ISendChannel>(harness.Channel);
                 services.AddSingleton(policy ?? new SendPolicyOptions());
+                services.AddSingleton(settlement ?? new SendSettlementOptions());
+                services.AddSingleton<SendSettlement>();
                 services.AddSingleton(TimeProvider.System);
             },
         };
@@ -91,12 +99,14 @@ internal sealed class JourneyTestHost : IAsyncDisposable
             }
         }
 
+        harness.Instances = new DurableTaskClientJourneyInstances(harness.Client, instances ?? new JourneyInstancesOptions(), NullLogger<DurableTaskClientJourneyInstances>.Instance);
         return harness;
     }
 
     public async Task<string> StartAsync(JourneyStart start)
     {
-        return await Client.ScheduleNewOrchestrationInstanceAsync(JourneyOrchestrator.Name, start, new StartOrchestrationOptions(start.InstanceId));
+        await Instances.StartAsync(start);
+        return start.InstanceId;
     }
 
     /// <summary>Starts one entry of <paramref name="journey"/> per customer, in order; the instance ids.</summary>
@@ -120,7 +130,7 @@ internal sealed class JourneyTestHost : IAsyncDisposable
         }
     }
 
-    public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery) => Client.RaiseEventAsync(instanceId, JourneyEvents.Name, delivery);
+    public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery) => Instances.RaiseAsync(instanceId, delivery);
 
     public async Task<JourneyOutcome> CompletionAsync(string instanceId)
     {

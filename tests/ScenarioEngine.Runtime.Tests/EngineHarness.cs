@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Simulation;
@@ -35,9 +36,14 @@ internal sealed class EngineHarness
         var catalog = new Catalog();
         catalog.Load(journeys.Select(j => j.Version == 0 ? j with { Version = 1 } : j), [], messages);
         _engineStore = wrapStore?.Invoke(Store) ?? Store;
-        _engineTime = time ?? Clock;
-        Engine = new JourneyEngine(_engineStore, Queues, catalog, Channels, new VerbatimRenderer(), _engineTime, Options, IntegrationEvents, Logger);
+        _catalog = catalog;
+        Host = NewHost();
     }
+
+    private readonly Catalog _catalog;
+
+    private VirtualJourneyHost NewHost() =>
+        new(_engineStore, Queues, _catalog, Channels, new VerbatimRenderer(), Clock, Options, IntegrationEvents, new SingleLoggerFactory(Logger));
 
     /// <summary>What the engine logged.</summary>
     public RecordingLogger Logger { get; }
@@ -46,14 +52,9 @@ internal sealed class EngineHarness
     public RecordingIntegrationEvents IntegrationEvents { get; } = new();
 
     private readonly IRowStore _engineStore;
-    private readonly TimeProvider _engineTime;
 
-    /// <summary>The process "restarts": a new engine over the same storage, with nothing of the old one's memory (cache, handoffs).</summary>
-    public void Restart()
-    {
-        Faults.Restart();
-        Engine = new JourneyEngine(_engineStore, Queues, Engine.Catalog, Channels, new VerbatimRenderer(), _engineTime, Options, IntegrationEvents, Logger);
-    }
+    /// <summary>The engine and its orchestrations in virtual time.</summary>
+    public VirtualJourneyHost Host { get; }
 
     public ManualClock Clock { get; }
 
@@ -67,10 +68,7 @@ internal sealed class EngineHarness
 
     public IReadOnlyList<IChannel> Channels { get; }
 
-    public JourneyEngine Engine { get; private set; }
-
-    /// <summary>Clock positions the driver moved to because a queue message became visible.</summary>
-    public List<DateTimeOffset> Stops { get; } = [];
+    public JourneyEngine Engine => Host.Engine;
 
     public T Channel<T>(string medium) where T : class, IChannel => (T)Channels.Single(c => c.Medium == medium);
 
@@ -82,40 +80,11 @@ internal sealed class EngineHarness
 
     public Task IngestAsync(params CustomerEvent[] events) => Engine.IngestAsync(events);
 
-    /// <summary>Pumps every queue until a pass handles nothing.</summary>
-    public async Task DrainAsync()
-    {
-        // The pumps run with the process's stopping token, as the host's workers do: a simulated crash cancels it.
-        while (await Engine.PumpAllAsync(Faults.Stopping) > 0)
-        {
-        }
-    }
+    /// <summary>Applies every queued event; each start or raise runs its instance on until it waits again.</summary>
+    public Task DrainAsync() => Host.DrainAsync(Faults.Stopping);
 
-    /// <summary>Runs virtual time up to <paramref name="until"/>: drains, then moves the clock to the next visible message, and so on.</summary>
-    public async Task RunUntilAsync(DateTimeOffset until)
-    {
-        while (true)
-        {
-            await DrainAsync();
-            var next = NextVisibleAt();
-            if (next is null || next > until)
-            {
-                break;
-            }
-
-            if (next > Clock.GetUtcNow())
-            {
-                Stops.Add(next.Value);
-            }
-
-            Clock.MoveTo(next.Value);
-        }
-
-        Clock.MoveTo(until);
-        await DrainAsync();
-    }
-
-    public DateTimeOffset? NextVisibleAt() => Queues.All.Select(q => q.NextVisibleAt()).Where(t => t is not null).Min();
+    /// <summary>Runs virtual time up to <paramref name="until"/>: timers fire in time order, and the clock is left there.</summary>
+    public Task RunUntilAsync(DateTimeOffset until) => Host.RunUntilAsync(until, Faults.Stopping);
 
     public Task<IReadOnlyList<TimelineEntry>> TimelineAsync(string customerId) => Engine.GetTimelineAsync(customerId, 10_000);
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import { api, ApiErrorItem, ApiProblem, enc, JourneyDetail, JourneyDoc, JourneyStats } from "../api";
+import { api, ApiErrorItem, ApiProblem, enc, JourneyDetail, JourneyDoc, JourneyStats, PublishPreview } from "../api";
 import { formatNumber, useLocale } from "../i18n";
 import { Link } from "../router";
 import { JourneyCanvas } from "../components/JourneyCanvas";
@@ -48,6 +48,8 @@ export function DraftPage(props: { journeyId: string }) {
   const [problem, setProblem] = useState<unknown>(null);
   const [simulation, setSimulation] = useState<SimulationView | null>(null);
   const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<PublishPreview | null>(null);
+  const [awaitingConfirm, setAwaitingConfirm] = useState(false);
 
   async function reload() {
     try {
@@ -109,15 +111,40 @@ export function DraftPage(props: { journeyId: string }) {
       await reload();
     });
 
+  // Publishing shows the 24-hour forecast first; above Publishing:ConfirmAbove it waits for the user to confirm the count they saw.
   const publish = () =>
     run(async () => {
       setErrors(null);
+      setPreview(null);
+      setAwaitingConfirm(false);
       await api.put(`/api/journeys/${enc(props.journeyId)}/draft`, text ?? "");
-      const p = await api.post<{ version: number; state: string }>(`/api/journeys/${enc(props.journeyId)}/publish`);
+      const p = await api.post<PublishPreview>(`/api/journeys/${enc(props.journeyId)}/publish-preview`);
       setErrors([]);
-      setNotice(`${t.published}: v${p.version} (${p.state})`);
-      await reload();
+      setPreview(p);
+      if (p.confirmationRequired) setAwaitingConfirm(true);
+      else await publishNow(p);
     });
+
+  const confirmPublish = () =>
+    run(async () => {
+      if (preview) await publishNow(preview, preview.customers);
+    });
+
+  async function publishNow(p: PublishPreview, confirm?: number) {
+    try {
+      const query = confirm === undefined ? "" : `?confirm=${confirm}`;
+      const r = await api.post<{ version: number; state: string }>(`/api/journeys/${enc(props.journeyId)}/publish${query}`);
+      setAwaitingConfirm(false);
+      setNotice(`${t.published}: v${r.version} (${r.state}) · ${t.publishedReach.replace("{n}", formatNumber(p.customers, locale))}`);
+      await reload();
+    } catch (e) {
+      // The forecast grew past what was confirmed (or past the threshold) since the preview: show the new one and ask again.
+      const again = e instanceof ApiProblem && e.status === 409 ? (e.body.preview as PublishPreview | undefined) : undefined;
+      if (!again) throw e;
+      setPreview(again);
+      setAwaitingConfirm(true);
+    }
+  }
 
   const setState = (verb: "pause" | "resume" | "archive") =>
     run(async () => {
@@ -180,6 +207,35 @@ export function DraftPage(props: { journeyId: string }) {
         <p className="notice" role="status" data-testid="notice">
           {notice}
         </p>
+      )}
+      {preview && (
+        <div className="publish-preview" data-testid="publish-preview">
+          <b>{t.publishPreview}</b>
+          <div className="kpis">
+            <Kpi label={t.previewCustomers} value={formatNumber(preview.customers, locale)} testId="preview-customers" />
+            <Kpi label={t.previewMessages} value={formatNumber(preview.messages, locale)} testId="preview-messages" />
+            {Object.entries(preview.messagesByMedium).map(([medium, n]) => (
+              <Kpi key={medium} label={medium} value={formatNumber(n, locale)} testId={`preview-${medium}`} />
+            ))}
+          </div>
+          <p className="sub" data-testid="preview-basis">
+            {preview.basis.estimate && <>{t.previewEstimate}. </>}
+            {t.previewBasis.replace("{c}", formatNumber(preview.basis.candidates, locale)).replace("{s}", formatNumber(preview.basis.scanned, locale))}
+            {/* The API's own sentence on the basis is English. */}
+            {locale.lang === "en" && <>. {preview.basis.description}</>}
+          </p>
+          {awaitingConfirm && (
+            <div className="confirm" role="alertdialog" data-testid="confirm-publish-box">
+              <p>{t.confirmPublish.replace("{n}", formatNumber(preview.customers, locale))}</p>
+              <button type="button" disabled={busy} onClick={confirmPublish} data-testid="confirm-publish">
+                {t.confirmPublishButton.replace("{n}", formatNumber(preview.customers, locale))}
+              </button>
+              <button type="button" disabled={busy} onClick={() => setAwaitingConfirm(false)} data-testid="cancel-publish">
+                {t.cancel}
+              </button>
+            </div>
+          )}
+        </div>
       )}
       {problem !== null && !(problem instanceof ApiProblem && problem.errors.length > 0) && <Problem error={problem} />}
       <div className="draft-columns">

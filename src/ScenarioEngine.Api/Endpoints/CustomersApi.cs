@@ -18,9 +18,6 @@ public sealed record CustomerJourney(
     DateTimeOffset EnteredAt, DateTimeOffset StepEnteredAt, bool Holdout, string? Variant, DateTimeOffset? GoalDeadline,
     DateTimeOffset? ConvertedAt, DateTimeOffset? ExitedAt, string? ExitReason);
 
-/// <summary>A message not sent yet.</summary>
-public sealed record PendingMessage(string JourneyId, string StepId, string Medium, string Message, OutboxStatus Status, DateTimeOffset NotBefore, int Attempts);
-
 /// <summary>The profile part of a customer.</summary>
 public sealed record ProfileView(
     IReadOnlyDictionary<string, Value> Attributes, IReadOnlyDictionary<string, bool> Consent, IReadOnlyDictionary<string, string> Suppressed,
@@ -29,7 +26,7 @@ public sealed record ProfileView(
 /// <summary>GET /api/customers/{id}.</summary>
 public sealed record CustomerView(
     string CustomerId, ProfileView Profile, IReadOnlyDictionary<string, Value> Computed, IReadOnlyList<CustomerJourney> Journeys,
-    IReadOnlyList<PendingMessage> PendingMessages, IReadOnlyList<SentMessage> RecentSends);
+    IReadOnlyList<SentMessage> RecentSends);
 
 /// <summary>A page of the time line, newest first.</summary>
 public sealed record TimelineView(string CustomerId, IReadOnlyList<TimelineEntry> Entries);
@@ -76,7 +73,6 @@ public static class CustomersApi
             new ProfileView(p.Attributes, p.Consent, p.Suppressed, p.Tags.Order(StringComparer.Ordinal).ToList(), p.TimeZone),
             p.Computed,
             snapshot.Instances.Select(i => View(i.State, engine.Catalog)).OrderBy(j => j.Status).ThenByDescending(j => j.EnteredAt).ToList(),
-            snapshot.Outbox.Select(o => new PendingMessage(o.JourneyId, o.StepId, o.Medium, o.Message, o.Status, o.NotBefore, o.Attempts)).ToList(),
             snapshot.RecentSends.OrderByDescending(s => s.SentAt).ToList()));
     }
 

@@ -8,9 +8,11 @@ using ScenarioEngine.Core.Model;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
-using ScenarioEngine.Runtime.Simulation;
+using ScenarioEngine.Journeys.Storage.Simulation;
 
 using ScenarioEngine.Api.Requests;
+using ScenarioEngine.Api.Settings;
+using Microsoft.Extensions.Options;
 
 namespace ScenarioEngine.Api.Endpoints;
 
@@ -109,7 +111,7 @@ public static class JourneysApi
         group.MapGet("/", ListAsync).WithName("ListJourneys").RequireScope(ApiScope.Read).WithSummary("Every journey with its versions, state and draft (?includeArchived=true for archived ones).");
         group.MapGet("/{journeyId}", GetAsync).WithName("GetJourney").RequireScope(ApiScope.Read).WithSummary("A journey's latest version and draft.");
         group.MapPut("/{journeyId}/draft", PutDraftAsync).WithName("PutJourneyDraft").RequireScope(ApiScope.Write).Audited(AuditKinds.DraftSaved, "journeyId").Accepts<JsonElement>("application/json").WithSummary("Create or replace the draft (validated).");
-        group.MapPost("/{journeyId}/publish", PublishAsync).WithName("PublishJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Published, "journeyId").WithSummary("Publish the draft as a new immutable version.");
+        group.MapPost("/{journeyId}/publish", PublishAsync).WithName("PublishJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Published, "journeyId").WithSummary("Publish the draft as a new immutable version; above Publishing:ConfirmAbove customers in the 24-hour forecast, only with ?confirm=<that count> (else 409 with the forecast).");
         group.MapPost("/{journeyId}/pause", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Paused, d, l, ct)).WithName("PauseJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Paused, "journeyId")
             .WithSummary("Stop new entries; customers in the journey go on.");
         group.MapPost("/{journeyId}/resume", (string journeyId, DefinitionStore d, ILoggerFactory l, CancellationToken ct) => SetStateAsync(journeyId, JourneyState.Active, d, l, ct)).WithName("ResumeJourney").RequireScope(ApiScope.Publish).Audited(AuditKinds.Resumed, "journeyId")
@@ -177,10 +179,20 @@ public static class JourneysApi
         return TypedResults.Ok(new DraftSaved(journeyId, saved.SavedAt));
     }
 
-    /// <summary>Publishes the draft.</summary>
+    /// <summary>
+    /// Publishes the draft. When the 24-hour forecast is above Publishing:ConfirmAbove, publishing needs <c>?confirm=</c> with at least the
+    /// forecast's count of customers; without it (or with a smaller, stale one) the answer is 409 with the forecast as "preview".
+    /// </summary>
     public static async Task<Results<Created<Published>, ProblemHttpResult>> PublishAsync(
-        string journeyId, JourneyEngine engine, DefinitionStore definitions, PublishChecks checks, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string journeyId, string? confirm, JourneyEngine engine, DefinitionStore definitions, PublishChecks checks, PublishForecaster forecaster,
+        IOptions<PublishingOptions> publishing, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var (confirmed, confirmError) = PublishPreviewApi.ParseConfirm(confirm);
+        if (confirmError is not null)
+        {
+            return Problems.Invalid("The query is invalid", [confirmError], "1 problem; nothing was published.");
+        }
+
         var draft = await definitions.GetDraftAsync(journeyId, cancellationToken).ConfigureAwait(false);
         if (draft is null)
         {
@@ -188,23 +200,41 @@ public static class JourneysApi
         }
 
         await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
-        var (journey, errors) = Validate(draft.Json, journeyId, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
+        var (journey, all) = ValidateForPublish(draft.Json, journeyId, engine, checks);
+        if (journey is null)
+        {
+            return Problems.Invalid("The draft cannot be published", all, $"{all.Count} problem(s); nothing was published.");
+        }
+
+        var logger = loggers.CreateLogger(typeof(JourneysApi));
+        if (publishing.Value.ConfirmAbove >= 0)
+        {
+            var preview = await PublishPreviewApi.ForecastAsync(journey, engine, forecaster, publishing.Value, time, loggers, cancellationToken).ConfigureAwait(false);
+            if (preview.ConfirmationRequired && (confirmed is null || confirmed < preview.Customers))
+            {
+                Log.PublishNeedsConfirmation(logger, journeyId, preview.Customers, confirmed);
+                return PublishPreviewApi.ConfirmationNeeded(preview, confirmed);
+            }
+        }
+
+        var version = await definitions.PublishAsync(journeyId, draft.Json, cancellationToken).ConfigureAwait(false);
+        await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        Log.JourneyPublished(logger, journeyId, version);
+        var state = await definitions.GetStateAsync(journeyId, cancellationToken).ConfigureAwait(false) ?? JourneyState.Active;
+        return TypedResults.Created($"/api/journeys/{journeyId}", new Published(journeyId, version, state));
+    }
+
+    /// <summary>The checks a draft must pass to be published: the parser's, the route id (when given), the segments and the placeholders; the journey when none failed.</summary>
+    public static (Journey? Journey, IReadOnlyList<ApiError> Errors) ValidateForPublish(string json, string? journeyId, JourneyEngine engine, PublishChecks checks)
+    {
+        var (journey, errors) = Validate(json, journeyId, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
         var all = errors.Select(e => new ApiError(e.Path, e.Message)).ToList();
         if (journey is not null)
         {
             all.AddRange(checks.CheckPlaceholders(journey, engine.Catalog.Messages).Select(e => new ApiError(e.Path, e.Message)));
         }
 
-        if (all.Count > 0)
-        {
-            return Problems.Invalid("The draft cannot be published", all, $"{all.Count} problem(s); nothing was published.");
-        }
-
-        var version = await definitions.PublishAsync(journeyId, draft.Json, cancellationToken).ConfigureAwait(false);
-        await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
-        Log.JourneyPublished(loggers.CreateLogger(typeof(JourneysApi)), journeyId, version);
-        var state = await definitions.GetStateAsync(journeyId, cancellationToken).ConfigureAwait(false) ?? JourneyState.Active;
-        return TypedResults.Created($"/api/journeys/{journeyId}", new Published(journeyId, version, state));
+        return all.Count > 0 ? (null, all) : (journey, all);
     }
 
     /// <summary>Pause, resume or archive.</summary>
@@ -231,13 +261,7 @@ public static class JourneysApi
             return body.Problem;
         }
 
-        var (journey, errors) = Validate(body.Text!, null, engine.Catalog.Messages, id => engine.Catalog.FindSegment(id) is not null);
-        var all = errors.Select(e => new ApiError(e.Path, e.Message)).ToList();
-        if (journey is not null)
-        {
-            all.AddRange(checks.CheckPlaceholders(journey, engine.Catalog.Messages).Select(e => new ApiError(e.Path, e.Message)));
-        }
-
+        var (_, all) = ValidateForPublish(body.Text!, null, engine, checks);
         return TypedResults.Ok(new ValidationResult(all.Count == 0, all));
     }
 
@@ -309,7 +333,7 @@ public static class JourneysApi
         var stats = report.Stats.GetValueOrDefault(journey.Id) ?? new JourneyStats(journey.Id);
         return TypedResults.Ok(new SimulationView(journey.Id, report.Events, report.Customers,
             report.Sends.Select(s => new SimulatedSendView(s.At, s.CustomerId, s.StepId, s.Medium, s.MessageId, s.Content)).ToList(),
-            JourneyStatsView.From(stats), report.Metrics.EventsApplied, report.Metrics.Skipped, report.Metrics.Deferred, report.Metrics.Failed));
+            JourneyStatsView.From(stats), report.Metrics.EventsApplied, report.Skipped, report.Deferred, report.Failed));
     }
 
     /// <summary>Statistics over the journey's instances (a scan: for reports, not dashboards refreshing every second).</summary>

@@ -10,8 +10,8 @@ namespace ScenarioEngine.Api.Endpoints;
 /// <summary>GET /api/health.</summary>
 public sealed record HealthView(string Status, string Host, string Storage, bool Workers, DateTimeOffset? CatalogLoadedAt, int LiveJourneys);
 
-/// <summary>GET /api/system/metrics: the engine's counters in this process and the approximate queue lengths.</summary>
-public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues, int DispatchHandoffs, int CachedCustomers);
+/// <summary>GET /api/system/metrics: the ingest's counters in this process and the approximate events queue lengths.</summary>
+public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues);
 
 /// <summary>GET /api/settings: what a client needs to show the engine's data as the shop sees it.</summary>
 /// <param name="TimeZone">The shop's IANA zone (Engine:DefaultTimeZone): dates and times are shown in it.</param>
@@ -49,7 +49,7 @@ public static class SystemApi
             lengths[name + "-poison"] = await queues.Get(name + "-poison").CountAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return TypedResults.Ok(new MetricsView(engine.Metrics, lengths, engine.LocalDispatchPending, engine.CachedCustomers));
+        return TypedResults.Ok(new MetricsView(engine.Metrics, lengths));
     }
 
     /// <summary>Reloads the catalog.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Runtime.Engine;
 
 namespace ScenarioEngine.Api.Endpoints;
@@ -30,11 +31,14 @@ public static class WebhooksApi
     }
 
     /// <summary>
-    /// Verifies the signature over the raw body, maps each event to a customer event (type email.*, id "sg-" + sg_event_id so a
-    /// repeated post is applied once) and queues them. Events without a customer_id custom arg are counted as ignored.
+    /// Verifies the signature over the raw body, keeps each processed, delivered, bounce or dropped event that carries a send's key
+    /// (outbox_id) and customer_id as that send's confirmation (which settles a send whose outcome the engine does not know), maps each
+    /// event to a customer event (type email.*, id "sg-" + sg_event_id so a repeated post is applied once) and queues them. Events
+    /// without a customer_id custom arg are counted as ignored.
     /// </summary>
     public static async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> SendGridAsync(
-        HttpRequest request, JourneyEngine engine, WebhookVerifiers verifiers, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, JourneyEngine engine, ISendConfirmations confirmations, WebhookVerifiers verifiers, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(WebhooksApi));
         if (verifiers.SendGrid is not { } verifier)
@@ -65,6 +69,16 @@ public static class WebhooksApi
             return Problems.Invalid("The body is not a SendGrid event array", [new ApiError("$", Problems.Describe(ex))]);
         }
 
+        try
+        {
+            await ConfirmSendsAsync(parsed, confirmations, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.SendConfirmationsFailed(logger, ex);
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The send confirmations could not be stored", "SendGrid retries the post; confirmations are kept once.");
+        }
+
         var events = new List<CustomerEvent>();
         foreach (var e in parsed)
         {
@@ -90,6 +104,17 @@ public static class WebhooksApi
         }
 
         return TypedResults.Ok(new WebhookReceipt(parsed.Count, events.Count, parsed.Count - events.Count));
+    }
+
+    // SendGrid has no idempotency key: these events are what tells a send that timed out or crashed from one that never left.
+    private static Task ConfirmSendsAsync(IReadOnlyList<EmailEvent> parsed, ISendConfirmations confirmations, CancellationToken cancellationToken)
+    {
+        var confirming = parsed
+            .Where(e => SendConfirmation.Confirms(e.SendGridEvent) && !string.IsNullOrWhiteSpace(e.OutboxId) && CustomerId.TryParse(e.CustomerId, out _, out _))
+            .Select(e => new SendConfirmation(e.CustomerId!, e.OutboxId!, "SendGrid", e.SendGridEvent, e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp))
+            .ToList();
+        return Parallel.ForEachAsync(confirming, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (confirmation, token) => await confirmations.ConfirmAsync(confirmation, token).ConfigureAwait(false));
     }
 
     private static string EventId(EmailEvent e)

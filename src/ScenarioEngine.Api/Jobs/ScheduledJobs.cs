@@ -11,8 +11,8 @@ namespace ScenarioEngine.Api.Jobs;
 /// </summary>
 public sealed class ScheduledJobs(JourneyEngine engine, IOptions<EngineHostOptions> hostOptions, IOptions<PolicySettings> policy, TimeProvider time, ILogger<ScheduledJobs> logger)
 {
-    /// <summary>Re-enqueues work a lost queue message left behind (outbox rows, timers, pending events).</summary>
-    public const string Sweeper = "Sweeper";
+    /// <summary>Aggregates every journey's counts from the instance rows into one row per journey (what the canvas reads).</summary>
+    public const string Counts = "Counts";
 
     /// <summary>Fires date and schedule triggers that came due.</summary>
     public const string ScheduledTriggers = "ScheduledTriggers";
@@ -21,12 +21,12 @@ public sealed class ScheduledJobs(JourneyEngine engine, IOptions<EngineHostOptio
     public const string Analytics = "Analytics";
 
     /// <summary>Every job, by name.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Sweeper, ScheduledTriggers, Analytics];
+    public static IReadOnlyList<string> Names { get; } = [Counts, ScheduledTriggers, Analytics];
 
     /// <summary>How often the standalone host runs each job (from the Engine settings).</summary>
     public IReadOnlyDictionary<string, TimeSpan> Intervals => new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
     {
-        [Sweeper] = hostOptions.Value.SweepInterval,
+        [Counts] = hostOptions.Value.CountsInterval,
         [ScheduledTriggers] = hostOptions.Value.ScheduledTriggersInterval,
         [Analytics] = policy.Value.AnalyticsInterval,
     };
@@ -35,21 +35,17 @@ public sealed class ScheduledJobs(JourneyEngine engine, IOptions<EngineHostOptio
     /// <exception cref="ArgumentException">No job has this name.</exception>
     public Task RunAsync(string job, TimeSpan period, CancellationToken cancellationToken = default) => job switch
     {
-        Sweeper => SweepAsync(cancellationToken),
+        Counts => RefreshCountsAsync(cancellationToken),
         ScheduledTriggers => FireScheduledTriggersAsync(period, cancellationToken),
         Analytics => RecomputeAnalyticsAsync(cancellationToken),
         _ => throw new ArgumentException($"No scheduled job is named '{job}'; the jobs are {string.Join(", ", Names)}.", nameof(job)),
     };
 
-    /// <summary>The sweeper; returns how many items it re-enqueued.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    /// <summary>The counts job; returns how many instance rows it read.</summary>
+    public async Task<int> RefreshCountsAsync(CancellationToken cancellationToken = default)
     {
-        var n = await engine.SweepAsync(cancellationToken).ConfigureAwait(false);
-        if (n > 0)
-        {
-            Log.Swept(logger, n);
-        }
-
+        var n = await engine.RefreshCountsAsync(cancellationToken).ConfigureAwait(false);
+        Log.CountsRefreshed(logger, n);
         return n;
     }
 

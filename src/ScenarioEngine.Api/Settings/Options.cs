@@ -18,8 +18,8 @@ public sealed class EngineHostOptions
     /// <summary>The longest pause of an idle queue worker.</summary>
     public TimeSpan IdlePollDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the sweeper runs.</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often every journey's counts are aggregated for the canvas.</summary>
+    public TimeSpan CountsInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often date and schedule triggers are checked.</summary>
     public TimeSpan ScheduledTriggersInterval { get; set; } = TimeSpan.FromMinutes(5);

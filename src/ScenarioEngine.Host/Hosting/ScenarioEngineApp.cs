@@ -1,3 +1,5 @@
+using ScenarioEngine.Journeys.AzureStorage;
+using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Api;
 
 namespace ScenarioEngine.Host.Hosting;
@@ -23,6 +25,10 @@ public static class ScenarioEngineApp
     {
         var workers = builder.Configuration.GetValue("Engine:Workers", true);
         builder.Services.AddScenarioEngine(builder.Configuration, workers, HostMode.Standalone);
+        builder.Services.AddOptions<AzureStorageJourneyBackendOptions>().BindConfiguration("Journeys");
+        builder.Services.AddSingleton<JourneyBackendService>();
+        builder.Services.AddSingleton<IJourneyInstances>(sp => sp.GetRequiredService<JourneyBackendService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JourneyBackendService>());
         if (workers)
         {
             builder.Services.AddHostedService<EngineWorkers>();

@@ -6,7 +6,7 @@ using ScenarioEngine.Runtime.Engine;
 namespace ScenarioEngine.Host.Hosting;
 
 /// <summary>
-/// The standalone workers: one loop per queue (events queues, timers, dispatch) pumping while there is work and backing off
+/// The standalone workers: one loop per events queue pumping while there is work and backing off
 /// to <see cref="EngineHostOptions.IdlePollDelay"/> when idle; each of the <see cref="ScheduledJobs"/> every interval the settings give it.
 /// Several processes run these against one storage account as competing consumers. The Functions app binds the same queue
 /// handling and jobs to queue and timer triggers instead.
@@ -26,35 +26,12 @@ public sealed class EngineWorkers(JourneyEngine engine, ScheduledJobs jobs, IOpt
             loops.Add(PumpLoopAsync(engine.Options.EventQueue(index), ct => engine.PumpEventsAsync(index, ct), stoppingToken));
         }
 
-        loops.Add(PumpLoopAsync(engine.Options.TimerQueue, engine.PumpTimersAsync, stoppingToken));
-        loops.Add(PumpLoopAsync(engine.Options.DispatchQueue, engine.PumpDispatchAsync, stoppingToken));
         foreach (var (job, interval) in jobs.Intervals)
         {
             loops.Add(PeriodicAsync(job, interval, ct => jobs.RunAsync(job, interval, ct), stoppingToken));
         }
 
         return Task.WhenAll(loops);
-    }
-
-    /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-
-        // Dispatches handed over in this process but not handled yet go to the dispatch queue for another process (or the next start).
-        try
-        {
-            var n = await engine.FlushLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
-            if (n > 0)
-            {
-                Log.LocalDispatchFlushed(logger, n);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The outbox rows are committed: the sweeper finds them.
-            Log.WorkerFailed(logger, "dispatch flush", TimeSpan.Zero, ex);
-        }
     }
 
     private async Task PumpLoopAsync(string name, Func<CancellationToken, Task<int>> pump, CancellationToken stoppingToken)

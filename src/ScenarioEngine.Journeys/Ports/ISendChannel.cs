@@ -7,6 +7,12 @@ public interface ISendChannel
 {
     /// <summary>Sends the message of <paramref name="command"/> to the customer.</summary>
     Task<ChannelSendResult> SendAsync(SendCommand command, CustomerProfile profile, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether, and when, a send of <paramref name="medium"/> whose outcome is unknown (claimed, not recorded; or a timeout) may be sent
+    /// again with the same idempotency key: what the provider behind the medium does with a repeated key decides it, not the engine.
+    /// </summary>
+    RepeatSafety RepeatSafetyOf(string medium);
 }
 
 /// <summary>What a channel did.</summary>
@@ -20,6 +26,12 @@ public enum ChannelSendStatus
 
     /// <summary>Refused for good.</summary>
     Rejected,
+
+    /// <summary>
+    /// The request may or may not have reached the provider (a timeout, a connection lost after sending): the send is settled by
+    /// <see cref="ISendChannel.RepeatSafetyOf"/>, never simply repeated.
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>A channel's answer.</summary>

@@ -17,10 +17,11 @@ public interface ISendLedger
 
     /// <summary>
     /// Records the outcome of <paramref name="send"/> (its customer, key, journey, version, instance, step and attempt). A final outcome
-    /// (sent, skipped, rejected) settles the claim; a deferral releases it (and its place in the history) so a later attempt may claim
-    /// again. In the same transaction it writes the outcome's "message" entry on the customer's time line (with the rendered
-    /// <paramref name="content"/>, when the channel rendered any) and counts it on the instance's step counters ("sent",
-    /// "skipped" and "skipped:{rule}", "deferred" and "deferred:{rule}", "failed"). Idempotent: an outcome recorded twice (a final one
+    /// (sent, skipped, rejected, or unknown when it could not be settled) settles the claim (sent and unknown keep its place in the
+    /// history); a deferral releases it (and its place in the history) so a later attempt may claim again. In the same transaction it
+    /// writes the outcome's "message" entry on the customer's time line (with the rendered <paramref name="content"/>, when the channel
+    /// rendered any, and how an unknown outcome was settled) and counts it on the instance's step counters ("sent", "skipped" and
+    /// "skipped:{rule}", "deferred" and "deferred:{rule}", "failed", "unknown"). Idempotent: an outcome recorded twice (a final one
     /// by key, a deferral by key and attempt) writes one entry and counts once.
     /// </summary>
     Task RecordOutcomeAsync(SendCommand send, SendOutcome outcome, IReadOnlyDictionary<string, string>? content = null, CancellationToken cancellationToken = default);

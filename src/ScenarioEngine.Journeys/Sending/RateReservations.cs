@@ -35,7 +35,9 @@ internal sealed class RateReservations(ISendRates rates, SendingOptions options,
 
         if (drain)
         {
-            _ = Task.Run(() => DrainAsync(medium, perWindow, queue));
+            // The send that starts the drain serves the first batch itself (with a store that completes synchronously, as in virtual
+            // time, its place is known on return); later batches are served off its path.
+            _ = DrainAsync(medium, perWindow, queue);
         }
 
         return waiter.Task;
@@ -74,6 +76,17 @@ internal sealed class RateReservations(ISendRates rates, SendingOptions options,
                     waiter.TrySetException(ex);
                 }
             }
+
+            lock (_gate)
+            {
+                if (queue.Waiting.Count == 0)
+                {
+                    queue.Draining = false;
+                    return;
+                }
+            }
+
+            await Task.Yield();
         }
     }
 

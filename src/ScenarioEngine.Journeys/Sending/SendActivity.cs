@@ -8,9 +8,10 @@ namespace ScenarioEngine.Journeys.Sending;
 /// <summary>
 /// Sends one message at most once: records the wait point's batch when it carries one, applies the send policy to the customer's
 /// ledger, claims the send (only if the ledger did not change since it was read), calls the channel and records the outcome (with the journey, step and rendered content, for the time line and step counters). A run
-/// that finds a claim for its key never calls the channel: it returns the recorded outcome, or reports an unknown one. Between the
-/// policy and the claim the <see cref="SendGate"/> may hold the send (open circuit, send rate), so a held send never holds a claim;
-/// the provider's answer is reported to the gate once the outcome is recorded.
+/// that finds a claim for its key returns the recorded outcome, or has <see cref="SendSettlement"/> settle the unknown one (as it does
+/// when the channel cannot say whether the provider got the request). Between the policy and the claim the <see cref="SendGate"/> may
+/// hold the send (open circuit, send rate), so a held send never holds a claim; the provider's answer is reported to the gate once the
+/// outcome is recorded.
 /// </summary>
 [DurableTask(Name)]
 public sealed class SendActivity(
@@ -18,6 +19,7 @@ public sealed class SendActivity(
     IJourneyRecorder recorder,
     ISendChannel channel,
     SendGate gate,
+    SendSettlement settlement,
     SendPolicyOptions policy,
     TimeProvider time,
     ILogger<SendActivity> logger) : TaskActivity<SendCommand, SendOutcome>
@@ -43,7 +45,7 @@ public sealed class SendActivity(
             var view = await ledger.ReadAsync(input.CustomerId, input.IdempotencyKey).ConfigureAwait(false);
             if (view.Claim is { } claim)
             {
-                return Settled(input, claim);
+                return await settlement.SettleAsync(input, view.Profile, claim).ConfigureAwait(false);
             }
 
             var now = time.GetUtcNow();
@@ -79,33 +81,19 @@ public sealed class SendActivity(
                 throw;
             }
 
-            var outcome = result switch
-            {
-                { Status: ChannelSendStatus.Delivered } => new SendOutcome(SendStatus.Sent, result.Reason, null, result.ProviderId) { ReservedWindow = admission.Window },
-                // An authentication failure is the provider's, not the message's: held like a retry, so it goes out once credentials work.
-                { Status: ChannelSendStatus.RetryLater } or { Fault: ChannelFault.Authentication } =>
-                    new SendOutcome(SendStatus.Deferred, result.Reason, time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))),
-                _ => new SendOutcome(SendStatus.Rejected, result.Reason),
-            };
-            var finished = await FinishAsync(input, outcome, result.Content).ConfigureAwait(false);
+            var outcome = result.Status == ChannelSendStatus.Unknown
+                ? await settlement.UnansweredAsync(input, result, now).ConfigureAwait(false)
+                : await FinishAsync(input, Counted(SendOutcome.FromChannel(result, time.GetUtcNow()), admission), result.Content).ConfigureAwait(false);
             await gate.ReportAsync(input, admission, result.Status == ChannelSendStatus.Delivered ? ChannelFault.None : result.Fault, result.Reason).ConfigureAwait(false);
-            return finished;
+            return outcome;
         }
 
         throw new InvalidOperationException($"The send ledger of the customer of {input.IdempotencyKey} kept changing; {MaxClaimAttempts} claims failed (the activity is retried).");
     }
 
-    private SendOutcome Settled(SendCommand input, SendClaim claim)
-    {
-        if (claim.Outcome is { } recorded)
-        {
-            Log.SendAlreadySettled(logger, input.IdempotencyKey, recorded.Status);
-            return recorded;
-        }
-
-        Log.SendOutcomeUnknown(logger, input.IdempotencyKey);
-        return new SendOutcome(SendStatus.Unknown, "claimed by an earlier run that recorded no outcome: not sent again");
-    }
+    // A sent message names the rate window it counted in; a deferral carries no place (its next attempt reserves one).
+    private static SendOutcome Counted(SendOutcome outcome, SendAdmission admission) =>
+        outcome.Status == SendStatus.Sent ? outcome with { ReservedWindow = admission.Window } : outcome;
 
     private async Task<SendOutcome> FinishAsync(SendCommand input, SendOutcome outcome, IReadOnlyDictionary<string, string>? content)
     {

@@ -222,60 +222,8 @@ public sealed class InstanceDoc
     }
 }
 
-/// <summary>Outbox row states.</summary>
-public enum OutboxStatus
-{
-    /// <summary>Waiting to be dispatched.</summary>
-    Pending,
-    /// <summary>Held back by quiet hours or a cap until NotBefore.</summary>
-    Deferred,
-    /// <summary>Claimed: the provider is being called. Found after its lease, the outcome is unknown and it is never resent.</summary>
-    Sending,
-}
-
-/// <summary>A message waiting to be sent, written in the same batch as the step that asked for it.</summary>
-public sealed class OutboxDoc
-{
-    /// <summary>The idempotency key (instance, sequence, step).</summary>
-    public required string Key { get; set; }
-    /// <summary>The instance's row key.</summary>
-    public required string InstanceRowKey { get; set; }
-    /// <summary>Journey id.</summary>
-    public required string JourneyId { get; set; }
-    /// <summary>Journey version.</summary>
-    public int Version { get; set; }
-    /// <summary>Step id.</summary>
-    public required string StepId { get; set; }
-    /// <summary>Medium.</summary>
-    public required string Medium { get; set; }
-    /// <summary>Message id.</summary>
-    public required string Message { get; set; }
-    /// <summary>Transactional messages bypass caps and quiet hours.</summary>
-    public bool Transactional { get; set; }
-    /// <summary>State.</summary>
-    public OutboxStatus Status { get; set; }
-    /// <summary>Not to be sent before this time.</summary>
-    public DateTimeOffset NotBefore { get; set; }
-    /// <summary>When the step asked for it.</summary>
-    public DateTimeOffset CreatedAt { get; set; }
-    /// <summary>The end of a Sending claim.</summary>
-    public DateTimeOffset? LeaseUntil { get; set; }
-    /// <summary>When the current claim was taken (its entry in the send history carries the same time).</summary>
-    public DateTimeOffset? ClaimedAt { get; set; }
-    /// <summary>Provider attempts so far.</summary>
-    public int Attempts { get; set; }
-    /// <summary>True once the deferral was counted.</summary>
-    public bool DeferCounted { get; set; }
-}
-
 /// <summary>One time-line entry: an event, a message outcome, a journey transition or a decision.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string? JourneyId, string? StepId, string Text, IReadOnlyDictionary<string, string>? Data = null);
-
-/// <summary>A timer message: wake an instance at a step sequence, no earlier than Due.</summary>
-public sealed record TimerMessage(string CustomerId, string InstanceRowKey, int Seq, DateTimeOffset Due);
-
-/// <summary>A dispatch message: look at one outbox row.</summary>
-public sealed record DispatchMessage(string CustomerId, string Key);
 
 /// <summary>An events message: a pack of events, possibly of many customers.</summary>
 public sealed record EventsMessage(IReadOnlyList<CustomerEvent> Events);
@@ -338,17 +286,12 @@ public static class Codec
         writer.WriteEndObject();
     }
 
-    /// <summary>"{}" as UTF-8, the payload of every event marker (one shared array: rows never change their payload).</summary>
-    internal static readonly byte[] EmptyObject = "{}"u8.ToArray();
-
     /// <summary>The profile row.</summary>
     public const string ProfileKey = "a|profile";
 
     /// <summary>Row-key prefix of instances.</summary>
     public const string InstancePrefix = "i|";
 
-    /// <summary>Row-key prefix of outbox rows.</summary>
-    public const string OutboxPrefix = "o|";
 
     /// <summary>Row-key prefix of the time line.</summary>
     public const string TimelinePrefix = "t|";
@@ -373,11 +316,13 @@ public static class Codec
         return "h" + StableHash.Hash(text).ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The row key of an instance.</summary>
-    public static string InstanceKey(string instanceId) => InstancePrefix + Safe(instanceId);
+    /// <summary>
+    /// The instance row of a journey instance: "i|{journey}:{instance}", so a scan of "i|{journey}:" finds every instance of the journey
+    /// (an id unfit for a key is hashed whole, as <see cref="Safe"/> does).
+    /// </summary>
+    public static string InstanceKey(string journeyId, string instanceId) =>
+        InstancePrefix + (Safe(journeyId) == journeyId ? journeyId + ":" + Safe(instanceId) : Safe(journeyId + ":" + instanceId));
 
-    /// <summary>The row key of an outbox row.</summary>
-    public static string OutboxKey(string key) => OutboxPrefix + Safe(key);
 
     /// <summary>The row key of an event marker.</summary>
     public static string MarkerKey(string eventId) => MarkerPrefix + Safe(eventId);
@@ -390,10 +335,8 @@ public static class Codec
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProfileDoc))]
 [JsonSerializable(typeof(InstanceDoc))]
-[JsonSerializable(typeof(OutboxDoc))]
 [JsonSerializable(typeof(List<TimelineEntry>))]
-[JsonSerializable(typeof(TimerMessage))]
-[JsonSerializable(typeof(DispatchMessage))]
+[JsonSerializable(typeof(MarkerDoc))]
 [JsonSerializable(typeof(EventsMessage))]
 [JsonSerializable(typeof(CustomerEvent))]
 internal sealed partial class CodecContext : JsonSerializerContext;

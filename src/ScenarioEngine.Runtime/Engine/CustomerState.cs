@@ -4,7 +4,7 @@ using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Runtime.Engine;
 
-/// <summary>One customer's hot rows as read (profile, instances, outbox), and the writes a step builds on them.</summary>
+/// <summary>One customer's hot rows as read (profile, instances), and the writes and instance actions applying events builds on them.</summary>
 internal sealed class CustomerState
 {
     private readonly List<RowWrite> _writes = [];
@@ -22,13 +22,10 @@ internal sealed class CustomerState
 
     public Dictionary<string, (InstanceDoc Doc, string? ETag)> Instances { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, (OutboxDoc Doc, string? ETag)> Outbox { get; } = new(StringComparer.Ordinal);
-
     public HashSet<string> DirtyInstances { get; } = new(StringComparer.Ordinal);
 
-    public List<TimerMessage> Timers { get; } = [];
-
-    public List<DispatchMessage> Dispatches { get; } = [];
+    /// <summary>Starts and raises of the writes being built, done once they commit.</summary>
+    public List<IngestAction> Actions { get; } = [];
 
     /// <summary>Integration events of the writes being built, published once they commit.</summary>
     public List<IntegrationEvent> Happened { get; } = [];
@@ -47,10 +44,6 @@ internal sealed class CustomerState
             {
                 s.Instances[row.RowKey] = (Codec.Read<InstanceDoc>(row), row.ETag);
             }
-            else if (row.RowKey.StartsWith(Codec.OutboxPrefix, StringComparison.Ordinal))
-            {
-                s.Outbox[row.RowKey] = (Codec.Read<OutboxDoc>(row), row.ETag);
-            }
         }
 
         s.Profile = s.ProfileDoc.ToProfile(customerId);
@@ -61,52 +54,6 @@ internal sealed class CustomerState
 
     public void Write(RowWrite write) => _writes.Add(write);
 
-    /// <summary>
-    /// After a successful commit of <paramref name="batch"/>: takes the new ETags into the rows as read and starts a fresh batch, so the
-    /// state can be written again without reading the partition. False when the provider gave no ETags (then re-read).
-    /// </summary>
-    public bool AfterCommit(IReadOnlyList<RowWrite> batch, CommitResult result)
-    {
-        if (result.Status != CommitStatus.Ok || result.ETags is not { } etags || etags.Count != batch.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (kind, key) = (batch[i].Kind, batch[i].Row.RowKey);
-            if (kind != WriteKind.Delete && etags[i] is null)
-            {
-                return false;
-            }
-
-            if (key == Codec.ProfileKey)
-            {
-                ProfileETag = etags[i];
-            }
-            else if (Instances.TryGetValue(key, out var instance))
-            {
-                Instances[key] = (instance.Doc, etags[i]);
-            }
-            else if (Outbox.TryGetValue(key, out var outbox))
-            {
-                if (kind == WriteKind.Delete)
-                {
-                    Outbox.Remove(key);
-                }
-                else
-                {
-                    Outbox[key] = (outbox.Doc, etags[i]);
-                }
-            }
-        }
-
-        _writes.Clear();
-        _journal.Clear();
-        DirtyInstances.Clear();
-        return true;
-    }
-
     /// <summary>Builds the batch: the extra writes, dirty instances, one time-line row for the journal, and the profile (always, so its ETag serialises writers).</summary>
     public List<RowWrite> BuildBatch(DateTimeOffset now, TimeSpan historyWindow)
     {
@@ -114,19 +61,19 @@ internal sealed class CustomerState
         foreach (var key in DirtyInstances)
         {
             var (doc, etag) = Instances[key];
-            var row = RowWriter.Row(CustomerId, key, doc, etag);
+            var row = new StoredRow(CustomerId, key, Codec.Write(doc), etag);
             batch.Add(new RowWrite(etag is null ? WriteKind.Insert : WriteKind.Replace, row));
         }
 
         if (_journal.Count > 0)
         {
             ProfileDoc.TimelineSeq++;
-            batch.Add(new RowWrite(WriteKind.Insert, RowWriter.Row(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), _journal)));
+            batch.Add(new RowWrite(WriteKind.Insert, new StoredRow(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), Codec.Write(_journal))));
         }
 
         ProfileDoc.From(Profile);
         ProfileDoc.Sends.RemoveAll(s => s.SentAt < now - historyWindow);
-        var profileRow = RowWriter.Row(CustomerId, Codec.ProfileKey, ProfileDoc, ProfileETag);
+        var profileRow = new StoredRow(CustomerId, Codec.ProfileKey, Codec.Write(ProfileDoc), ProfileETag);
         batch.Add(new RowWrite(ProfileETag is null ? WriteKind.Insert : WriteKind.Replace, profileRow));
         return batch;
     }

@@ -7,9 +7,8 @@ namespace ScenarioEngine.Runtime.Engine;
 /// <summary>What erasing a customer removed.</summary>
 /// <param name="AttributesRemoved">Profile attributes removed (consent, tags and time zone go too).</param>
 /// <param name="JourneysStopped">Active journey instances ended with the reason "erased".</param>
-/// <param name="MessagesCancelled">Outbox rows deleted before they were sent.</param>
 /// <param name="TimelineRowsDeleted">Time-line rows deleted (they hold event properties and rendered messages).</param>
-public sealed record EraseResult(int AttributesRemoved, int JourneysStopped, int MessagesCancelled, int TimelineRowsDeleted);
+public sealed record EraseResult(int AttributesRemoved, int JourneysStopped, int TimelineRowsDeleted);
 
 public sealed partial class JourneyEngine
 {
@@ -17,9 +16,10 @@ public sealed partial class JourneyEngine
     public const string ErasedReason = "erased";
 
     /// <summary>
-    /// Erases a customer's personal data: profile attributes, consent, tags, time zone and send history, every time-line row,
-    /// pending messages, and the trigger properties kept on journey instances. Instances stay (anonymous) so journey statistics
-    /// keep their counts; active ones end with the reason "erased". Computed aggregates (order counts and totals) are kept.
+    /// Erases a customer's personal data: profile attributes, consent, tags, time zone and send history, every time-line row and the
+    /// trigger properties kept on journey instances. Instance rows stay (anonymous) so journey statistics keep their counts; active ones
+    /// end with the reason "erased" and their orchestrations are terminated, so nothing more is sent. Computed aggregates (order counts
+    /// and totals) are kept.
     /// Returns null when the customer is unknown. Safe to run again.
     /// </summary>
     /// <remarks>Events still queued for the customer when this runs are applied afterwards and can bring data back.</remarks>
@@ -28,7 +28,7 @@ public sealed partial class JourneyEngine
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
         {
-            var (state, _) = await LoadAsync(customerId, fresh: true, cancellationToken).ConfigureAwait(false);
+            var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
             if (state.ProfileETag is null)
             {
                 return null;
@@ -36,16 +36,23 @@ public sealed partial class JourneyEngine
 
             var now = _time.GetUtcNow();
             var writes = new List<RowWrite>();
-            var stopped = 0;
+            var stopped = new List<string>();
+            var terminate = new List<string>();
             foreach (var (key, (doc, etag)) in state.Instances)
             {
                 var instance = doc.State;
+                if (instance.Status == InstanceStatus.Active || instance.ExitReason == ErasedReason)
+                {
+                    // An erasure run again after a crash terminates again what the first run may not have reached.
+                    terminate.Add(instance.InstanceId);
+                }
+
                 var erased = instance with { Trigger = CustomerEvent.NoProperties };
                 if (instance.Status == InstanceStatus.Active)
                 {
                     erased = erased with { Status = InstanceStatus.Exited, ExitedAt = now, ExitReason = ErasedReason, WakeAt = null };
                     doc.Count("(exit)", ErasedReason);
-                    stopped++;
+                    stopped.Add(instance.InstanceId);
                 }
                 else if (instance.Trigger.Count == 0)
                 {
@@ -53,18 +60,13 @@ public sealed partial class JourneyEngine
                 }
 
                 doc.State = erased;
-                writes.Add(new RowWrite(WriteKind.Replace, RowWriter.Row(customerId, key, doc, etag)));
-            }
-
-            foreach (var (key, (_, etag)) in state.Outbox)
-            {
-                writes.Add(new RowWrite(WriteKind.Delete, new StoredRow(customerId, key, "", etag)));
+                writes.Add(new RowWrite(WriteKind.Replace, new StoredRow(customerId, key, Codec.Write(doc), etag)));
             }
 
             var profile = state.ProfileDoc;
             var attributes = profile.Attributes.Count;
             var erasedProfile = new ProfileDoc { Computed = profile.Computed, TimelineSeq = profile.TimelineSeq };
-            writes.Add(new RowWrite(WriteKind.Replace, RowWriter.Row(customerId, Codec.ProfileKey, erasedProfile, state.ProfileETag)));
+            writes.Add(new RowWrite(WriteKind.Replace, new StoredRow(customerId, Codec.ProfileKey, Codec.Write(erasedProfile), state.ProfileETag)));
 
             // The profile row goes last and carries the ETag read above: a batch that lost a race is retried from a fresh read.
             var ok = true;
@@ -90,7 +92,13 @@ public sealed partial class JourneyEngine
                 await _store.CommitAsync(Table, deletes, cancellationToken).ConfigureAwait(false);
             }
 
-            return new EraseResult(attributes, stopped, state.Outbox.Count, timeline.Count);
+            // The stopped instances' orchestrations end too (a running one would otherwise send its next message).
+            foreach (var instanceId in terminate)
+            {
+                await _instances.TerminateAsync(instanceId, ErasedReason, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new EraseResult(attributes, stopped.Count, timeline.Count);
         }
 
         throw new InvalidOperationException($"customer {customerId}: erasure could not commit after {MaxCommitAttempts} attempts");

@@ -11,6 +11,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ScenarioEngine.Runtime.Diagnostics;
 using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Journeys;
+using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Runtime.Engine;
@@ -25,8 +27,7 @@ public sealed partial class JourneyEngine
     private const int MaxCommitAttempts = 50;
     private readonly IRowStore _store;
     private readonly IQueueFactory _queues;
-    private readonly IReadOnlyDictionary<string, IChannel> _channels;
-    private readonly IMessageRenderer _renderer;
+    private readonly IJourneyInstances _instances;
     private readonly TimeProvider _time;
     private readonly IIntegrationEvents _integrationEvents;
     private readonly ILogger _logger;
@@ -35,7 +36,7 @@ public sealed partial class JourneyEngine
     /// Creates an engine over storage ports. What it did is handed to <paramref name="integrationEvents"/> after each commit (nothing
     /// when null); failures it retries are logged to <paramref name="logger"/>.
     /// </summary>
-    public JourneyEngine(IRowStore store, IQueueFactory queues, Catalog catalog, IEnumerable<IChannel> channels, IMessageRenderer renderer, TimeProvider time, EngineOptions options,
+    public JourneyEngine(IRowStore store, IQueueFactory queues, Catalog catalog, IJourneyInstances instances, TimeProvider time, EngineOptions options,
         IIntegrationEvents? integrationEvents = null, ILogger<JourneyEngine>? logger = null)
     {
         _store = new MeteredRowStore(store);
@@ -43,18 +44,11 @@ public sealed partial class JourneyEngine
         _integrationEvents = integrationEvents ?? NoIntegrationEvents.Instance;
         _logger = logger ?? NullLogger<JourneyEngine>.Instance;
         Catalog = catalog;
-        _channels = channels.ToDictionary(c => c.Medium, StringComparer.Ordinal);
-        _renderer = renderer;
+        _instances = instances;
         _time = time;
         Options = options;
         _leadScore = LiveLeadScore.For(options);
-        _cache = new PartitionCache(options.PartitionCacheSize);
     }
-
-    private readonly PartitionCache _cache;
-
-    /// <summary>How many customers' committed states this process's partition cache holds (at most <see cref="EngineOptions.PartitionCacheSize"/>).</summary>
-    public int CachedCustomers => _cache.Count;
 
     private readonly LiveLeadScore? _leadScore;
 
@@ -83,7 +77,7 @@ public sealed partial class JourneyEngine
 
     /// <summary>Every work queue's name.</summary>
     public IEnumerable<string> AllQueueNames() =>
-        Enumerable.Range(0, Options.EventQueueCount).Select(Options.EventQueue).Append(Options.TimerQueue).Append(Options.DispatchQueue);
+        Enumerable.Range(0, Options.EventQueueCount).Select(Options.EventQueue);
 
     // ---------------------------------------------------------------- ingest
 
@@ -156,42 +150,9 @@ public sealed partial class JourneyEngine
     /// <summary>Handles up to 32 messages of one events queue; returns how many were handled.</summary>
     public async Task<int> PumpEventsAsync(int queueIndex, CancellationToken cancellationToken = default)
     {
-        // Back-pressure: the messages earlier steps handed over in this process go first, while their customers' rows are still in
-        // the partition cache, so sends keep pace with events instead of falling behind a burst.
-        var handled = await DrainLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
-        return handled + await PumpEventsOnceAsync(queueIndex, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<int> DrainLocalDispatchAsync(CancellationToken cancellationToken, DateTimeOffset? until = null)
-    {
-        var n = 0;
-        for (var budget = LocalDispatchPending; budget > 0 && !(_time.GetUtcNow() >= until);)
-        {
-            var one = await PumpLocalDispatchAsync(cancellationToken).ConfigureAwait(false);
-            if (one == 0)
-            {
-                break;
-            }
-
-            n += one;
-            budget -= one;
-        }
-
-        return n;
-    }
-
-    private async Task<int> PumpEventsOnceAsync(int queueIndex, CancellationToken cancellationToken)
-    {
         if (Options.HandlerConcurrency <= 1)
         {
-            return await PumpAsync(Options.EventQueue(queueIndex), async (text, ct) =>
-            {
-                var message = Codec.Read<EventsMessage>(text);
-                foreach (var group in message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal))
-                {
-                    await ApplyEventsAsync(group.Key, group.ToList(), ct).ConfigureAwait(false);
-                }
-            }, cancellationToken).ConfigureAwait(false);
+            return await PumpAsync(Options.EventQueue(queueIndex), (text, ct) => HandleEventsAsync(text, ct), cancellationToken).ConfigureAwait(false);
         }
 
         // Concurrent: a message is deleted only when every customer in it succeeded; otherwise it comes back, and the customers already
@@ -199,7 +160,6 @@ public sealed partial class JourneyEngine
         var name = Options.EventQueue(queueIndex);
         var queue = _queues.Get(name);
         var items = await queue.ReceiveAsync(32, Options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
-        var received = _time.GetUtcNow();
         var parsed = new List<(QueueItem Item, EventsMessage Message)>();
         foreach (var item in items)
         {
@@ -216,54 +176,37 @@ public sealed partial class JourneyEngine
             catch (JsonException ex)
             {
                 Log.UnreadableMessage(_logger, name, item.Id, ex);
-                Metrics.HandlerFailed(QueueKind(name));
+                Metrics.HandlerFailed("events");
             }
         }
 
-        // In rounds of whole messages, about Options.EventsPerRound events each: before the next round, the dispatches this round's steps
-        // handed over are sent, while their customers' rows are still in the partition cache (a state cached longer than that outlives
-        // the collector's youngest generation, and a bigger cache costs more collecting than the partition reads it saves). The later
-        // rounds' messages wait meanwhile, so the sends between rounds stop once half their visibility timeout is gone (a slow channel
-        // must not make them reappear to another worker); what is left waits for the next pump call, as before rounds existed.
         var failedItems = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var failedCustomers = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        for (var start = 0; start < parsed.Count;)
+        await ApplyRoundAsync(name, parsed, failedItems, cancellationToken).ConfigureAwait(false);
+        foreach (var (item, _) in parsed)
         {
-            var end = start;
-            var events = 0;
-            do
+            if (!failedItems.ContainsKey(item.Id))
             {
-                events += parsed[end].Message.Events.Count;
-                end++;
+                await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
             }
-            while (end < parsed.Count && events + parsed[end].Message.Events.Count <= Options.EventsPerRound);
-
-            if (start > 0)
-            {
-                await DrainLocalDispatchAsync(cancellationToken, received + Options.VisibilityTimeout / 2).ConfigureAwait(false);
-            }
-
-            var round = parsed.GetRange(start, end - start);
-            await ApplyRoundAsync(name, round, failedItems, failedCustomers, cancellationToken).ConfigureAwait(false);
-            foreach (var (item, _) in round)
-            {
-                if (!failedItems.ContainsKey(item.Id))
-                {
-                    await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            start = end;
         }
 
         return items.Count;
     }
 
-    // One round of an events pump: the events of its messages grouped by customer, so one customer's events are applied in order (one
-    // task per customer) while different customers go side by side. A customer that failed in an earlier round is not applied again in
-    // a later one (its later events would overtake the failed ones): every message holding its events stays for redelivery.
+    /// <summary>Applies one events message: each customer's events in order.</summary>
+    private async Task HandleEventsAsync(string text, CancellationToken cancellationToken)
+    {
+        var message = Codec.Read<EventsMessage>(text);
+        foreach (var group in message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal))
+        {
+            await ApplyEventsAsync(group.Key, group.ToList(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The events of the messages grouped by customer, so one customer's events are applied in order (one task per customer) while
+    // different customers go side by side. Every message holding events of a customer that failed stays for redelivery.
     private Task ApplyRoundAsync(string queueName, List<(QueueItem Item, EventsMessage Message)> round, System.Collections.Concurrent.ConcurrentDictionary<string, bool> failedItems,
-        System.Collections.Concurrent.ConcurrentDictionary<string, bool> failedCustomers, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var customers = round.SelectMany(p => p.Message.Events.Select(e => (p.Item, Event: e)))
             .GroupBy(x => x.Event.CustomerId, StringComparer.Ordinal).ToList();
@@ -272,17 +215,13 @@ public sealed partial class JourneyEngine
             {
                 try
                 {
-                    if (!failedCustomers.ContainsKey(group.Key))
-                    {
-                        await ApplyEventsAsync(group.Key, group.Select(x => x.Event).ToList(), token).ConfigureAwait(false);
-                        return;
-                    }
+                    await ApplyEventsAsync(group.Key, group.Select(x => x.Event).ToList(), token).ConfigureAwait(false);
+                    return;
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested))
                 {
                     Log.CustomerEventsFailed(_logger, queueName, ex);
-                    Metrics.HandlerFailed(QueueKind(queueName));
-                    failedCustomers[group.Key] = true;
+                    Metrics.HandlerFailed("events");
                 }
 
                 foreach (var (item, _) in group)
@@ -290,84 +229,6 @@ public sealed partial class JourneyEngine
                     failedItems[item.Id] = true;
                 }
             });
-    }
-
-    /// <summary>Handles up to 32 timer messages.</summary>
-    public Task<int> PumpTimersAsync(CancellationToken cancellationToken = default) =>
-        PumpAsync(Options.TimerQueue, (text, ct) => WakeAsync(Codec.Read<TimerMessage>(text), ct), cancellationToken);
-
-    /// <summary>Handles up to 32 dispatches handed over in this process (see <see cref="EngineOptions.LocalDispatchLimit"/>), then up to 32 dispatch messages.</summary>
-    public async Task<int> PumpDispatchAsync(CancellationToken cancellationToken = default) =>
-        await PumpLocalDispatchAsync(cancellationToken).ConfigureAwait(false) +
-        await PumpAsync(Options.DispatchQueue, (text, ct) => DispatchAsync(Codec.Read<DispatchMessage>(text), ct), cancellationToken).ConfigureAwait(false);
-
-    // Dispatches a step asked for, handed straight to this process's dispatch pump instead of through a queue message (bounded by
-    // Options.LocalDispatchLimit). The outbox row is already committed: if the process stops first, the sweeper finds it.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<DispatchMessage> _localDispatch = new();
-    private int _localDispatchCount;
-
-    /// <summary>Dispatches handed over in this process and not yet handled.</summary>
-    public int LocalDispatchPending => Volatile.Read(ref _localDispatchCount);
-
-    private async Task<int> PumpLocalDispatchAsync(CancellationToken cancellationToken)
-    {
-        // At most 32 at a time, as from the queue: a pump call that ran hundreds of in-memory dispatches back to back would hold the
-        // thread pool from everything else in the process (HTTP requests among them).
-        var items = new List<DispatchMessage>();
-        while (items.Count < 32 && _localDispatch.TryDequeue(out var item))
-        {
-            items.Add(item);
-        }
-
-        if (items.Count == 0)
-        {
-            return 0;
-        }
-
-        Interlocked.Add(ref _localDispatchCount, -items.Count);
-        async ValueTask OneAsync(DispatchMessage message, CancellationToken ct)
-        {
-            try
-            {
-                await DispatchAsync(message, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
-            {
-                // Retried through the queue like any other dispatch (and poisoned there after too many tries).
-                Log.LocalDispatchFailed(_logger, Options.DispatchQueue, ex);
-                Metrics.HandlerFailed("dispatch");
-                await EnqueueDispatchAsync(message, TimeSpan.Zero, ct).ConfigureAwait(false);
-            }
-        }
-
-        if (Options.HandlerConcurrency <= 1)
-        {
-            foreach (var item in items)
-            {
-                await OneAsync(item, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Options.HandlerConcurrency, CancellationToken = cancellationToken },
-                OneAsync).ConfigureAwait(false);
-        }
-
-        return items.Count;
-    }
-
-    /// <summary>Moves dispatches handed over in this process to the dispatch queue (when the process stops); returns how many.</summary>
-    public async Task<int> FlushLocalDispatchAsync(CancellationToken cancellationToken = default)
-    {
-        var n = 0;
-        while (_localDispatch.TryDequeue(out var item))
-        {
-            Interlocked.Decrement(ref _localDispatchCount);
-            await EnqueueDispatchAsync(item, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            n++;
-        }
-
-        return n;
     }
 
     /// <summary>Pumps every queue once; returns the number of messages handled.</summary>
@@ -379,8 +240,6 @@ public sealed partial class JourneyEngine
             n += await PumpEventsAsync(i, cancellationToken).ConfigureAwait(false);
         }
 
-        n += await PumpTimersAsync(cancellationToken).ConfigureAwait(false);
-        n += await PumpDispatchAsync(cancellationToken).ConfigureAwait(false);
         return n;
     }
 
@@ -423,7 +282,7 @@ public sealed partial class JourneyEngine
             // would strand the rest of the batch, already received and counted, and poison healthy messages along with a bad one.
             // A stopping process (its token cancelled) lets the exception through: nothing is deleted, everything is redelivered.
             Log.HandlerFailed(_logger, queueName, item.Id, item.DequeueCount, ex);
-            Metrics.HandlerFailed(QueueKind(queueName));
+            Metrics.HandlerFailed("events");
             return;
         }
 
@@ -436,12 +295,8 @@ public sealed partial class JourneyEngine
         await _queues.Get(poison).SendAsync(item.Text, null, cancellationToken).ConfigureAwait(false);
         await queue.DeleteAsync(item, cancellationToken).ConfigureAwait(false);
         Log.MessagePoisoned(_logger, queueName, item.Id, item.DequeueCount, poison);
-        Metrics.PoisonOne(QueueKind(queueName));
+        Metrics.PoisonOne("events");
     }
-
-    /// <summary>The kind of a work queue (the metrics' queue tag): events, timers or dispatch.</summary>
-    private string QueueKind(string queueName) =>
-        queueName == Options.TimerQueue ? "timers" : queueName == Options.DispatchQueue ? "dispatch" : "events";
 
     // ---------------------------------------------------------------- step: events
 
@@ -465,15 +320,15 @@ public sealed partial class JourneyEngine
 
     private async Task ApplySliceAsync(string customerId, List<CustomerEvent> events, CancellationToken cancellationToken)
     {
-        var fresh = false;
-        for (var attempt = 0; attempt < MaxCommitAttempts && events.Count > 0; attempt++, fresh = true)
+        for (var attempt = 0; attempt < MaxCommitAttempts && events.Count > 0; attempt++)
         {
-            var (state, cached) = await LoadAsync(customerId, fresh, cancellationToken).ConfigureAwait(false);
+            var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             foreach (var e in events)
             {
-                state.Write(new RowWrite(WriteKind.Insert, StoredRow.FromUtf8(customerId, Codec.MarkerKey(e.Id), Codec.EmptyObject)));
+                var from = state.Actions.Count;
                 Apply(state, e, now);
+                state.Write(new RowWrite(WriteKind.Insert, Marker(customerId, e, state.Actions, from)));
             }
 
             var batch = state.BuildBatch(now, Options.SendHistoryWindow);
@@ -495,22 +350,22 @@ public sealed partial class JourneyEngine
             {
                 case CommitStatus.Ok:
                     Metrics.Applied(events.Count);
-                    var reusable = state.AfterCommit(batch, result);
                     await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
-                    Keep(state, reusable);
                     return;
 
                 case CommitStatus.AlreadyExists when batch[result.FailedIndex].Row.RowKey.StartsWith(Codec.MarkerPrefix, StringComparison.Ordinal):
-                    // Redelivered: this event was applied before. Its follow-up messages may have been lost with the crash that caused
-                    // the redelivery, so re-enqueue the customer's pending work (handlers are idempotent), then apply the rest.
+                    // Redelivered: this event was applied before. The starts and raises it caused may have been lost with the crash that
+                    // caused the redelivery, so they are done again from its marker (a start is dropped for a running id, an instance
+                    // ignores an event it has had), then the rest is applied.
                     var duplicateKey = batch[result.FailedIndex].Row.RowKey;
-                    events.RemoveAll(e => Codec.MarkerKey(e.Id) == duplicateKey);
+                    var duplicate = events.First(e => Codec.MarkerKey(e.Id) == duplicateKey);
+                    events.Remove(duplicate);
                     Metrics.Duplicate();
-                    await RekickAsync(customerId, cancellationToken).ConfigureAwait(false);
+                    await ReplayAsync(customerId, duplicate, cancellationToken).ConfigureAwait(false);
                     break;
 
                 default:
-                    Conflict(cached);
+                    Metrics.Conflict();
                     break;
             }
         }
@@ -574,12 +429,16 @@ public sealed partial class JourneyEngine
         }
     }
 
-    /// <summary>Steps the customer's running instances with an event, then starts the journeys it triggers.</summary>
+    /// <summary>
+    /// Routes an event: raised to the customer's live instances whose journey reacts to its type (see <see cref="JourneyEvents"/>), then
+    /// new instances started for the journeys it triggers. A new instance's row is written in the same batch with the state of its
+    /// entry (the orchestration records its own from the first wait point), so the next event finds it before the orchestration ran.
+    /// Both are done once the batch commits (<see cref="AfterCommitAsync"/>).
+    /// </summary>
     private void Step(CustomerState state, CustomerEvent e, DateTimeOffset now)
     {
-        foreach (var key in state.Instances.Keys.ToList())
+        foreach (var (_, (doc, _)) in state.Instances)
         {
-            var (doc, _) = state.Instances[key];
             if (!doc.State.IsLive(now))
             {
                 continue;
@@ -588,9 +447,10 @@ public sealed partial class JourneyEngine
             // A version another process published but this one has not loaded yet: fail the message so it is retried after a reload,
             // rather than skip the instance and lose the event for it.
             var journey = Catalog.Find(doc.State.JourneyId, doc.State.Version) ?? throw new CatalogOutOfDateException(doc.State.JourneyId, doc.State.Version);
-
-            var result = JourneyMachine.Step(journey, doc.State, new EventInput(e), state.Profile, now, Options.Machine);
-            Record(state, key, doc, journey, result, now);
+            if (JourneyEvents.Reacts(journey, e.Type))
+            {
+                state.Actions.Add(new IngestAction(IngestActionKind.Raise, doc.State.InstanceId, journey.Id, journey.Version, e, state.Profile.Clone()));
+            }
         }
 
         foreach (var journey in Catalog.Live)
@@ -600,8 +460,8 @@ public sealed partial class JourneyEngine
                 continue;
             }
 
-            var instanceId = journey.Id + ":" + Codec.Safe(e.Id);
-            var key = Codec.InstanceKey(instanceId);
+            var instanceId = JourneyInstanceId.For(state.CustomerId, journey.Id, e.Id);
+            var key = Codec.InstanceKey(journey.Id, instanceId);
             if (state.Instances.ContainsKey(key))
             {
                 continue;
@@ -615,11 +475,49 @@ public sealed partial class JourneyEngine
                 continue;
             }
 
-            var result = JourneyMachine.Step(journey, null, new EnterInput(instanceId, e), state.Profile, now, Options.Machine);
-            state.Note(new TimelineEntry(now, "journey", journey.Id, null, $"entered version {journey.Version.ToString(CultureInfo.InvariantCulture)}"));
+            var entry = JourneyMachine.Step(journey, null, new EnterInput(instanceId, e), state.Profile, now, Options.Machine);
+            state.Instances[key] = (new InstanceDoc { State = entry.Instance }, null);
+            state.DirtyInstances.Add(key);
             state.Happened.Add(IntegrationEvent.JourneyEntered(state.CustomerId, journey.Id, journey.Version, instanceId, e.Id, now));
-            Record(state, key, new InstanceDoc { State = result.Instance }, journey, result, now, isNew: true);
+            state.Actions.Add(new IngestAction(IngestActionKind.Start, instanceId, journey.Id, journey.Version, e, state.Profile.Clone()));
         }
+    }
+
+    /// <summary>The marker row of an event: its id (a redelivery is refused by it) and the starts and raises it caused, to do again then.</summary>
+    private static StoredRow Marker(string customerId, CustomerEvent e, List<IngestAction> actions, int from)
+    {
+        if (from == actions.Count)
+        {
+            return new StoredRow(customerId, Codec.MarkerKey(e.Id), "{}");
+        }
+
+        var doc = new MarkerDoc();
+        for (var i = from; i < actions.Count; i++)
+        {
+            var action = actions[i];
+            doc.Actions.Add(new MarkerAction(action.Kind, action.InstanceId, action.JourneyId, action.Version, ReferenceEquals(action.Event, e) ? null : action.Event));
+        }
+
+        return new StoredRow(customerId, Codec.MarkerKey(e.Id), Codec.Write(doc));
+    }
+
+    /// <summary>Does again the starts and raises a redelivered event caused, with the customer's current profile.</summary>
+    private async Task ReplayAsync(string customerId, CustomerEvent e, CancellationToken cancellationToken)
+    {
+        var row = await _store.GetAsync(Table, customerId, Codec.MarkerKey(e.Id), cancellationToken).ConfigureAwait(false);
+        var doc = row is null ? null : Codec.Read<MarkerDoc>(row);
+        if (doc is null || doc.Actions.Count == 0)
+        {
+            return;
+        }
+
+        var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
+        foreach (var action in doc.Actions)
+        {
+            state.Actions.Add(new IngestAction(action.Kind, action.InstanceId, action.JourneyId, action.Version, action.Event ?? e, state.Profile));
+        }
+
+        await RunActionsAsync(state, cancellationToken).ConfigureAwait(false);
     }
 
     private static Dictionary<string, string> Flatten(CustomerEvent e)
@@ -643,166 +541,31 @@ public sealed partial class JourneyEngine
         return data;
     }
 
-    private void Record(CustomerState state, string key, InstanceDoc doc, Journey journey, StepResult result, DateTimeOffset now, bool isNew = false)
-    {
-        if (result.Effects.Count == 1 && result.Effects[0] is Ignored)
-        {
-            return;
-        }
-
-        doc.State = result.Instance;
-        state.Profile = result.Profile;
-        var etag = isNew ? null : state.Instances[key].ETag;
-        state.Instances[key] = (doc, etag);
-        state.DirtyInstances.Add(key);
-        foreach (var effect in result.Effects)
-        {
-            switch (effect)
-            {
-                case StepEntered s:
-                    doc.Count(s.StepId, "entered");
-                    break;
-                case SendRequested s:
-                    var outbox = new OutboxDoc
-                    {
-                        Key = s.IdempotencyKey, InstanceRowKey = key, JourneyId = journey.Id, Version = journey.Version, StepId = s.StepId,
-                        Medium = s.Medium, Message = s.Message, Transactional = s.Transactional, Status = OutboxStatus.Pending,
-                        NotBefore = now, CreatedAt = now,
-                    };
-                    var outboxKey = Codec.OutboxKey(s.IdempotencyKey);
-                    state.Outbox[outboxKey] = (outbox, null);
-                    state.Write(new RowWrite(WriteKind.Insert, RowWriter.Row(state.CustomerId, outboxKey, outbox)));
-                    state.Dispatches.Add(new DispatchMessage(state.CustomerId, outboxKey));
-                    break;
-                case SendHeldOut s:
-                    doc.Count(s.StepId, "heldOut");
-                    state.Note(new TimelineEntry(now, "decision", journey.Id, s.StepId, $"holdout: {s.Medium} message {s.Message} not sent"));
-                    break;
-                case WakeScheduled w:
-                    state.Timers.Add(new TimerMessage(state.CustomerId, key, w.Seq, w.At));
-                    break;
-                case DecisionMade d:
-                    state.Note(new TimelineEntry(now, "decision", journey.Id, d.StepId, $"-> {d.Outcome}: {d.Reason}"));
-                    break;
-                case ProfileUpdated p:
-                    state.Note(new TimelineEntry(now, "journey", journey.Id, p.StepId, "profile updated: " + string.Join(", ", p.Operations.Select(o => $"{o.Kind} {o.Name}"))));
-                    break;
-                case Converted c:
-                    doc.Count("(goal)", "converted");
-                    state.Note(new TimelineEntry(now, "journey", journey.Id, null, $"converted (goal event {c.EventId})"));
-                    state.Happened.Add(IntegrationEvent.JourneyConverted(state.CustomerId, journey.Id, journey.Version, result.Instance.InstanceId, c.EventId, now));
-                    break;
-                case Exited x:
-                    doc.Count("(exit)", x.Reason);
-                    state.Note(new TimelineEntry(now, "journey", journey.Id, result.Instance.Step, $"exited: {x.Reason}"));
-                    state.Happened.Add(IntegrationEvent.JourneyExited(state.CustomerId, journey.Id, journey.Version, result.Instance.InstanceId, result.Instance.Step, x.Reason, now));
-                    break;
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- step: timers
-
-    private async Task WakeAsync(TimerMessage timer, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        if (timer.Due > now)
-        {
-            // Not yet: hop again (a queue message hides at most 7 days).
-            await ScheduleTimerAsync(timer, now, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var fresh = false;
-        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++, fresh = true)
-        {
-            var (state, cached) = await LoadAsync(timer.CustomerId, fresh, cancellationToken).ConfigureAwait(false);
-            now = _time.GetUtcNow();
-            if (state.Instances.TryGetValue(timer.InstanceRowKey, out var found) && found.Doc.State.Status == InstanceStatus.Active &&
-                Catalog.Find(found.Doc.State.JourneyId, found.Doc.State.Version) is null)
-            {
-                throw new CatalogOutOfDateException(found.Doc.State.JourneyId, found.Doc.State.Version);
-            }
-
-            // Each way out without a commit is confirmed from a fresh read: a cached state may be behind the partition.
-            if (!state.Instances.TryGetValue(timer.InstanceRowKey, out var entry) || Catalog.Find(entry.Doc.State.JourneyId, entry.Doc.State.Version) is not { } journey)
-            {
-                if (cached)
-                {
-                    continue;
-                }
-
-                Metrics.StaleTimer();
-                return;
-            }
-
-            var result = JourneyMachine.Step(journey, entry.Doc.State, new WakeInput(timer.Seq), state.Profile, now, Options.Machine);
-            if (result.Effects is [Ignored])
-            {
-                if (cached)
-                {
-                    continue;
-                }
-
-                Metrics.StaleTimer();
-                return;
-            }
-
-            if (result.Effects is [WakeScheduled early] && result.Instance == entry.Doc.State)
-            {
-                if (cached)
-                {
-                    continue;
-                }
-
-                await ScheduleTimerAsync(timer with { Due = early.At }, now, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            Record(state, timer.InstanceRowKey, entry.Doc, journey, result, now);
-            if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } reusable)
-            {
-                await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
-                Keep(state, reusable);
-                return;
-            }
-
-            Conflict(cached);
-        }
-
-        throw new InvalidOperationException($"customer {timer.CustomerId}: timer could not commit");
-    }
-
-    private Task ScheduleTimerAsync(TimerMessage timer, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var delay = timer.Due - now;
-        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > Options.MaxTimerHop ? Options.MaxTimerHop : delay;
-        return _queues.Get(Options.TimerQueue).SendAsync(Codec.Write(timer), delay, cancellationToken);
-    }
-
     private async Task AfterCommitAsync(CustomerState state, CancellationToken cancellationToken)
     {
         PublishHappened(state);
-        var now = _time.GetUtcNow();
-        foreach (var timer in state.Timers)
-        {
-            await ScheduleTimerAsync(timer, now, cancellationToken).ConfigureAwait(false);
-        }
+        await RunActionsAsync(state, cancellationToken).ConfigureAwait(false);
+    }
 
-        foreach (var dispatch in state.Dispatches)
+    /// <summary>Starts and raises, in the order the events asked for them (an event for an instance started in the same batch follows its start).</summary>
+    private async Task RunActionsAsync(CustomerState state, CancellationToken cancellationToken)
+    {
+        foreach (var action in state.Actions)
         {
-            if (Interlocked.Increment(ref _localDispatchCount) <= Options.LocalDispatchLimit)
+            if (action.Kind == IngestActionKind.Start)
             {
-                _localDispatch.Enqueue(dispatch);
-                continue;
+                await _instances.StartAsync(new JourneyStart(state.CustomerId, action.JourneyId, action.Version, action.Event.Id, action.Event, action.Profile), cancellationToken)
+                    .ConfigureAwait(false);
+                Metrics.StartedOne();
             }
-
-            Interlocked.Decrement(ref _localDispatchCount);
-            await EnqueueDispatchAsync(dispatch, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                await _instances.RaiseAsync(action.InstanceId, new JourneyEventDelivery(action.Event, action.Profile), cancellationToken).ConfigureAwait(false);
+                Metrics.RaisedOne();
+            }
         }
 
-        state.Timers.Clear();
-        state.Dispatches.Clear();
+        state.Actions.Clear();
     }
 
     /// <summary>Hands the integration events of a committed state to the publisher (which never blocks) and counts them.</summary>
@@ -829,454 +592,37 @@ public sealed partial class JourneyEngine
         state.Happened.Clear();
     }
 
-    /// <summary>Queues a dispatch message, hidden for <paramref name="delay"/> (at most one timer hop).</summary>
-    private Task EnqueueDispatchAsync(DispatchMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
-        _queues.Get(Options.DispatchQueue).SendAsync(Codec.Write(message), delay <= TimeSpan.Zero ? null : Min(delay, Options.MaxTimerHop), cancellationToken);
-
-    /// <summary>Commits the state's batch; on success returns whether the state took the new ETags (and may be cached), null on a conflict.</summary>
-    private async Task<bool?> CommitStateAsync(CustomerState state, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var batch = state.BuildBatch(now, Options.SendHistoryWindow);
-        var result = await _store.CommitAsync(Table, batch, cancellationToken).ConfigureAwait(false);
-        return result.Status == CommitStatus.Ok ? state.AfterCommit(batch, result) : null;
-    }
-
-    /// <summary>Caches a state whose commit succeeded and whose rows carry the new ETags.</summary>
-    private void Keep(CustomerState state, bool reusable)
-    {
-        if (reusable)
-        {
-            _cache.Put(state);
-        }
-    }
-
-    /// <summary>Counts a failed commit: a stale cached state, or a race with another writer.</summary>
-    private void Conflict(bool cached)
-    {
-        if (cached)
-        {
-            Metrics.StaleCacheOne();
-        }
-        else
-        {
-            Metrics.Conflict();
-        }
-    }
-
-    /// <summary>The customer's state: from the cache unless <paramref name="fresh"/> (then, or on a miss, read from the partition).</summary>
-    private async Task<(CustomerState State, bool Cached)> LoadAsync(string customerId, bool fresh, CancellationToken cancellationToken)
-    {
-        if (_cache.Take(customerId) is { } cached)
-        {
-            if (!fresh)
-            {
-                Metrics.CacheHit();
-                return (cached, true);
-            }
-        }
-
-        return (await ReadAsync(customerId, cancellationToken).ConfigureAwait(false), false);
-    }
-
-    private async Task RekickAsync(string customerId, CancellationToken cancellationToken)
-    {
-        var (state, _) = await LoadAsync(customerId, fresh: true, cancellationToken).ConfigureAwait(false);
-        foreach (var (key, (doc, _)) in state.Instances)
-        {
-            if (doc.State.Status == InstanceStatus.Active && doc.State.WakeAt is { } at)
-            {
-                state.Timers.Add(new TimerMessage(customerId, key, doc.State.Seq, at));
-            }
-        }
-
-        foreach (var key in state.Outbox.Keys)
-        {
-            state.Dispatches.Add(new DispatchMessage(customerId, key));
-        }
-
-        await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task<CustomerState> ReadAsync(string customerId, CancellationToken cancellationToken)
     {
         var rows = await _store.QueryAsync(Table, customerId, Codec.HotFrom, Codec.HotTo, cancellationToken).ConfigureAwait(false);
         return CustomerState.From(customerId, rows);
     }
 
-    // ---------------------------------------------------------------- dispatch
-
-    private async Task DispatchAsync(DispatchMessage message, CancellationToken cancellationToken)
-    {
-        var fresh = false;
-        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++, fresh = true)
-        {
-            var (state, cached) = await LoadAsync(message.CustomerId, fresh, cancellationToken).ConfigureAwait(false);
-            var now = _time.GetUtcNow();
-
-            // Each way out without a commit is confirmed from a fresh read: a cached state may be behind the partition.
-            if (!state.Outbox.TryGetValue(message.Key, out var entry))
-            {
-                if (cached)
-                {
-                    continue;
-                }
-
-                return; // already finished
-            }
-
-            var (row, etag) = entry;
-            var instance = state.Instances.TryGetValue(row.InstanceRowKey, out var i) ? i.Doc : null;
-            if (row.Status == OutboxStatus.Sending)
-            {
-                if (row.LeaseUntil > now)
-                {
-                    if (cached)
-                    {
-                        continue;
-                    }
-
-                    await EnqueueDispatchAsync(message, (row.LeaseUntil - now) ?? TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                // The claim outlived its lease: the provider may or may not have the message. Never resend blindly; report it.
-                if (await FinishAsync(state, message.Key, row, etag, instance, now, "unknown",
-                        "outcome unknown (the sender stopped after claiming it): not resent, check the provider", null, cancellationToken).ConfigureAwait(false))
-                {
-                    Metrics.UnknownOne(row.Medium);
-                    return;
-                }
-
-                Conflict(cached);
-                continue;
-            }
-
-            if (row.NotBefore > now)
-            {
-                if (cached)
-                {
-                    continue;
-                }
-
-                await EnqueueDispatchAsync(message, row.NotBefore - now, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            var decision = SendPolicy.Decide(row.Medium, row.Transactional, state.Profile, state.ProfileDoc.Sends, now, Options.Policy);
-            if (decision.Outcome == PolicyOutcome.Skip)
-            {
-                // By rule too, so the canvas can say why sends were skipped ("skipped:<rule>" beside "skipped").
-                instance?.Count(row.StepId, "skipped:" + decision.Rule);
-                if (await FinishAsync(state, message.Key, row, etag, instance, now, "skipped", $"skipped by {decision.Rule}: {decision.Reason}", null, cancellationToken,
-                        reason: $"{decision.Rule}: {decision.Reason}").ConfigureAwait(false))
-                {
-                    Metrics.SkippedOne(row.Medium);
-                    return;
-                }
-
-                Conflict(cached);
-                continue;
-            }
-
-            if (decision.Outcome == PolicyOutcome.Defer)
-            {
-                row.Status = OutboxStatus.Deferred;
-                row.NotBefore = decision.DeferUntil!.Value;
-                if (!row.DeferCounted && instance is not null)
-                {
-                    instance.Count(row.StepId, "deferred");
-                    instance.Count(row.StepId, "deferred:" + decision.Rule);
-                    state.DirtyInstances.Add(row.InstanceRowKey);
-                }
-
-                row.DeferCounted = true;
-                state.Note(new TimelineEntry(now, "decision", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message} deferred until {decision.DeferUntil:O} by {decision.Rule}: {decision.Reason}"));
-                state.Write(new RowWrite(WriteKind.Replace, RowWriter.Row(message.CustomerId, message.Key, row, etag)));
-                if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is { } deferred)
-                {
-                    Metrics.DeferredOne(row.Medium);
-                    await EnqueueDispatchAsync(message, row.NotBefore - now, cancellationToken).ConfigureAwait(false);
-                    Keep(state, deferred);
-                    return;
-                }
-
-                Conflict(cached);
-                continue;
-            }
-
-            // Claim: Pending -> Sending, and count the send in the history now so caps hold across concurrent dispatches.
-            row.Status = OutboxStatus.Sending;
-            row.LeaseUntil = now + Options.SendLease;
-            row.ClaimedAt = now;
-            row.Attempts++;
-            state.ProfileDoc.Sends.Add(new SentMessage(row.Medium, now, row.Transactional));
-            state.Write(new RowWrite(WriteKind.Replace, RowWriter.Row(message.CustomerId, message.Key, row, etag)));
-            var claimBatch = state.BuildBatch(now, Options.SendHistoryWindow);
-            var claim = await _store.CommitAsync(Table, claimBatch, cancellationToken).ConfigureAwait(false);
-            if (claim.Status != CommitStatus.Ok)
-            {
-                Conflict(cached);
-                continue;
-            }
-
-            var outcome = await SendAsync(state, row, instance, cancellationToken).ConfigureAwait(false);
-            // The claim's own ETags let the outcome be recorded without reading the partition again (when nothing raced it).
-            var afterClaim = state.AfterCommit(claimBatch, claim) ? state : null;
-            await RecordOutcomeAsync(message, outcome.Result, outcome.Content, afterClaim, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        throw new InvalidOperationException($"customer {message.CustomerId}: dispatch could not commit");
-    }
-
-    private async Task<(DeliveryResult Result, IReadOnlyDictionary<string, string>? Content)> SendAsync(CustomerState state, OutboxDoc row, InstanceDoc? instance, CancellationToken cancellationToken)
-    {
-        if (!Catalog.Messages.TryGetValue(row.Message, out var document))
-        {
-            return (new Rejected($"message {row.Message} is not in the catalog"), null);
-        }
-
-        if (!_channels.TryGetValue(row.Medium, out var channel))
-        {
-            return (new Rejected($"no channel configured for {row.Medium}"), null);
-        }
-
-        var data = TemplateData.For(state.Profile, instance?.State.Trigger ?? CustomerEvent.NoProperties);
-        var content = _renderer.Render(document, row.Medium, data);
-        // The channel gets its own copy of the profile: the state may be cached and stepped on later, and a channel may keep the message.
-        var outbound = new OutboundMessage(state.CustomerId, row.Medium, row.Message, row.Key, row.JourneyId, row.StepId, content, state.Profile.Clone());
-        var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            return (await channel.SendAsync(outbound, cancellationToken).ConfigureAwait(false), content);
-        }
-        catch (HttpRequestException ex)
-        {
-            return (new RetryLater(TimeSpan.FromMinutes(1), ex.Message), content);
-        }
-        finally
-        {
-            EngineMeter.SendTook(row.Medium, start);
-        }
-    }
-
-    private async Task RecordOutcomeAsync(DispatchMessage message, DeliveryResult result, IReadOnlyDictionary<string, string>? content, CustomerState? known, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxCommitAttempts; attempt++)
-        {
-            var state = attempt == 0 && known is not null ? known : (await LoadAsync(message.CustomerId, fresh: true, cancellationToken).ConfigureAwait(false)).State;
-            var now = _time.GetUtcNow();
-            if (!state.Outbox.TryGetValue(message.Key, out var entry) || entry.Doc.Status != OutboxStatus.Sending)
-            {
-                return;
-            }
-
-            var (row, etag) = entry;
-            var instance = state.Instances.TryGetValue(row.InstanceRowKey, out var i) ? i.Doc : null;
-            bool ok;
-            switch (result)
-            {
-                case Delivered d:
-                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "sent", $"{row.Medium} message {row.Message} sent" + (d.ProviderId is null ? "" : $" (provider id {d.ProviderId})"), content, cancellationToken,
-                        providerMessageId: d.ProviderId).ConfigureAwait(false);
-                    if (ok)
-                    {
-                        Metrics.SentOne(row.Medium);
-                    }
-
-                    break;
-                case RetryLater r when row.Attempts < Options.MaxSendAttempts:
-                    row.Status = OutboxStatus.Pending;
-                    row.NotBefore = now + r.After;
-                    row.LeaseUntil = null;
-                    ForgetClaim(state.ProfileDoc.Sends, row);
-                    state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, $"{row.Medium} message {row.Message}: retry after {r.After} ({r.Reason})"));
-                    state.Write(new RowWrite(WriteKind.Replace, RowWriter.Row(message.CustomerId, message.Key, row, etag)));
-                    var retry = await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false);
-                    ok = retry is not null;
-                    if (retry is { } reusable)
-                    {
-                        EngineMetrics.RetriedOne(row.Medium);
-                        await EnqueueDispatchAsync(message, r.After, cancellationToken).ConfigureAwait(false);
-                        Keep(state, reusable);
-                    }
-
-                    break;
-                default:
-                    var reason = result is Rejected rej ? rej.Reason : $"gave up after {row.Attempts} attempts";
-                    ok = await FinishAsync(state, message.Key, row, etag, instance, now, "failed", $"{row.Medium} message {row.Message} failed: {reason}", content, cancellationToken,
-                        reason: reason).ConfigureAwait(false);
-                    if (ok)
-                    {
-                        Metrics.FailedOne(row.Medium);
-                    }
-
-                    break;
-            }
-
-            if (ok)
-            {
-                return;
-            }
-
-            Metrics.Conflict();
-        }
-    }
+    // ---------------------------------------------------------------- counts
 
     /// <summary>
-    /// Ends an outbox row: deletes it, counts the outcome on the instance and writes the time line, atomically; then publishes the
-    /// outcome as an integration event (sent, skipped and failed; an unknown outcome is reported on the time line only).
+    /// Aggregates every journey's counts from the instance rows and stores one row per journey, so the dashboard reads one row instead
+    /// of scanning (a scan of every instance row: run by the counts job, not per request); returns how many instance rows it read.
     /// </summary>
-    private async Task<bool> FinishAsync(CustomerState state, string key, OutboxDoc row, string? etag, InstanceDoc? instance, DateTimeOffset now,
-        string metric, string text, IReadOnlyDictionary<string, string>? content, CancellationToken cancellationToken,
-        string? reason = null, string? providerMessageId = null)
-    {
-        var type = metric switch
-        {
-            "sent" => IntegrationEventTypes.MessageSent,
-            "skipped" => IntegrationEventTypes.MessageSkipped,
-            "failed" => IntegrationEventTypes.MessageFailed,
-            _ => null,
-        };
-        if (type is not null)
-        {
-            var instanceId = instance?.State.InstanceId ?? row.InstanceRowKey[Codec.InstancePrefix.Length..];
-            state.Happened.Add(IntegrationEvent.MessageOutcome(type, state.CustomerId, row.JourneyId, row.Version, instanceId, row.StepId, row.Medium, row.Message,
-                row.Key, providerMessageId, reason, now));
-        }
-
-        if (instance is not null)
-        {
-            instance.Count(row.StepId, metric);
-            state.DirtyInstances.Add(row.InstanceRowKey);
-        }
-
-        if (metric == "failed")
-        {
-            // Nothing reached the customer: it must not count against their caps.
-            ForgetClaim(state.ProfileDoc.Sends, row);
-        }
-
-        var data = content is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(content, StringComparer.Ordinal);
-        data["medium"] = row.Medium;
-        data["message"] = row.Message;
-        data["key"] = row.Key;
-        data["outcome"] = metric;
-        state.Note(new TimelineEntry(now, "message", row.JourneyId, row.StepId, text, data));
-        state.Write(new RowWrite(WriteKind.Delete, new StoredRow(state.CustomerId, key, "", etag)));
-        if (await CommitStateAsync(state, now, cancellationToken).ConfigureAwait(false) is not { } reusable)
-        {
-            state.Happened.Clear();
-            return false;
-        }
-
-        PublishHappened(state);
-        Keep(state, reusable);
-        return true;
-    }
-
-    /// <summary>
-    /// Removes the one send-history entry this row's claim added. Entries carry no key, and other messages of the medium may have been
-    /// claimed at the same instant (always so in virtual time): those were sent and must keep counting against the caps.
-    /// </summary>
-    private static void ForgetClaim(List<SentMessage> sends, OutboxDoc row)
-    {
-        var i = row.ClaimedAt is { } claimed ? sends.FindIndex(s => s.Medium == row.Medium && s.SentAt == claimed && s.Transactional == row.Transactional) : -1;
-        if (i >= 0)
-        {
-            sends.RemoveAt(i);
-        }
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    // ---------------------------------------------------------------- sweeper and scheduled triggers
-
-    /// <summary>
-    /// Re-enqueues overdue timers and stranded outbox rows that a lost queue message (or a lost in-process handoff) left behind;
-    /// returns how many. An item this process already re-enqueued is not re-enqueued again until its backoff has passed (the grace,
-    /// doubling up to <see cref="MaxSweepBackoff"/>): an item is usually overdue because the engine is behind, not because its message
-    /// was lost, and re-enqueueing a whole backlog every pass would only add to it.
-    /// </summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    public async Task<int> RefreshCountsAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        var count = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rows = 0;
         var stats = new Dictionary<string, JourneyStats>(StringComparer.Ordinal);
         await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix, cancellationToken).ConfigureAwait(false))
         {
             var instance = Codec.Read<InstanceDoc>(row);
-            var doc = instance.State;
-            if (!stats.TryGetValue(doc.JourneyId, out var journeyStats))
+            if (!stats.TryGetValue(instance.State.JourneyId, out var journeyStats))
             {
-                stats[doc.JourneyId] = journeyStats = new JourneyStats(doc.JourneyId);
+                stats[instance.State.JourneyId] = journeyStats = new JourneyStats(instance.State.JourneyId);
             }
 
-            // The same scan keeps every journey's counts for dashboards: one row per journey instead of a scan per look.
             journeyStats.Add(instance);
-            if (doc.Status == InstanceStatus.Active && doc.WakeAt is { } at && at + Options.SweepGrace < now &&
-                ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Seq.ToString(CultureInfo.InvariantCulture)}", now))
-            {
-                await ScheduleTimerAsync(new TimerMessage(row.PartitionKey, row.RowKey, doc.Seq, at), now, cancellationToken).ConfigureAwait(false);
-                count++;
-            }
-        }
-
-        await foreach (var row in _store.ScanAsync(Table, Codec.OutboxPrefix, cancellationToken).ConfigureAwait(false))
-        {
-            var doc = Codec.Read<OutboxDoc>(row);
-            var due = doc.Status == OutboxStatus.Sending ? doc.LeaseUntil ?? now : doc.NotBefore;
-            if (due + Options.SweepGrace < now && ShouldSweep(seen, $"{row.PartitionKey}|{row.RowKey}|{doc.Status}|{doc.Attempts.ToString(CultureInfo.InvariantCulture)}", now))
-            {
-                await EnqueueDispatchAsync(new DispatchMessage(row.PartitionKey, row.RowKey), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-                count++;
-            }
+            rows++;
         }
 
         await WriteCountsAsync(stats.Values, now, cancellationToken).ConfigureAwait(false);
-
-        // Items no longer overdue were handled: forget them, so the memory stays as large as the current backlog.
-        lock (_sweptLock)
-        {
-            foreach (var key in _swept.Keys.Where(k => !seen.Contains(k)).ToList())
-            {
-                _swept.Remove(key);
-            }
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            Metrics.SweptOne();
-        }
-
-        return count;
-    }
-
-    /// <summary>The longest wait before the sweeper re-enqueues the same overdue item again.</summary>
-    public static readonly TimeSpan MaxSweepBackoff = TimeSpan.FromHours(1);
-
-    // Overdue items this process re-enqueued: when last, and how many times (for the backoff).
-    private readonly Dictionary<string, (DateTimeOffset At, int Times)> _swept = new(StringComparer.Ordinal);
-    private readonly Lock _sweptLock = new();
-
-    private bool ShouldSweep(HashSet<string> seen, string key, DateTimeOffset now)
-    {
-        seen.Add(key);
-        lock (_sweptLock)
-        {
-            if (_swept.TryGetValue(key, out var last))
-            {
-                var backoff = Options.SweepGrace * Math.Pow(2, Math.Min(last.Times, 20));
-                if (now < last.At + (backoff < MaxSweepBackoff ? backoff : MaxSweepBackoff))
-                {
-                    return false;
-                }
-            }
-
-            _swept[key] = (now, last.Times + 1);
-            return true;
-        }
+        return rows;
     }
 
     /// <summary>
@@ -1325,7 +671,7 @@ public sealed partial class JourneyEngine
             return null;
         }
 
-        return new CustomerSnapshot(state.Profile, state.Instances.Values.Select(i => i.Doc).ToList(), state.Outbox.Values.Select(o => o.Doc).ToList(), state.ProfileDoc.Sends);
+        return new CustomerSnapshot(state.Profile, state.Instances.Values.Select(i => i.Doc).ToList(), state.ProfileDoc.Sends);
     }
 
     /// <summary>A customer's time line, newest first.</summary>
@@ -1353,7 +699,7 @@ public sealed class CatalogOutOfDateException(string journeyId, int version)
     : Exception($"journey {journeyId} version {version} is not loaded in this process yet; the message will be retried");
 
 /// <summary>A customer as the engine holds them.</summary>
-public sealed record CustomerSnapshot(CustomerProfile Profile, IReadOnlyList<InstanceDoc> Instances, IReadOnlyList<OutboxDoc> Outbox, IReadOnlyList<SentMessage> RecentSends);
+public sealed record CustomerSnapshot(CustomerProfile Profile, IReadOnlyList<InstanceDoc> Instances, IReadOnlyList<SentMessage> RecentSends);
 
 /// <summary>Aggregated statistics of one journey.</summary>
 public sealed class JourneyStats(string journeyId)

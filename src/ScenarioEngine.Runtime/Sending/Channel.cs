@@ -1,3 +1,4 @@
+using ScenarioEngine.Journeys.Ports;
 using System.Collections.Concurrent;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
@@ -23,10 +24,18 @@ public abstract record DeliveryResult;
 public sealed record Delivered(string? ProviderId) : DeliveryResult;
 
 /// <summary>Not accepted now; try again after a delay (rate limit, provider outage).</summary>
-public sealed record RetryLater(TimeSpan After, string Reason) : DeliveryResult;
+public sealed record RetryLater(TimeSpan After, string Reason) : DeliveryResult
+{
+    /// <summary>True when the provider throttled the send (HTTP 429, with its own reset time); false for an outage (5xx, timeout, network error).</summary>
+    public bool Throttled { get; init; }
+}
 
 /// <summary>Rejected for good (bad address, bad request).</summary>
-public sealed record Rejected(string Reason) : DeliveryResult;
+public sealed record Rejected(string Reason) : DeliveryResult
+{
+    /// <summary>The provider's HTTP status when it refused the request (401 and 403 refuse the credentials, not the message); null otherwise.</summary>
+    public int? StatusCode { get; init; }
+}
 
 /// <summary>A channel: sends a rendered message by one medium.</summary>
 public interface IChannel
@@ -36,6 +45,12 @@ public interface IChannel
 
     /// <summary>Sends one message.</summary>
     Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether a send whose outcome is unknown may be repeated with the same idempotency key: yes (the default) for a provider that
+    /// de-duplicates by the key or a channel keyed by send; a provider without one says so.
+    /// </summary>
+    RepeatSafety RepeatSafety => RepeatSafety.SameKey;
 }
 
 /// <summary>Renders a message document's content for one medium over a customer's data.</summary>

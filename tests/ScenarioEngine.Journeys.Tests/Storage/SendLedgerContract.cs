@@ -89,20 +89,145 @@ public abstract class SendLedgerContract
     }
 
     [Fact]
-    public async Task RunAsync_ClaimedWithoutOutcome_ReportsUnknownAndDoesNotSend()
+    public async Task RunAsync_ClaimedWithoutOutcomeOnADedupingChannel_SendsAgainWithTheSameKeyAndRecordsIt()
     {
         var ledger = await LedgerAsync();
+        await EnterAsync("c1");
         var command = Command("c1", "i1/1/a");
         var view = await ledger.ReadAsync("c1", command.IdempotencyKey);
         Assert.True(await ledger.TryClaimAsync(Claim("c1", command.IdempotencyKey), view.ETag));
 
         var outcome = await Activity(ledger, new SendPolicyOptions()).RunAsync(new Context(), command);
 
-        Assert.Equal(SendStatus.Unknown, outcome.Status);
-        Assert.Empty(_channel.Sent);
+        Assert.Equal(SendStatus.Sent, outcome.Status);
+        Assert.Single(_channel.Sent);
         var after = await ledger.ReadAsync("c1", command.IdempotencyKey);
-        Assert.NotNull(after.Claim);
-        Assert.Null(after.Claim.Outcome);
+        Assert.Equal(outcome, after.Claim!.Outcome);
+        Assert.Single(after.History);
+        var entry = Assert.Single(await MessagesAsync("c1"));
+        Assert.Equal("webhook message m1 sent (provider id fake-i1/1/a); outcome unknown: sent again with the same key, which the channel de-duplicates", entry.Text);
+    }
+
+    [Fact]
+    public async Task RunAsync_EmailNotConfirmedWithinTheWindow_TheTimeLineSaysItWasSentAgain()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var ledger = new TableSendLedger(Store, _options, clock, NullLogger<TableSendLedger>.Instance);
+        await Store.CreateTableAsync(_options.CustomersTable);
+        await EnterAsync("c1");
+        await ConsentToEmailAsync("c1");
+        _channel.Repeat = RepeatSafety.AfterConfirmationWindow;
+        _channel.CrashesAfterDelivery = 1;
+        var activity = Activity(ledger, new SendPolicyOptions(), clock);
+        var command = Command("c1", "i1/1/a") with { Medium = "email" };
+
+        await Assert.ThrowsAsync<IOException>(() => activity.RunAsync(new Context(), command));
+        var waiting = await activity.RunAsync(new Context(), command);
+        var claimWhileWaiting = (await ledger.ReadAsync("c1", command.IdempotencyKey)).Claim;
+        clock.Now = waiting.RetryAt!.Value;
+        var sent = await activity.RunAsync(new Context(), command with { Attempt = 2 });
+
+        Assert.Equal(SendStatus.Deferred, waiting.Status);
+        Assert.NotNull(claimWhileWaiting);
+        Assert.Null(claimWhileWaiting.Outcome);
+        Assert.Equal(SendStatus.Sent, sent.Status);
+        Assert.Equal(2, _channel.Sent.Count);
+        var entry = Assert.Single(await MessagesAsync("c1"));
+        Assert.Equal("email message m1 sent (provider id fake-i1/1/a); not confirmed within 1 h: sent again", entry.Text);
+        Assert.Equal(1, (await InstanceAsync("c1")).Counts["a.sent"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_EmailConfirmedByTheWebhook_TheTimeLineSaysSoAndNothingIsSentAgain()
+    {
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        await ConsentToEmailAsync("c1");
+        _channel.Repeat = RepeatSafety.AfterConfirmationWindow;
+        _channel.CrashesAfterDelivery = 1;
+        var activity = Activity(ledger, new SendPolicyOptions());
+        var command = Command("c1", "i1/1/a") with { Medium = "email" };
+
+        await Assert.ThrowsAsync<IOException>(() => activity.RunAsync(new Context(), command));
+        await ledger.ConfirmAsync(new SendConfirmation("c1", command.IdempotencyKey, "SendGrid", "delivered", DateTimeOffset.UtcNow));
+        var outcome = await activity.RunAsync(new Context(), command);
+
+        Assert.Equal(SendStatus.Sent, outcome.Status);
+        Assert.Single(_channel.Sent);
+        var entry = Assert.Single(await MessagesAsync("c1"));
+        Assert.Equal("email message m1 sent; confirmed by SendGrid's delivered event", entry.Text);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_Unknown_SettlesTheClaimKeepsItsPlaceUnderTheCapsAndCountsUnknown()
+    {
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        var view = await ledger.ReadAsync("c1", "k1");
+        Assert.True(await ledger.TryClaimAsync(Claim("c1", "k1"), view.ETag));
+
+        await ledger.RecordOutcomeAsync(Command("c1", "k1"), new SendOutcome(SendStatus.Unknown, "the webhook channel cannot repeat it safely"));
+
+        var after = await ledger.ReadAsync("c1", "k1");
+        Assert.Equal(SendStatus.Unknown, after.Claim!.Outcome!.Status);
+        Assert.Single(after.History);
+        Assert.Equal(1, (await InstanceAsync("c1")).Counts["a.unknown"]);
+        var entry = Assert.Single(await MessagesAsync("c1"));
+        Assert.Equal("webhook message m1 outcome unknown: the webhook channel cannot repeat it safely", entry.Text);
+        Assert.Equal("unknown", entry.Data!["outcome"]);
+    }
+
+    [Fact]
+    public async Task Confirm_ThenFind_ReturnsTheConfirmation()
+    {
+        var ledger = await LedgerAsync();
+        var at = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+
+        await ledger.ConfirmAsync(new SendConfirmation("c1", "i1/1/a", "SendGrid", "processed", at));
+
+        Assert.Equal(new SendConfirmation("c1", "i1/1/a", "SendGrid", "processed", at), await ledger.FindAsync("c1", "i1/1/a"));
+        Assert.Null(await ledger.FindAsync("c1", "i1/1/b"));
+        Assert.Null(await ledger.FindAsync("c2", "i1/1/a"));
+    }
+
+    [Fact]
+    public async Task Confirm_SameEventTwiceAndALaterAcceptance_KeepsTheFirst()
+    {
+        var ledger = await LedgerAsync();
+        var at = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+
+        await ledger.ConfirmAsync(new SendConfirmation("c1", "k1", "SendGrid", "processed", at));
+        await ledger.ConfirmAsync(new SendConfirmation("c1", "k1", "SendGrid", "processed", at));
+        await ledger.ConfirmAsync(new SendConfirmation("c1", "k1", "SendGrid", "delivered", at.AddSeconds(3)));
+
+        Assert.Equal("processed", (await ledger.FindAsync("c1", "k1"))!.ProviderEvent);
+    }
+
+    [Theory]
+    [InlineData("processed", "bounce")]
+    [InlineData("bounce", "processed")]
+    [InlineData("dropped", "delivered")]
+    public async Task Confirm_RefusalAndAcceptanceInEitherOrder_TheRefusalWins(string first, string second)
+    {
+        var ledger = await LedgerAsync();
+        var at = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+
+        await ledger.ConfirmAsync(new SendConfirmation("c1", "k1", "SendGrid", first, at));
+        await ledger.ConfirmAsync(new SendConfirmation("c1", "k1", "SendGrid", second, at.AddSeconds(1)));
+
+        var kept = await ledger.FindAsync("c1", "k1");
+        Assert.False(kept!.Accepted);
+    }
+
+    [Fact]
+    public async Task Confirm_EventThatConfirmsNothing_ThrowsNamingTheField()
+    {
+        var ledger = await LedgerAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ledger.ConfirmAsync(new SendConfirmation("c1", "k1", "SendGrid", "open", DateTimeOffset.UtcNow)));
+
+        Assert.Contains("SendConfirmation.ProviderEvent", error.Message, StringComparison.Ordinal);
+        Assert.Null(await ledger.FindAsync("c1", "k1"));
     }
 
     [Fact]
@@ -202,17 +327,6 @@ public abstract class SendLedgerContract
     }
 
     [Fact]
-    public async Task RecordOutcome_UnknownStatus_ThrowsNamingTheField()
-    {
-        var ledger = await LedgerAsync();
-
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => ledger.RecordOutcomeAsync(Command("c1", "k1"), new SendOutcome(SendStatus.Unknown, "?")));
-
-        Assert.Contains("SendOutcome.Status", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await MessagesAsync("c1"));
-    }
-
-    [Fact]
     public async Task RunAsync_ChannelRendersContent_KeepsItOnTheMessageEntry()
     {
         var ledger = await LedgerAsync();
@@ -264,8 +378,10 @@ public abstract class SendLedgerContract
         Assert.Equal("customerId", error.ParamName);
     }
 
-    private SendActivity Activity(ISendLedger ledger, SendPolicyOptions policy) =>
-        new(ledger, _recorder, _channel, Gate(), policy, TimeProvider.System, NullLogger<SendActivity>.Instance);
+    private SendActivity Activity(TableSendLedger ledger, SendPolicyOptions policy, TimeProvider? time = null) =>
+        new(ledger, _recorder, _channel, Gate(),
+            new SendSettlement(ledger, ledger, _channel, new SendSettlementOptions(), time ?? TimeProvider.System, NullLogger<SendSettlement>.Instance),
+            policy, time ?? TimeProvider.System, NullLogger<SendActivity>.Instance);
 
     private static SendGate Gate()
     {
@@ -276,6 +392,13 @@ public abstract class SendLedgerContract
     private static SendClaimRequest Claim(string customerId, string key) => new(customerId, key, "webhook", false, DateTimeOffset.UtcNow);
 
     private static SendCommand Command(string customerId, string key, string step = "a") => new(customerId, "i1", "j1", 1, step, "webhook", "m1", false, key, 1);
+
+    private async Task ConsentToEmailAsync(string customerId)
+    {
+        var doc = new ProfileDoc();
+        doc.Consent["email"] = true;
+        await Store.CommitAsync(_options.CustomersTable, [new RowWrite(WriteKind.Insert, new StoredRow(customerId, Codec.ProfileKey, Codec.Write(doc)))]);
+    }
 
     // The instance row the recorder writes when the instance enters (the ledger counts outcomes on it).
     private async Task EnterAsync(string customerId)

@@ -2,26 +2,45 @@ using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
+using ScenarioEngine.Runtime.Simulation;
 using ScenarioEngine.Runtime.Storage;
 
-namespace ScenarioEngine.Runtime.Simulation;
+namespace ScenarioEngine.Journeys.Storage.Simulation;
 
 /// <summary>One message the simulation would have sent.</summary>
 public sealed record SimulatedSend(DateTimeOffset At, string CustomerId, string JourneyId, string StepId, string Medium, string MessageId, IReadOnlyDictionary<string, string> Content);
 
 /// <summary>What a simulation produced.</summary>
-public sealed record SimulationReport(IReadOnlyList<SimulatedSend> Sends, IReadOnlyDictionary<string, JourneyStats> Stats, EngineMetrics Metrics, int Events, int Customers);
+public sealed record SimulationReport(IReadOnlyList<SimulatedSend> Sends, IReadOnlyDictionary<string, JourneyStats> Stats, EngineMetrics Metrics, int Events, int Customers)
+{
+    /// <summary>Messages sent, over every journey's steps.</summary>
+    public int Sent => Total("sent");
+
+    /// <summary>Sends the policy skipped (consent, suppression, caps, quiet hours).</summary>
+    public int Skipped => Total("skipped");
+
+    /// <summary>Send attempts deferred (quiet hours, caps, a provider asking to retry later).</summary>
+    public int Deferred => Total("deferred");
+
+    /// <summary>Sends a provider refused for good.</summary>
+    public int Failed => Total("failed");
+
+    private int Total(string metric) =>
+        Stats.Values.Sum(s => s.Counts.Where(c => c.Key.EndsWith("." + metric, StringComparison.Ordinal)).Sum(c => c.Value));
+}
 
 /// <summary>
-/// Replays an event stream through journeys in virtual time, on the in-memory provider and the real pipeline (queues, timers,
-/// dispatch, send policy), and reports what each customer would have received and when.
+/// Replays an event stream through journeys in virtual time: the engine's ingest on the in-memory store, and the journey
+/// orchestrator with its send, record and profile activities (send policy, ledger, time line) run by <see cref="VirtualOrchestrations"/>;
+/// it reports what each customer would have received and when. The same classes run on the Durable Task backends.
 /// </summary>
 public sealed class Simulator
 {
     private readonly ManualClock _clock;
     private readonly InMemoryQueueFactory _queues;
-    private readonly Dictionary<string, RecordingChannel> _channels;
     private readonly List<SimulatedSend> _sends = [];
+    private readonly VirtualOrchestrations _orchestrations;
+    private readonly VirtualJourneyHost _host;
 
     /// <summary>Creates a simulator over published journeys and their messages.</summary>
     public Simulator(IEnumerable<Journey> journeys, IEnumerable<MessageDocument> messages, EngineOptions? options = null, IMessageRenderer? renderer = null, DateTimeOffset? start = null)
@@ -32,15 +51,14 @@ public sealed class Simulator
         var catalog = new Catalog();
         var versions = journeys.Select(j => j.Version == 0 ? j with { Version = 1 } : j).ToList();
         catalog.Load(versions, [], messages);
-        _channels = Medium.All.ToDictionary(m => m, m => new RecordingChannel(m, Record), StringComparer.Ordinal);
         var opts = options ?? new EngineOptions();
         opts.EventQueueCount = 1;
         opts.HandlerConcurrency = 1; // virtual time: one message after another, so a replay is reproducible
-        if (opts.LocalDispatchLimit == 0)
-        {
-            opts.LocalDispatchLimit = 10_000; // as the standalone host: one process pumps every queue
-        }
-        Engine = new JourneyEngine(Store, _queues, catalog, _channels.Values, renderer ?? new VerbatimRenderer(), _clock, opts);
+
+        var channels = Medium.All.Select(m => new RecordingChannel(m, Record)).ToList();
+        _host = new VirtualJourneyHost(Store, _queues, catalog, channels, renderer ?? new VerbatimRenderer(), _clock, opts);
+        _orchestrations = _host.Orchestrations;
+        Engine = _host.Engine;
     }
 
     /// <summary>The engine under simulation.</summary>
@@ -51,6 +69,9 @@ public sealed class Simulator
 
     /// <summary>The virtual clock.</summary>
     public ManualClock Clock => _clock;
+
+    /// <summary>The orchestrations run in virtual time (for inspection).</summary>
+    public VirtualOrchestrations Orchestrations => _orchestrations;
 
     /// <summary>How often the daily analytics job (RFM, BG/NBD) runs in virtual time; null (the default) never.</summary>
     public TimeSpan? AnalyticsEvery { get; init; }
@@ -76,7 +97,11 @@ public sealed class Simulator
             var e = ordered[i];
             customers.Add(e.CustomerId);
             await RunUntilAsync(e.OccurredAt, cancellationToken).ConfigureAwait(false);
-            _clock.MoveTo(e.OccurredAt);
+            if (_clock.GetUtcNow() < e.OccurredAt)
+            {
+                _clock.MoveTo(e.OccurredAt);
+            }
+
             batch.Add(e);
 
             // Events at the same instant go in together, as a shop's batch post would.
@@ -90,7 +115,16 @@ public sealed class Simulator
 
         var end = _clock.GetUtcNow() + tail;
         await RunUntilAsync(end, cancellationToken).ConfigureAwait(false);
-        _clock.MoveTo(end);
+        if (_clock.GetUtcNow() < end)
+        {
+            _clock.MoveTo(end);
+        }
+
+        if (_orchestrations.Failed.Count > 0)
+        {
+            throw new InvalidOperationException($"{_orchestrations.Failed.Count} simulated instance(s) failed; the first, {_orchestrations.Failed[0].InstanceId}: {_orchestrations.Failed[0].Error.Message}",
+                _orchestrations.Failed[0].Error);
+        }
 
         var stats = new Dictionary<string, JourneyStats>(StringComparer.Ordinal);
         foreach (var (id, _, _) in Engine.Catalog.List())
@@ -101,13 +135,13 @@ public sealed class Simulator
         return new SimulationReport(_sends, stats, Engine.Metrics, ordered.Count, customers.Count);
     }
 
-    /// <summary>Runs due queue work, hourly date/schedule trigger checks and periodic analytics up to a time.</summary>
+    /// <summary>Fires due timers, hourly date/schedule trigger checks and periodic analytics up to a time, in time order.</summary>
     private async Task RunUntilAsync(DateTimeOffset until, CancellationToken cancellationToken)
     {
         var scheduled = Engine.Catalog.Live.Any(j => j.Trigger is DateTrigger or ScheduleTrigger);
         while (true)
         {
-            var next = _queues.All.Select(q => q.NextVisibleAt()).Where(t => t is not null).Min();
+            var next = _orchestrations.NextDue;
             var nextCheck = scheduled ? _lastTriggerCheck + TimeSpan.FromHours(1) : DateTimeOffset.MaxValue;
             var nextAnalytics = AnalyticsEvery is { } every ? _lastAnalytics + every : DateTimeOffset.MaxValue;
             var nextJob = nextCheck < nextAnalytics ? nextCheck : nextAnalytics;
@@ -129,29 +163,16 @@ public sealed class Simulator
                 continue;
             }
 
-            if (next is null || next > until)
+            if (!_orchestrations.FireNext(until))
             {
                 return;
             }
-
-            _clock.MoveTo(next.Value);
-            await DrainAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        while (await Engine.PumpAllAsync(cancellationToken).ConfigureAwait(false) > 0)
-        {
-        }
-    }
+    private Task DrainAsync(CancellationToken cancellationToken) => _host.DrainAsync(cancellationToken);
 
     /// <summary>Records a send at the virtual time it happened.</summary>
-    private void Record(OutboundMessage m)
-    {
-        lock (_sends)
-        {
-            _sends.Add(new SimulatedSend(_clock.GetUtcNow(), m.CustomerId, m.JourneyId, m.StepId, m.Medium, m.MessageId, m.Content));
-        }
-    }
+    private void Record(OutboundMessage m) =>
+        _sends.Add(new SimulatedSend(_clock.GetUtcNow(), m.CustomerId, m.JourneyId, m.StepId, m.Medium, m.MessageId, m.Content));
 }

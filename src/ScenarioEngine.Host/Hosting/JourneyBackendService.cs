@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using ScenarioEngine.Api;
+using ScenarioEngine.Api.Settings;
+using ScenarioEngine.Journeys;
+using ScenarioEngine.Journeys.AzureStorage;
+using ScenarioEngine.Journeys.Ports;
+
+namespace ScenarioEngine.Host.Hosting;
+
+/// <summary>
+/// The standalone host's Durable Task side: on start, the journey orchestrator and its activities run on DurableTask.AzureStorage
+/// against the storage account (Azurite locally), or on the in-memory orchestration service when storage is "memory"; a process
+/// without workers (Engine:Workers false) only connects the client. It is the host's <see cref="IJourneyInstances"/> (ingest starts
+/// and raises through it, erasure terminates), usable once started; hosted services start in order, so it is registered first.
+/// </summary>
+public sealed class JourneyBackendService(
+    IServiceProvider services, HostMode mode, IConfiguration configuration, IOptions<AzureStorageJourneyBackendOptions> options, ILoggerFactory loggers)
+    : IJourneyInstances, IHostedService, IAsyncDisposable
+{
+    private DurableTaskJourneyBackend? _backend;
+
+    private DurableTaskJourneyBackend Backend =>
+        _backend ?? throw new InvalidOperationException("The journey backend has not started yet (it starts with the host).");
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (mode.Storage == HostSettings.MemoryStorage)
+        {
+            _backend = await DurableTaskJourneyBackend.StartInMemoryAsync(DurableTaskSet.Journeys(), services, loggers).ConfigureAwait(false);
+            return;
+        }
+
+        // The task hub lives in the engine's own storage account.
+        var settings = options.Value;
+        settings.ConnectionString = configuration[HostSettings.Storage] ?? string.Empty;
+
+        _backend = mode.Workers
+            ? await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, DurableTaskSet.Journeys(), services, loggers).ConfigureAwait(false)
+            : await DurableTaskJourneyBackend.ConnectToAzureStorageAsync(settings, loggers).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_backend is { } backend)
+        {
+            _backend = null;
+            await backend.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(JourneyStart start, CancellationToken cancellationToken = default) => Backend.StartAsync(start, cancellationToken);
+
+    /// <inheritdoc />
+    public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery, CancellationToken cancellationToken = default) =>
+        Backend.RaiseAsync(instanceId, delivery, cancellationToken);
+
+    /// <inheritdoc />
+    public Task TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default) =>
+        Backend.TerminateAsync(instanceId, reason, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _backend?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
