@@ -26,7 +26,7 @@ public sealed class EngineDiagnosticsTests
     {
         // One handler at a time: the orchestrations in virtual time are single-threaded.
         var h = new EngineHarness([Mail], [Hello], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1 },
-            wrapStore: store => new FailingOnceRowStore(store, failFirstReadOf: "c1"));
+            wrapStore: store => new InterceptingRowStore(store, query: FailFirstReadOf("c1")));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0), Identify("c2", T0));
 
@@ -61,7 +61,13 @@ public sealed class EngineDiagnosticsTests
     {
         using var stopping = new CancellationTokenSource();
         var h = new EngineHarness([Mail], [Hello], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1 },
-            wrapStore: store => new StoppingRowStore(store, stopping));
+            wrapStore: store => new InterceptingRowStore(store, commit: async ct =>
+            {
+                // The host stops during the first commit: a storage client given the stopping token throws.
+                await stopping.CancelAsync();
+                ct.ThrowIfCancellationRequested();
+                return null;
+            }));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
 
@@ -74,26 +80,11 @@ public sealed class EngineDiagnosticsTests
         Assert.Equal(1, await h.Queues.Get(h.Options.EventQueue(0)).CountAsync());
     }
 
-    /// <summary>Stops the host at the first commit: cancels the stopping token and throws as a storage client given that token does.</summary>
-    private sealed class StoppingRowStore(IRowStore inner, CancellationTokenSource stopping) : IRowStore
+    // The first partition read of the customer fails, as a storage hiccup would.
+    private static Func<string, Exception?> FailFirstReadOf(string customerId)
     {
-        public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableAsync(table, cancellationToken);
-
-        public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
-            inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
-
-        public Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default) =>
-            inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
-
-        public IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, CancellationToken cancellationToken = default) =>
-            inner.ScanAsync(table, rowKeyPrefix, cancellationToken);
-
-        public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
-        {
-            await stopping.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
-            return await inner.CommitAsync(table, writes, cancellationToken);
-        }
+        var failed = 0;
+        return partition => partition == customerId && Interlocked.Exchange(ref failed, 1) == 0 ? new IOException($"storage unavailable for {partition} (injected once)") : null;
     }
 }
 

@@ -162,24 +162,26 @@ internal sealed class ScriptedChannel(string medium, TimeProvider clock, params 
     }
 }
 
-/// <summary>The first partition read of one customer fails, as a storage hiccup would; every other call goes through.</summary>
-internal sealed class FailingOnceRowStore(IRowStore inner, string failFirstReadOf) : IRowStore
+/// <summary>
+/// A store whose partition reads and commits a test can intercept: <paramref name="query"/> returns an exception to fail a read of
+/// a partition with (or null), <paramref name="commit"/> runs before each commit and returns the result to answer instead of
+/// committing (or null to commit). Every other call goes through.
+/// </summary>
+internal sealed class InterceptingRowStore(IRowStore inner, Func<string, Exception?>? query = null, Func<CancellationToken, Task<CommitResult?>>? commit = null) : IRowStore
 {
-    private int _failed;
-
     public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableAsync(table, cancellationToken);
 
     public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
         inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
 
     public Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default) =>
-        partitionKey == failFirstReadOf && Interlocked.Exchange(ref _failed, 1) == 0
-            ? Task.FromException<IReadOnlyList<StoredRow>>(new IOException($"storage unavailable for {partitionKey} (injected once)"))
+        query?.Invoke(partitionKey) is { } failure
+            ? Task.FromException<IReadOnlyList<StoredRow>>(failure)
             : inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
 
     public IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, CancellationToken cancellationToken = default) =>
         inner.ScanAsync(table, rowKeyPrefix, cancellationToken);
 
-    public Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default) =>
-        inner.CommitAsync(table, writes, cancellationToken);
+    public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default) =>
+        (commit is null ? null : await commit(cancellationToken)) ?? await inner.CommitAsync(table, writes, cancellationToken);
 }

@@ -175,34 +175,14 @@ public sealed class IntegrationEventsTests
     public async Task Commit_ConflictThenRetry_PublishesOnceAfterTheCommitThatHeld()
     {
         // Every customer's first two commits lose a race: the engine re-reads and steps again; only the committed step is published.
-        var h = new EngineHarness([Thanks], [Hello], wrapStore: store => new LosingRowStore(store, losses: 2));
+        var lost = 0;
+        var h = new EngineHarness([Thanks], [Hello], wrapStore: store => new InterceptingRowStore(store, commit: _ =>
+            Task.FromResult(Interlocked.Increment(ref lost) <= 2 ? new CommitResult(CommitStatus.ConditionFailed, 0) : (CommitResult?)null)));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
         await h.DrainAsync();
 
         Assert.True(h.Engine.Metrics.Conflicts >= 2);
         Assert.Equal([IntegrationEventTypes.JourneyEntered, IntegrationEventTypes.MessageSent], h.IntegrationEvents.Published.Select(e => e.Type));
-    }
-
-    /// <summary>Answers the first commits "condition failed" without writing, as when another writer got there first.</summary>
-    private sealed class LosingRowStore(IRowStore inner, int losses) : IRowStore
-    {
-        private int _lost;
-
-        public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableAsync(table, cancellationToken);
-
-        public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
-            inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
-
-        public Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default) =>
-            inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
-
-        public IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, CancellationToken cancellationToken = default) =>
-            inner.ScanAsync(table, rowKeyPrefix, cancellationToken);
-
-        public Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default) =>
-            Interlocked.Increment(ref _lost) <= losses
-                ? Task.FromResult(new CommitResult(CommitStatus.ConditionFailed, 0))
-                : inner.CommitAsync(table, writes, cancellationToken);
     }
 }
