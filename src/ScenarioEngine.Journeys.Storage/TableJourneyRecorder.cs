@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Runtime.Diagnostics;
 using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Journeys.Storage;
@@ -13,7 +15,8 @@ namespace ScenarioEngine.Journeys.Storage;
 /// {instance}": state, per-step counters and the last batch applied), one time-line row per batch ("t|", the runtime's entries, read
 /// by its time line and "why") and, when the batch updated the profile, the profile row (conditioned on its ETag). Counters live on
 /// the customer's own instance row and are summed on read (no shared counter row); a batch applied twice finds its number on the
-/// instance row and writes nothing.
+/// instance row and writes nothing. After a batch's commit, its exits and conversions are handed to <see cref="IIntegrationEvents"/>
+/// (journey.exited, journey.converted; a batch applied twice publishes nothing again).
 /// </summary>
 public sealed class TableJourneyRecorder : IJourneyRecorder
 {
@@ -22,15 +25,17 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
     private readonly IRowStore _store;
     private readonly JourneyTableOptions _options;
     private readonly ILogger<TableJourneyRecorder> _logger;
+    private readonly IIntegrationEvents _integrationEvents;
 
-    /// <summary>A recorder on <paramref name="store"/>.</summary>
-    public TableJourneyRecorder(IRowStore store, JourneyTableOptions options, ILogger<TableJourneyRecorder> logger)
+    /// <summary>A recorder on <paramref name="store"/>, publishing exits and conversions to <paramref name="integrationEvents"/> (none when null).</summary>
+    public TableJourneyRecorder(IRowStore store, JourneyTableOptions options, ILogger<TableJourneyRecorder> logger, IIntegrationEvents? integrationEvents = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         options.Validate();
         (_store, _options, _logger) = (store, options, logger);
+        _integrationEvents = integrationEvents ?? NoIntegrationEvents.Instance;
     }
 
     private string Table => _options.CustomersTable;
@@ -72,11 +77,31 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
 
             if ((await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
             {
+                Publish(record, doc.State.Step);
                 return;
             }
         }
 
         throw new InvalidOperationException($"The rows of instance '{record.InstanceId}' kept changing; batch {record.Batch} was not recorded after {MaxAttempts} attempts (the activity is retried).");
+    }
+
+    // The committed batch's exits and conversions, counted and handed to the shop's other systems.
+    private void Publish(JourneyRecord record, string? stepId)
+    {
+        foreach (var effect in record.Effects)
+        {
+            switch (effect)
+            {
+                case Converted c:
+                    EngineMeter.JourneyConverted(record.JourneyId);
+                    _integrationEvents.Publish(IntegrationEvent.JourneyConverted(record.CustomerId, record.JourneyId, record.Version, record.InstanceId, c.EventId, record.At));
+                    break;
+                case Exited x:
+                    EngineMeter.JourneyExited(record.JourneyId, x.Reason);
+                    _integrationEvents.Publish(IntegrationEvent.JourneyExited(record.CustomerId, record.JourneyId, record.Version, record.InstanceId, stepId, x.Reason, record.At));
+                    break;
+            }
+        }
     }
 
     private async Task<RowWrite> ProfileWriteAsync(string customerId, List<ProfileUpdated> updates, CancellationToken cancellationToken)

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Runtime.Diagnostics;
 using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Journeys.Storage;
@@ -28,9 +30,13 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
     private readonly JourneyTableOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TableSendLedger> _logger;
+    private readonly IIntegrationEvents _integrationEvents;
 
-    /// <summary>A ledger on <paramref name="store"/>.</summary>
-    public TableSendLedger(IRowStore store, JourneyTableOptions options, TimeProvider time, ILogger<TableSendLedger> logger)
+    /// <summary>
+    /// A ledger on <paramref name="store"/>, publishing each recorded sent, skipped and failed outcome to <paramref name="integrationEvents"/>
+    /// (none when null) once its commit holds.
+    /// </summary>
+    public TableSendLedger(IRowStore store, JourneyTableOptions options, TimeProvider time, ILogger<TableSendLedger> logger, IIntegrationEvents? integrationEvents = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,6 +44,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         ArgumentNullException.ThrowIfNull(logger);
         options.Validate();
         (_store, _options, _time, _logger) = (store, options, time, logger);
+        _integrationEvents = integrationEvents ?? NoIntegrationEvents.Instance;
     }
 
     private string Table => _options.CustomersTable;
@@ -134,6 +141,8 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
                 Codec.Write(new List<TimelineEntry> { entry }))));
             if ((await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
             {
+                EngineMeter.Send(send.Medium, metric);
+                Publish(send, outcome, now);
                 return;
             }
 
@@ -239,6 +248,23 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
 
     // A deferral is one per attempt: the instance row keeps its mark so a deferral recorded twice counts once.
     private static string DeferralMark(SendCommand send) => send.IdempotencyKey + "#" + send.Attempt.ToString(CultureInfo.InvariantCulture);
+
+    // A committed outcome for the shop's other systems: sent, skipped or failed (a deferral is not final and publishes nothing).
+    private void Publish(SendCommand send, SendOutcome outcome, DateTimeOffset at)
+    {
+        var type = outcome.Status switch
+        {
+            SendStatus.Sent => IntegrationEventTypes.MessageSent,
+            SendStatus.Skipped => IntegrationEventTypes.MessageSkipped,
+            SendStatus.Rejected => IntegrationEventTypes.MessageFailed,
+            _ => null,
+        };
+        if (type is not null)
+        {
+            _integrationEvents.Publish(IntegrationEvent.MessageOutcome(type, send.CustomerId, send.JourneyId, send.Version, send.InstanceId, send.StepId, send.Medium,
+                send.MessageId, send.IdempotencyKey, outcome.ProviderId, type == IntegrationEventTypes.MessageSent ? null : outcome.Reason, at));
+        }
+    }
 
     private static string Text(SendCommand send, SendOutcome outcome)
     {

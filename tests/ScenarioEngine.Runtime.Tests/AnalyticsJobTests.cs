@@ -1,5 +1,6 @@
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Simulation;
 
 namespace ScenarioEngine.Runtime.Tests;

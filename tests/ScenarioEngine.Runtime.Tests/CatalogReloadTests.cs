@@ -1,4 +1,5 @@
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Simulation;
 
 namespace ScenarioEngine.Runtime.Tests;

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Runtime.Tests;
 
-/// <summary>How rows are written: UTF-8 straight from the row writer, escaping only what JSON requires.</summary>
+/// <summary>How rows are written: UTF-8 as the codec writes them, escaping only what JSON requires.</summary>
 public sealed class CodecTests
 {
     [Fact]
@@ -13,7 +14,7 @@ public sealed class CodecTests
         var at = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(9));
         var entry = new TimelineEntry(at, "message", "j", "s", "ご注文ありがとうございます", new Dictionary<string, string> { ["html"] = "<p>\"様\" & 'co'</p>\n" });
 
-        var row = RowWriter.Row("c1", Codec.TimelineKey(1), new List<TimelineEntry> { entry });
+        var row = new StoredRow("c1", Codec.TimelineKey(1), Codec.Write(new List<TimelineEntry> { entry }));
 
         // Three UTF-8 bytes a Japanese character (not a six-byte \uXXXX), markup and '+' unescaped; quotes and newlines escaped as JSON requires.
         Assert.Contains("ご注文ありがとうございます", row.Data, StringComparison.Ordinal);

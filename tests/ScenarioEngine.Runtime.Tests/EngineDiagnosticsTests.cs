@@ -6,6 +6,7 @@ using ScenarioEngine.Runtime.Diagnostics;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Simulation;
+using ScenarioEngine.Runtime.Storage;
 using static ScenarioEngine.Runtime.Tests.EngineHarness;
 
 namespace ScenarioEngine.Runtime.Tests;
@@ -21,56 +22,17 @@ public sealed class EngineDiagnosticsTests
         """, Hello);
 
     [Fact]
-    public async Task PumpDispatch_ChannelThrows_LogsHandlerFailedWithTheExceptionAndRetries()
-    {
-        var clock = new ManualClock(T0);
-        var boom = new InvalidOperationException("provider SDK bug");
-        var email = new ScriptedChannel(Medium.Email, clock, _ => throw boom);
-        var h = new EngineHarness([Mail], [Hello], channels: [email], clock: clock);
-        await h.InitializeAsync();
-        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
-
-        await h.RunUntilAsync(T0.AddMinutes(30));
-
-        var logged = Assert.Single(h.Logger.WithId(1000));
-        Assert.Same(boom, logged.Exception);
-        Assert.Equal(LogLevel.Warning, logged.Level);
-        Assert.Contains(h.Options.DispatchQueue, logged.Message, StringComparison.Ordinal);
-        Assert.Equal(1, h.Engine.Metrics.HandlerFailures);
-        // The message came back after its visibility timeout and found the claim: never resent, its outcome reported unknown.
-        Assert.Equal(1, email.CallCount);
-        Assert.Equal(1, h.Engine.Metrics.Unknown);
-    }
-
-    [Fact]
-    public async Task PumpLocalDispatch_ChannelThrows_LogsAndQueuesTheDispatch()
-    {
-        var clock = new ManualClock(T0);
-        var boom = new InvalidOperationException("provider SDK bug");
-        var email = new ScriptedChannel(Medium.Email, clock, _ => throw boom);
-        var h = new EngineHarness([Mail], [Hello], new EngineOptions { HandlerConcurrency = 1, LocalDispatchLimit = 100 }, channels: [email], clock: clock);
-        await h.InitializeAsync();
-        await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
-
-        await h.RunUntilAsync(T0.AddMinutes(30));
-
-        var entries = h.Logger.WithId(1004);
-        Assert.True(entries.Count == 1, string.Join("\n", h.Logger.Entries.Select(e => e.Id + " " + e.Message)));
-        var logged = entries[0];
-        Assert.Same(boom, logged.Exception);
-    }
-
-    [Fact]
     public async Task PumpEvents_OneCustomerFails_LogsTheFailureAndRetriesItsMessage()
     {
-        var h = new EngineHarness([Mail], [Hello], new EngineOptions { HandlerConcurrency = 8, EventQueueCount = 1 },
-            wrapStore: store => new YieldingRowStore(store, failFirstReadOf: "c1"));
+        // One handler at a time: the orchestrations in virtual time are single-threaded.
+        var h = new EngineHarness([Mail], [Hello], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1 },
+            wrapStore: store => new InterceptingRowStore(store, query: FailFirstReadOf("c1")));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0), Identify("c2", T0));
 
         await h.RunUntilAsync(T0.AddMinutes(30));
 
-        var logged = Assert.Single(h.Logger.WithId(1003));
+        var logged = Assert.Single(h.Logger.WithId(1000));
         Assert.IsType<IOException>(logged.Exception);
         Assert.Single(h.Recording(Medium.Email).Sent, m => m.CustomerId == "c1");
     }
@@ -95,29 +57,34 @@ public sealed class EngineDiagnosticsTests
     }
 
     [Fact]
-    public async Task PumpAll_StoppingTokenCancelledInAHandler_ThrowsAndLeavesTheMessage()
+    public async Task PumpAll_StoppingTokenCancelledDuringAStorageCall_ThrowsAndLeavesTheMessage()
     {
-        var clock = new ManualClock(T0);
         using var stopping = new CancellationTokenSource();
-        var email = new ScriptedChannel(Medium.Email, clock, _ =>
-        {
-            stopping.Cancel();
-            throw new OperationCanceledException(stopping.Token);
-        });
-        var h = new EngineHarness([Mail], [Hello], channels: [email], clock: clock);
+        var h = new EngineHarness([Mail], [Hello], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1 },
+            wrapStore: store => new InterceptingRowStore(store, commit: async ct =>
+            {
+                // The host stops during the first commit: a storage client given the stopping token throws.
+                await stopping.CancelAsync();
+                ct.ThrowIfCancellationRequested();
+                return null;
+            }));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-        {
-            while (await h.Engine.PumpAllAsync(stopping.Token) > 0)
-            {
-            }
-        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Engine.PumpAllAsync(stopping.Token));
 
-        Assert.Empty(h.Logger.WithId(1000));
+        Assert.Empty(h.Logger.WithId(1003));
         Assert.Equal(0, h.Engine.Metrics.HandlerFailures);
-        Assert.Equal(1, await h.Queues.Get(h.Options.DispatchQueue).CountAsync());
+        Assert.Equal(0, h.Engine.Metrics.EventsApplied);
+        Assert.Empty(h.AllRecorded);
+        Assert.Equal(1, await h.Queues.Get(h.Options.EventQueue(0)).CountAsync());
+    }
+
+    // The first partition read of the customer fails, as a storage hiccup would.
+    private static Func<string, Exception?> FailFirstReadOf(string customerId)
+    {
+        var failed = 0;
+        return partition => partition == customerId && Interlocked.Exchange(ref failed, 1) == 0 ? new IOException($"storage unavailable for {partition} (injected once)") : null;
     }
 }
 

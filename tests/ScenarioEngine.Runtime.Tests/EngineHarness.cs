@@ -88,6 +88,21 @@ internal sealed class EngineHarness
 
     public Task<IReadOnlyList<TimelineEntry>> TimelineAsync(string customerId) => Engine.GetTimelineAsync(customerId, 10_000);
 
+    /// <summary>
+    /// A step counter summed over every journey in the catalog (e.g. "sent", "skipped", "deferred:quietHours", "failed"), as the send
+    /// activity records it on the instance rows.
+    /// </summary>
+    public async Task<int> StepCountAsync(string metric)
+    {
+        var total = 0;
+        foreach (var (journeyId, _, _) in _catalog.List())
+        {
+            total += (await Engine.GetStatsAsync(journeyId)).Counts.Where(c => c.Key.EndsWith("." + metric, StringComparison.Ordinal)).Sum(c => c.Value);
+        }
+
+        return total;
+    }
+
     public async Task<CustomerSnapshot> CustomerAsync(string customerId) =>
         await Engine.GetCustomerAsync(customerId) ?? throw new InvalidOperationException($"no customer {customerId}");
 
@@ -148,42 +163,25 @@ internal sealed class ScriptedChannel(string medium, TimeProvider clock, params 
 }
 
 /// <summary>
-/// Yields to other tasks before every storage call, as a network store does, so concurrent workers interleave their reads and commits.
-/// Optionally the first partition read of one customer fails, as a storage hiccup would.
+/// A store whose partition reads and commits a test can intercept: <paramref name="query"/> returns an exception to fail a read of
+/// a partition with (or null), <paramref name="commit"/> runs before each commit and returns the result to answer instead of
+/// committing (or null to commit). Every other call goes through.
 /// </summary>
-internal sealed class YieldingRowStore(IRowStore inner, string? failFirstReadOf = null) : IRowStore
+internal sealed class InterceptingRowStore(IRowStore inner, Func<string, Exception?>? query = null, Func<CancellationToken, Task<CommitResult?>>? commit = null) : IRowStore
 {
-    private int _failed;
+    public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableAsync(table, cancellationToken);
 
-    public async Task CreateTableAsync(string table, CancellationToken cancellationToken = default)
-    {
-        await Task.Yield();
-        await inner.CreateTableAsync(table, cancellationToken);
-    }
+    public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
+        inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
 
-    public async Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
-    {
-        await Task.Yield();
-        return await inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default)
-    {
-        await Task.Yield();
-        if (partitionKey == failFirstReadOf && Interlocked.Exchange(ref _failed, 1) == 0)
-        {
-            throw new IOException($"storage unavailable for {partitionKey} (injected once)");
-        }
-
-        return await inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default) =>
+        query?.Invoke(partitionKey) is { } failure
+            ? Task.FromException<IReadOnlyList<StoredRow>>(failure)
+            : inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
 
     public IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, CancellationToken cancellationToken = default) =>
         inner.ScanAsync(table, rowKeyPrefix, cancellationToken);
 
-    public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
-    {
-        await Task.Yield();
-        return await inner.CommitAsync(table, writes, cancellationToken);
-    }
+    public async Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default) =>
+        (commit is null ? null : await commit(cancellationToken)) ?? await inner.CommitAsync(table, writes, cancellationToken);
 }

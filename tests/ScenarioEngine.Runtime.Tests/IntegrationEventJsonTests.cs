@@ -12,7 +12,7 @@ namespace ScenarioEngine.Runtime.Tests;
 public sealed class IntegrationEventJsonTests
 {
     private static readonly DateTimeOffset At = new(2026, 3, 2, 1, 0, 5, TimeSpan.Zero);
-    private const string Instance = "cart-abandonment:evt-7f3a";
+    private const string Instance = "j:cart-abandonment:c-1001:evt-7f3a"; // JourneyInstanceId.For("c-1001", "cart-abandonment", "evt-7f3a")
 
     /// <summary>One event of each type, as the samples show it.</summary>
     public static TheoryData<string> Types() => [.. IntegrationEventTypes.All];

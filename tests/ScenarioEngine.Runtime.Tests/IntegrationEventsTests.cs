@@ -1,5 +1,6 @@
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys;
 using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Simulation;
@@ -12,6 +13,9 @@ namespace ScenarioEngine.Runtime.Tests;
 public sealed class IntegrationEventsTests
 {
     private static readonly MessageDocument Hello = Message("hello");
+
+    // The journey instance the purchase p1 of c1 starts.
+    private static readonly string Instance = JourneyInstanceId.For("c1", "thanks", "p1");
 
     // Purchase -> send hello -> exit; a purchase-goal within 7 days.
     private static readonly Journey Thanks = Journey("""
@@ -44,12 +48,14 @@ public sealed class IntegrationEventsTests
             await h.Engine.PumpEventsAsync(i);
         }
 
-        var entered = Assert.Single(h.IntegrationEvents.Published);
+        // The entry comes first; the instance then runs on to its send in the same pump.
+        var entered = h.IntegrationEvents.Published[0];
         Assert.Equal(IntegrationEventTypes.JourneyEntered, entered.Type);
+        Assert.Single(h.IntegrationEvents.OfType(IntegrationEventTypes.JourneyEntered));
         Assert.Equal("c1", entered.CustomerId);
         Assert.Equal("thanks", entered.JourneyId);
         Assert.Equal(1, entered.Version);
-        Assert.Equal("thanks:p1", entered.InstanceId);
+        Assert.Equal(Instance, entered.InstanceId);
         Assert.Equal("p1", entered.CauseEventId);
         Assert.Equal(T0.AddSeconds(5), entered.OccurredAt);
         Assert.Null(entered.Medium);
@@ -65,7 +71,7 @@ public sealed class IntegrationEventsTests
         Assert.Equal([IntegrationEventTypes.JourneyEntered, IntegrationEventTypes.MessageSent], h.IntegrationEvents.Published.Select(e => e.Type));
         var sent = h.IntegrationEvents.Published[1];
         var delivered = Assert.Single(h.Recording(Medium.Email).Sent);
-        Assert.Equal(("c1", "thanks", 1, "thanks:p1", "mail"), (sent.CustomerId, sent.JourneyId, sent.Version, sent.InstanceId, sent.StepId));
+        Assert.Equal(("c1", "thanks", 1, Instance, "mail"), (sent.CustomerId, sent.JourneyId, sent.Version, sent.InstanceId, sent.StepId));
         Assert.Equal((Medium.Email, "hello"), (sent.Medium, sent.MessageId));
         Assert.Equal(delivered.IdempotencyKey, sent.SendKey);
         Assert.Null(sent.Reason);
@@ -95,7 +101,7 @@ public sealed class IntegrationEventsTests
 
         var failed = Assert.Single(h.IntegrationEvents.OfType(IntegrationEventTypes.MessageFailed));
         Assert.Equal("550 mailbox unavailable", failed.Reason);
-        Assert.Equal("thanks:p1", failed.InstanceId);
+        Assert.Equal(Instance, failed.InstanceId);
         Assert.Empty(h.IntegrationEvents.OfType(IntegrationEventTypes.MessageSent));
     }
 
@@ -110,7 +116,7 @@ public sealed class IntegrationEventsTests
         await h.RunUntilAsync(T0.AddDays(4));
 
         var exited = Assert.Single(h.IntegrationEvents.OfType(IntegrationEventTypes.JourneyExited));
-        Assert.Equal(("thanks", "thanks:p1", "completed", "done"), (exited.JourneyId, exited.InstanceId, exited.Reason, exited.StepId));
+        Assert.Equal(("thanks", Instance, "completed", "done"), (exited.JourneyId, exited.InstanceId, exited.Reason, exited.StepId));
         Assert.Equal(T0.AddDays(3), exited.OccurredAt);
     }
 
@@ -124,7 +130,7 @@ public sealed class IntegrationEventsTests
         await h.DrainAsync();
 
         var converted = Assert.Single(h.IntegrationEvents.OfType(IntegrationEventTypes.JourneyConverted));
-        Assert.Equal(("thanks", "thanks:p1", "p2"), (converted.JourneyId, converted.InstanceId, converted.CauseEventId));
+        Assert.Equal(("thanks", Instance, "p2"), (converted.JourneyId, converted.InstanceId, converted.CauseEventId));
     }
 
     [Fact]
@@ -169,34 +175,14 @@ public sealed class IntegrationEventsTests
     public async Task Commit_ConflictThenRetry_PublishesOnceAfterTheCommitThatHeld()
     {
         // Every customer's first two commits lose a race: the engine re-reads and steps again; only the committed step is published.
-        var h = new EngineHarness([Thanks], [Hello], wrapStore: store => new LosingRowStore(store, losses: 2));
+        var lost = 0;
+        var h = new EngineHarness([Thanks], [Hello], wrapStore: store => new InterceptingRowStore(store, commit: _ =>
+            Task.FromResult(Interlocked.Increment(ref lost) <= 2 ? new CommitResult(CommitStatus.ConditionFailed, 0) : (CommitResult?)null)));
         await h.InitializeAsync();
         await h.IngestAsync(Identify("c1", T0), Purchase("p1", "c1", T0));
         await h.DrainAsync();
 
         Assert.True(h.Engine.Metrics.Conflicts >= 2);
         Assert.Equal([IntegrationEventTypes.JourneyEntered, IntegrationEventTypes.MessageSent], h.IntegrationEvents.Published.Select(e => e.Type));
-    }
-
-    /// <summary>Answers the first commits "condition failed" without writing, as when another writer got there first.</summary>
-    private sealed class LosingRowStore(IRowStore inner, int losses) : IRowStore
-    {
-        private int _lost;
-
-        public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableAsync(table, cancellationToken);
-
-        public Task<StoredRow?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
-            inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
-
-        public Task<IReadOnlyList<StoredRow>> QueryAsync(string table, string partitionKey, string fromRowKey, string toRowKey, CancellationToken cancellationToken = default) =>
-            inner.QueryAsync(table, partitionKey, fromRowKey, toRowKey, cancellationToken);
-
-        public IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, CancellationToken cancellationToken = default) =>
-            inner.ScanAsync(table, rowKeyPrefix, cancellationToken);
-
-        public Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default) =>
-            Interlocked.Increment(ref _lost) <= losses
-                ? Task.FromResult(new CommitResult(CommitStatus.ConditionFailed, 0))
-                : inner.CommitAsync(table, writes, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Simulation;
 
 namespace ScenarioEngine.Runtime.Tests;

@@ -2,6 +2,7 @@ using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Simulation;
 using static ScenarioEngine.Runtime.Tests.EngineHarness;
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Runtime.Diagnostics;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 
@@ -46,6 +48,7 @@ public sealed class CatalogSendChannel : ISendChannel
         var content = _renderer.Render(document, command.Medium, TemplateData.For(profile, command.Trigger));
         var outbound = new OutboundMessage(command.CustomerId, command.Medium, command.MessageId, command.IdempotencyKey, command.JourneyId, command.StepId, content, profile);
         DeliveryResult result;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             result = await channel.SendAsync(outbound, cancellationToken).ConfigureAwait(false);
@@ -53,6 +56,10 @@ public sealed class CatalogSendChannel : ISendChannel
         catch (HttpRequestException ex)
         {
             result = new RetryLater(TimeSpan.FromMinutes(1), ex.Message);
+        }
+        finally
+        {
+            EngineMeter.SendTook(command.Medium, started);
         }
 
         return result switch

@@ -40,15 +40,19 @@ public static class EngineMeter
 
     internal static void JourneyEntered(string journeyId) => JourneysEntered.Add(1, new KeyValuePair<string, object?>("journey", journeyId));
 
-    internal static void JourneyExited(string journeyId, string reason) =>
+    /// <summary>Counts a journey exit (recorded by the journey recorder after its commit).</summary>
+    public static void JourneyExited(string journeyId, string reason) =>
         JourneysExited.Add(1, new KeyValuePair<string, object?>("journey", journeyId), new KeyValuePair<string, object?>("reason", reason));
 
-    internal static void JourneyConverted(string journeyId) => JourneysConverted.Add(1, new KeyValuePair<string, object?>("journey", journeyId));
+    /// <summary>Counts a conversion (recorded by the journey recorder after its commit).</summary>
+    public static void JourneyConverted(string journeyId) => JourneysConverted.Add(1, new KeyValuePair<string, object?>("journey", journeyId));
 
-    internal static void Send(string medium, string outcome) =>
+    /// <summary>Counts a send outcome (recorded by the send ledger after its commit).</summary>
+    public static void Send(string medium, string outcome) =>
         Sends.Add(1, new KeyValuePair<string, object?>("medium", medium), new KeyValuePair<string, object?>("outcome", outcome));
 
-    internal static void SendTook(string medium, long startTimestamp) =>
+    /// <summary>Records how long one channel call took (timed by the catalog send channel).</summary>
+    public static void SendTook(string medium, long startTimestamp) =>
         SendDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, new KeyValuePair<string, object?>("medium", medium));
 
     internal static void HandlerFailed(string queueKind) => HandlerFailures.Add(1, new KeyValuePair<string, object?>("queue", queueKind));
