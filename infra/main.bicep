@@ -221,6 +221,17 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__OverCap', value: 'skip' }
         { name: 'Engine__AnalyticsInterval', value: '1.00:00:00' }
         { name: 'Sending__EmailConfirmationWindow', value: '01:00:00' }
+        { name: 'Sending__Rate__email', value: '0' }
+        { name: 'Sending__Rate__line', value: '0' }
+        { name: 'Sending__Rate__webhook', value: '0' }
+        { name: 'Sending__Rate__postcard', value: '0' }
+        { name: 'Sending__RateWindow', value: '00:01:00' }
+        { name: 'Sending__RateShards', value: '1' }
+        { name: 'Sending__Circuit__FailureThreshold', value: '5' }
+        { name: 'Sending__Circuit__FailureWindow', value: '00:01:00' }
+        { name: 'Sending__Circuit__CoolDown', value: '00:01:00' }
+        { name: 'Sending__Circuit__MaxCoolDown', value: '00:15:00' }
+        { name: 'Sending__Circuit__TrialTimeout', value: '00:00:30' }
         { name: 'Engine__LeadScoring__HalfLife', value: '30.00:00:00' }
         { name: 'Engine__LeadScoring__HotThreshold', value: '50' }
         { name: 'ApiKeys__Events', value: kvRef(vault.properties.vaultUri, 'EventsApiKey', eventsApiKey) }

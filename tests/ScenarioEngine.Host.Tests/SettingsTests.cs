@@ -72,11 +72,14 @@ public sealed partial class SettingsTests
             ("ServiceBus", typeof(Storage.Azure.ServiceBus.ServiceBusOptions)),
             ("RateLimits", typeof(RateLimitOptions)), ("Publishing", typeof(PublishingOptions)),
             ("Sending", typeof(Journeys.Sending.SendSettlementOptions)), ("Journeys:Instances", typeof(Journeys.Hosting.JourneyInstancesOptions)),
+            ("Sending", typeof(Journeys.Sending.SendingOptions)), ("Sending:Circuit", typeof(Journeys.Sending.CircuitBreakerOptions)),
         };
+        var nested = sections.Select(s => s.Type).ToHashSet();
         var listed = HostSettings.All.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
-        // Dictionaries hold templated settings (ApiKeys:Keys:<name>:Key), described in docs/api.md rather than listed one by one.
-        Assert.All(sections.SelectMany(s => s.Type.GetProperties().Where(p => p.CanWrite && !p.PropertyType.IsGenericType).Select(p => $"{s.Section}:{p.Name}")),
+        // Dictionaries hold templated settings (ApiKeys:Keys:<name>:Key), described in docs/api.md rather than listed one by one (the
+        // send rates, Sending:Rate:<medium>, are listed per medium); a nested options class is checked as its own section.
+        Assert.All(sections.SelectMany(s => s.Type.GetProperties().Where(p => p.CanWrite && !p.PropertyType.IsGenericType && !nested.Contains(p.PropertyType)).Select(p => $"{s.Section}:{p.Name}")),
             name => Assert.Contains(name, listed));
     }
 

@@ -2,13 +2,23 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ScenarioEngine.Api.Audit;
 using ScenarioEngine.Api.Catalog;
 using ScenarioEngine.Api;
+using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Api.Endpoints;
 
 /// <summary>GET /api/health.</summary>
-public sealed record HealthView(string Status, string Host, string Storage, bool Workers, DateTimeOffset? CatalogLoadedAt, int LiveJourneys);
+/// <param name="Status">"ok", or "degraded" while a channel's circuit is open or half-open (its sends are held).</param>
+/// <param name="Host">standalone or functions.</param>
+/// <param name="Storage">The storage kind.</param>
+/// <param name="Workers">Whether this process runs the workers.</param>
+/// <param name="CatalogLoadedAt">When the catalog was last loaded.</param>
+/// <param name="LiveJourneys">Published journeys.</param>
+/// <param name="Channels">Each medium's circuit and send rate (shared by every host).</param>
+public sealed record HealthView(string Status, string Host, string Storage, bool Workers, DateTimeOffset? CatalogLoadedAt, int LiveJourneys,
+    IReadOnlyList<ChannelHealth> Channels);
 
 /// <summary>GET /api/system/metrics: the ingest's counters in this process and the approximate events queue lengths.</summary>
 public sealed record MetricsView(EngineMetrics Engine, IReadOnlyDictionary<string, int> Queues);
@@ -35,9 +45,14 @@ public static class SystemApi
     /// <summary>The settings a client shows data with.</summary>
     public static Ok<ClientSettingsView> Settings(JourneyEngine engine) => TypedResults.Ok(new ClientSettingsView(engine.Options.Machine.DefaultTimeZone.Id));
 
-    /// <summary>Liveness.</summary>
-    public static Ok<HealthView> Health(JourneyEngine engine, DefinitionStore definitions, HostMode mode) =>
-        TypedResults.Ok(new HealthView("ok", mode.Host, mode.Storage, mode.Workers, definitions.LoadedAt, engine.Catalog.Live.Count));
+    /// <summary>Liveness, and the channels' circuits: "degraded" while one is not closed.</summary>
+    public static async Task<Ok<HealthView>> Health(JourneyEngine engine, DefinitionStore definitions, HostMode mode, IChannelHealth channels,
+        CancellationToken cancellationToken)
+    {
+        var health = await channels.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var status = health.Any(c => c.State != CircuitState.Closed) ? "degraded" : "ok";
+        return TypedResults.Ok(new HealthView(status, mode.Host, mode.Storage, mode.Workers, definitions.LoadedAt, engine.Catalog.Live.Count, health));
+    }
 
     /// <summary>Counters and queue lengths.</summary>
     public static async Task<Ok<MetricsView>> MetricsAsync(JourneyEngine engine, IQueueFactory queues, CancellationToken cancellationToken)
@@ -53,9 +68,10 @@ public static class SystemApi
     }
 
     /// <summary>Reloads the catalog.</summary>
-    public static async Task<Ok<HealthView>> ReloadAsync(JourneyEngine engine, DefinitionStore definitions, HostMode mode, CancellationToken cancellationToken)
+    public static async Task<Ok<HealthView>> ReloadAsync(JourneyEngine engine, DefinitionStore definitions, HostMode mode, IChannelHealth channels,
+        CancellationToken cancellationToken)
     {
         await definitions.ReloadAsync(cancellationToken).ConfigureAwait(false);
-        return Health(engine, definitions, mode);
+        return await Health(engine, definitions, mode, channels, cancellationToken).ConfigureAwait(false);
     }
 }
