@@ -78,6 +78,24 @@ export interface StepStats {
   counts: Record<string, number>;
 }
 
+/** One channel's circuit and send rate, from GET /api/health. */
+export interface ChannelHealth {
+  medium: string;
+  state: "closed" | "open" | "halfOpen";
+  consecutiveFailures: number;
+  openedAt: string | null;
+  retryAt: string | null;
+  lastFailure: string | null;
+  rate: number | null;
+  rateWindow: string;
+}
+
+/** GET /api/health. */
+export interface Health {
+  status: "ok" | "degraded";
+  channels: ChannelHealth[];
+}
+
 export interface JourneyStats {
   journeyId: string;
   entered: number;

@@ -3,6 +3,7 @@ import { api, enc, JourneyListItem, JourneyStats } from "../api";
 import { formatDateTime, formatNumber, useLocale } from "../i18n";
 import { Link, navigate } from "../router";
 import { Problem } from "../components/Problem";
+import { ChannelsPanel } from "../components/ChannelsPanel";
 
 /** Every journey with its state, versions, entered / active / converted and last publish; filter and search. */
 export function JourneyList() {
@@ -54,6 +55,7 @@ export function JourneyList() {
         </button>
       </div>
       <Problem error={error} />
+      <ChannelsPanel />
       {items === null && !error && <p>{t.loading}</p>}
       {items !== null && (
         <table className="grid" data-testid="journeys">
