@@ -1,6 +1,7 @@
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Runtime.Engine;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Simulation;
 
@@ -55,6 +56,29 @@ public sealed class PipelineTests
         Assert.Equal(start.AddMinutes(1), report.Sends[0].At);
         Assert.Equal(start.AddMinutes(1).AddDays(10), report.Sends[1].At);
         Assert.Equal(1, report.Stats["cross-sell"].Counts["nudge.sent"]);
+    }
+
+    [Fact]
+    public async Task Simulate_EmailRateOnePerHour_SpreadsTheThankYousOverHourWindowsInVirtualTime()
+    {
+        var (journey, message) = Load();
+        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
+        var sending = new SendingOptions { RateWindow = TimeSpan.FromHours(1), Rate = { ["email"] = 1 } };
+        var sim = new Simulator([journey], [message], start: start, sending: sending);
+        var customers = new[] { "c1", "c2", "c3" };
+        var events = customers.SelectMany(c => new[]
+        {
+            Event("i-" + c, "identify", c, start, ("consent.email", Value.From(true)), ("email", Value.From(c + "@example.com"))),
+            Event("p-" + c, "purchase", c, start.AddMinutes(1), ("amount", Value.From(6000))),
+        });
+
+        var report = await sim.RunAsync(events, TimeSpan.FromDays(1));
+
+        var thanks = report.Sends.Where(s => s.StepId == "thanks").OrderBy(s => s.At).ToList();
+        Assert.Equal([start.AddMinutes(1), start.AddHours(1), start.AddHours(2)], thanks.Select(s => s.At));
+        Assert.Equal(customers, thanks.Select(s => s.CustomerId).Order(StringComparer.Ordinal));
+        Assert.Equal(3, report.Stats["cross-sell"].Counts["thanks.sent"]);
+        Assert.Equal(2, report.Stats["cross-sell"].Counts["thanks.deferred:rate"]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Simulation;
@@ -42,8 +43,9 @@ public sealed class Simulator
     private readonly VirtualOrchestrations _orchestrations;
     private readonly VirtualJourneyHost _host;
 
-    /// <summary>Creates a simulator over published journeys and their messages.</summary>
-    public Simulator(IEnumerable<Journey> journeys, IEnumerable<MessageDocument> messages, EngineOptions? options = null, IMessageRenderer? renderer = null, DateTimeOffset? start = null)
+    /// <summary>Creates a simulator over published journeys and their messages; <paramref name="sending"/> sets send rates and circuits (none by default).</summary>
+    public Simulator(IEnumerable<Journey> journeys, IEnumerable<MessageDocument> messages, EngineOptions? options = null, IMessageRenderer? renderer = null, DateTimeOffset? start = null,
+        SendingOptions? sending = null)
     {
         _clock = new ManualClock(start ?? DateTimeOffset.UnixEpoch);
         _queues = new InMemoryQueueFactory(_clock);
@@ -56,7 +58,7 @@ public sealed class Simulator
         opts.HandlerConcurrency = 1; // virtual time: one message after another, so a replay is reproducible
 
         var channels = Medium.All.Select(m => new RecordingChannel(m, Record)).ToList();
-        _host = new VirtualJourneyHost(Store, _queues, catalog, channels, renderer ?? new VerbatimRenderer(), _clock, opts);
+        _host = new VirtualJourneyHost(Store, _queues, catalog, channels, renderer ?? new VerbatimRenderer(), _clock, opts, sending: sending);
         _orchestrations = _host.Orchestrations;
         Engine = _host.Engine;
     }
