@@ -1,14 +1,5 @@
-using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ScenarioEngine.Channels;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
