@@ -71,11 +71,11 @@ internal static class JourneyThroughput
             await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(backendOptions, DurableTaskSet.Journeys(), services,
                 services.GetRequiredService<ILoggerFactory>()).ConfigureAwait(false);
             var engine = new JourneyEngine(clients.CreateRowStore(), clients.CreateQueueFactory(), catalog, backend, TimeProvider.System, options);
-            var before = (Engine: clients.Counter.Snapshot(), Backend: backendCalls.Snapshot());
-            await RunAsync("DurableTask.AzureStorage on Azurite, Table store", engine, channel, () => clients.Counter.Total + backendCalls.Total, journeys, workers, output)
-                .ConfigureAwait(false);
-            output.WriteLine($"  engine and activities, per journey: {PerJourney(before.Engine, clients.Counter.Snapshot(), journeys)}");
-            output.WriteLine($"  Durable Task backend, per journey (polling included): {PerJourney(before.Backend, backendCalls.Snapshot(), journeys)}");
+            IReadOnlyDictionary<string, long> engineBefore = new Dictionary<string, long>(), backendBefore = engineBefore;
+            await RunAsync("DurableTask.AzureStorage on Azurite, Table store", engine, channel, () => clients.Counter.Total + backendCalls.Total, journeys, workers, output,
+                () => (engineBefore, backendBefore) = (clients.Counter.Snapshot(), backendCalls.Snapshot())).ConfigureAwait(false);
+            output.WriteLine($"  engine and activities, per journey: {PerJourney(engineBefore, clients.Counter.Snapshot(), journeys)}");
+            output.WriteLine($"  Durable Task backend, per journey (polling included): {PerJourney(backendBefore, backendCalls.Snapshot(), journeys)}");
         }
     }
 
@@ -105,7 +105,9 @@ internal static class JourneyThroughput
             .BuildServiceProvider();
     }
 
-    private static async Task RunAsync(string label, JourneyEngine engine, KeyChannel channel, Func<long> storageCalls, int journeys, int workers, TextWriter output)
+    /// <summary>Applies the identify events, then measures from the purchases' post (<paramref name="measuring"/> is called there) to the last send.</summary>
+    private static async Task RunAsync(string label, JourneyEngine engine, KeyChannel channel, Func<long> storageCalls, int journeys, int workers, TextWriter output,
+        Action? measuring = null)
     {
         await engine.InitializeAsync().ConfigureAwait(false);
         var now = DateTimeOffset.UtcNow;
@@ -120,6 +122,7 @@ internal static class JourneyThroughput
             await Task.Delay(20).ConfigureAwait(false);
         }
 
+        measuring?.Invoke();
         var callsBefore = storageCalls();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
