@@ -1,10 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using ScenarioEngine.Core.Model;
-using ScenarioEngine.Runtime.Simulation;
+using ScenarioEngine.Journeys.Storage.Simulation;
+using ScenarioEngine.Testing;
 
 namespace ScenarioEngine.Benchmarks;
 
-/// <summary>The whole durable pipeline on the in-memory provider: the CDNOW master file through the cross-sell sample in virtual time.</summary>
+/// <summary>
+/// The engine and the journey orchestrations in virtual time on the in-memory provider (<see cref="Simulator"/>): the CDNOW master
+/// file through the cross-sell sample.
+/// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class PipelineBenchmarks
@@ -13,7 +17,7 @@ public class PipelineBenchmarks
 
     /// <summary>Reads the 69,659 CDNOW purchases (dollars times 150 for yen) plus one consent event per customer.</summary>
     [GlobalSetup]
-    public void Setup() => _cdnow = Cli.CliApp.ReadEvents(Samples.Cdnow("CDNOW_master.txt"), consent: true, rate: 150).Events;
+    public void Setup() => _cdnow = Cli.CliApp.ReadEvents(SharedData.Cdnow("CDNOW_master.txt"), consent: true, rate: 150).Events;
 
     /// <summary>Replays 93,229 events (69,659 purchases, 23,570 identify) for 23,570 customers over 18 months plus 30 days.</summary>
     [Benchmark]
@@ -22,6 +26,6 @@ public class PipelineBenchmarks
         var messages = Samples.Messages();
         var simulator = new Simulator([Samples.Journey("post-purchase-cross-sell", messages)], messages.Values, start: _cdnow.Min(e => e.OccurredAt));
         var report = simulator.RunAsync(_cdnow, TimeSpan.FromDays(30)).GetAwaiter().GetResult();
-        return report.Metrics.Sent;
+        return report.Sent;
     }
 }

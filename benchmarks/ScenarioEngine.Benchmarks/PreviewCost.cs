@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys.Storage.Simulation;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Simulation;
 using ScenarioEngine.Runtime.Storage;

@@ -2,12 +2,10 @@ using ScenarioEngine.Core.Language;
 
 namespace ScenarioEngine.Benchmarks;
 
-/// <summary>Finds the repository, its samples and the shared CDNOW data.</summary>
+/// <summary>Finds the repository and its samples (the shared CDNOW data: <c>SharedData</c>, linked from tests/Shared).</summary>
 internal static class Samples
 {
     public static string Root { get; } = FindRoot();
-
-    public static string Cdnow(string file) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "cdnow", file));
 
     public static Dictionary<string, MessageDocument> Messages() =>
         Directory.GetFiles(Path.Combine(Root, "samples", "messages"), "*.json")

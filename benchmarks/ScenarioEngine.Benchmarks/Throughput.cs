@@ -3,17 +3,20 @@ using System.Net;
 using System.Net.Sockets;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Journeys;
+using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Runtime.Engine;
-using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Storage;
 using ScenarioEngine.Storage.Azure;
 
 namespace ScenarioEngine.Benchmarks;
 
 /// <summary>
-/// A load driver for the durable pipeline: ingests purchase events for many customers through the cross-sell sample, runs
-/// competing workers until every event is applied and every message dispatched, and reports events per second, storage calls per
-/// event, allocation and working set. On Azurite it first measures Azurite's own raw single-entity insert rate in the same run.
+/// A load driver for the engine's ingest: queues identify and purchase events for many customers, runs competing workers until every
+/// event is applied to its customer's partition (the purchases asking for journey starts, counted and not run: see
+/// <see cref="JourneyThroughput"/> for journeys end to end), and reports events per second, storage calls per event, allocation and
+/// working set, then one counts job and one daily analytics run. On Azurite it first measures Azurite's own raw single-entity insert
+/// rate in the same run.
 /// </summary>
 internal static class Throughput
 {
@@ -142,13 +145,13 @@ internal static class Throughput
         var messages = Samples.Messages();
         var catalog = new Catalog();
         catalog.Load([Samples.Journey("post-purchase-cross-sell", messages)], [], messages.Values);
-        var channel = new KeyChannel(Medium.Email);
-        var options = new EngineOptions { QueuePrefix = "lt" + Guid.NewGuid().ToString("N")[..6], CustomersTable = "lt" + Guid.NewGuid().ToString("N")[..8], EventQueueCount = 4,
-            LocalDispatchLimit = 10_000 }; // as the standalone host, whose workers pump every queue
-        var engine = new JourneyEngine(store, queues, catalog, [channel], new VerbatimRenderer(), TimeProvider.System, options);
+        var instances = new CountingInstances();
+        var options = new EngineOptions { QueuePrefix = "lt" + Guid.NewGuid().ToString("N")[..6], CustomersTable = "lt" + Guid.NewGuid().ToString("N")[..8], EventQueueCount = 4 };
+        var engine = new JourneyEngine(store, queues, catalog, instances, TimeProvider.System, options);
         await engine.InitializeAsync().ConfigureAwait(false);
 
-        // Half the events are identify (consent), half purchases over 5,000 yen that enter the journey and send a thank-you.
+        // Half the events are identify (consent), half purchases over 5,000 yen that enter the journey (one start each, or none when
+        // held out).
         var customers = eventCount / 2;
         var now = DateTimeOffset.UtcNow;
         var all = new List<CustomerEvent>(eventCount);
@@ -176,22 +179,9 @@ internal static class Throughput
         var pumps = StartWorkers(engine, workers, done.Token);
         await ingest.ConfigureAwait(false);
         var accepted = clock.Elapsed;
-        var expectedSends = -1L;
-        while (true)
+        while (engine.Metrics.EventsApplied < eventCount)
         {
             await Task.Delay(20).ConfigureAwait(false);
-            var stats = engine.Metrics;
-            if (expectedSends < 0 && stats.EventsApplied == eventCount)
-            {
-                // Once every event is applied, the sends to expect are known (a scan, so only once).
-                var counts = (await engine.GetStatsAsync("post-purchase-cross-sell").ConfigureAwait(false)).Counts;
-                expectedSends = counts.GetValueOrDefault("thanks.entered") - counts.GetValueOrDefault("thanks.heldOut");
-            }
-
-            if (expectedSends >= 0 && stats.Sent + stats.Skipped + stats.Failed >= expectedSends)
-            {
-                break;
-            }
         }
 
         var elapsed = clock.Elapsed;
@@ -200,41 +190,31 @@ internal static class Throughput
         var calls = storageCalls() - callsBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         output.WriteLine($"{(store is InMemoryRowStore ? "in memory" : "Azurite")}: {eventCount} events ({customers} customers), {workers} workers: accepted in {accepted.TotalSeconds:F2} s, " +
-                         $"applied and dispatched in {elapsed.TotalSeconds:F2} s = {eventCount / elapsed.TotalSeconds:F0} events/s");
-        output.WriteLine($"  messages sent {engine.Metrics.Sent} (expected {expectedSends}, distinct keys {channel.DistinctKeys}), " +
-                         $"events applied {engine.Metrics.EventsApplied}, conflicts {engine.Metrics.Conflicts}; " +
-                         $"partition cache hits {engine.Metrics.CacheHits}, stale {engine.Metrics.StaleCache}");
+                         $"applied in {elapsed.TotalSeconds:F2} s = {eventCount / elapsed.TotalSeconds:F0} events/s");
+        output.WriteLine($"  events applied {engine.Metrics.EventsApplied}, conflicts {engine.Metrics.Conflicts}; journey starts {instances.Starts} (distinct {instances.DistinctStarts}), raises {instances.Raises}");
         output.WriteLine($"  storage calls {calls} = {(double)calls / eventCount:F2} per event (idle polling included); allocated {allocated / eventCount / 1024.0:F1} KiB per event; " +
                          $"working set {Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024} MiB");
         output.WriteLine($"  CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F1} s = {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / eventCount:F0} µs per event; " +
                          $"GC paused {(GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds:F2} s, collections gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}");
 
-        // What the memory holds: the heap after a full collection, the in-memory store's rows (kept by design), and the engine's own
-        // bounded buffers (queues' waiting messages, the partition cache, the dispatch handoff).
-        var waiting = 0;
-        foreach (var name in engine.AllQueueNames())
-        {
-            waiting += await queues.Get(name).CountAsync().ConfigureAwait(false);
-        }
-
+        // What the memory holds: the heap after a full collection and the in-memory store's rows (kept by design).
         var heap = GC.GetTotalMemory(forceFullCollection: true);
         var storeText = store is InMemoryRowStore memory ? memory.Dump(options.CustomersTable) : null;
         output.WriteLine($"  heap after a full collection {heap / 1024 / 1024} MiB" +
                          (storeText is null ? "" : $"; the store holds {storeText.Count} rows with {storeText.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Data)) / 1024 / 1024} MiB of row text (kept as UTF-8)") +
                          (storeText is null ? "" : " (" + string.Join(", ", storeText.GroupBy(r => r.RowKey[..2]).OrderBy(g => g.Key, StringComparer.Ordinal)
-                             .Select(g => $"{g.Key} {g.Count()} rows of {g.Average(r => r.Utf8.Length):F0} B")) + ")") +
-                         $"; queue messages waiting {waiting} (timers for the journey's later steps); partition cache {engine.CachedCustomers} customers; handoffs {engine.LocalDispatchPending}");
+                             .Select(g => $"{g.Key} {g.Count()} rows of {g.Average(r => r.Utf8.Length):F0} B")) + ")"));
 
         if (!analytics)
         {
             return;
         }
 
-        // One sweeper run over every customer (nothing is overdue: it reads each instance and outbox row and re-enqueues none).
+        // One run of the counts job over every customer's instance rows.
         callsBefore = storageCalls();
         clock.Restart();
-        var swept = await engine.SweepAsync().ConfigureAwait(false);
-        output.WriteLine($"  one sweeper run over {customers} customers: {clock.Elapsed.TotalSeconds:F2} s, {storageCalls() - callsBefore} storage calls, {swept} re-enqueued");
+        var counted = await engine.RefreshCountsAsync().ConfigureAwait(false);
+        output.WriteLine($"  one counts job run over {customers} customers: {clock.Elapsed.TotalSeconds:F2} s, {storageCalls() - callsBefore} storage calls, {counted} instance rows read");
 
         // The daily analytics job over the same customers: scan, fit, and the analytics.updated / segment.entered events it ingests,
         // until they are all applied.
@@ -249,7 +229,7 @@ internal static class Throughput
         async Task<int> BacklogAsync()
         {
             var n = 0;
-            foreach (var name in engine.AllQueueNames().Where(q => q != engine.Options.TimerQueue))
+            foreach (var name in engine.AllQueueNames())
             {
                 n += await queues.Get(name).CountAsync().ConfigureAwait(false);
             }
@@ -271,27 +251,36 @@ internal static class Throughput
                          $"(one million customers at this rate: {total.TotalMilliseconds / run.Customers * 1_000_000 / 3_600_000:F1} h)");
     }
 
-    /// <summary>
-    /// A channel that keeps only each message's idempotency key (to count distinct sends), as a provider's client keeps nothing: the
-    /// recording channel keeps every message with its profile, which would measure the collector holding them, not the engine.
-    /// </summary>
-    private sealed class KeyChannel(string medium) : IChannel
+    /// <summary>Counts the starts and raises ingest asks for, and runs no orchestration: what is measured is ingest alone.</summary>
+    private sealed class CountingInstances : IJourneyInstances
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _keys = new(StringComparer.Ordinal);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _started = new(StringComparer.Ordinal);
+        private long _starts, _raises;
 
-        public string Medium { get; } = medium;
+        public long Starts => Interlocked.Read(ref _starts);
 
-        public int DistinctKeys => _keys.Count;
+        public long Raises => Interlocked.Read(ref _raises);
 
-        public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+        public int DistinctStarts => _started.Count;
+
+        public Task StartAsync(JourneyStart start, CancellationToken cancellationToken = default)
         {
-            _keys.TryAdd(message.IdempotencyKey, 0);
-            return Task.FromResult<DeliveryResult>(new Delivered(null));
+            _started.TryAdd(start.InstanceId, 0);
+            Interlocked.Increment(ref _starts);
+            return Task.CompletedTask;
         }
+
+        public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _raises);
+            return Task.CompletedTask;
+        }
+
+        public Task TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     /// <summary>Competing workers pumping every queue until stopped, pausing briefly when idle.</summary>
-    private static List<Task> StartWorkers(JourneyEngine engine, int workers, CancellationToken stop) =>
+    public static List<Task> StartWorkers(JourneyEngine engine, int workers, CancellationToken stop) =>
         Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -302,71 +291,4 @@ internal static class Throughput
                 }
             }
         })).ToList();
-
-    /// <summary>Azurite started from the repository's pinned npm package on free ports, in memory.</summary>
-    private sealed class AzuriteProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private AzuriteProcess(Process process, string connectionString)
-        {
-            _process = process;
-            ConnectionString = connectionString;
-        }
-
-        public string ConnectionString { get; }
-
-        public static async Task<AzuriteProcess> StartAsync()
-        {
-            var script = Path.Combine(Samples.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
-            if (!File.Exists(script))
-            {
-                throw new FileNotFoundException("run `npm ci` in the repository first (or ./test.sh, which does)", script);
-            }
-
-            int Free()
-            {
-                using var l = new TcpListener(IPAddress.Loopback, 0);
-                l.Start();
-                return ((IPEndPoint)l.LocalEndpoint).Port;
-            }
-
-            var (blob, queue, table) = (Free(), Free(), Free());
-            var dir = Directory.CreateTempSubdirectory("azurite-bench").FullName;
-            var start = new ProcessStartInfo("node") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { script, "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-                         "--tableHost", "127.0.0.1", "--tablePort", $"{table}", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry" })
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            var process = Process.Start(start)!;
-            for (var i = 0; i < 300; i++)
-            {
-                try
-                {
-                    using var c = new TcpClient();
-                    await c.ConnectAsync(IPAddress.Loopback, table).ConfigureAwait(false);
-                    using var q = new TcpClient();
-                    await q.ConnectAsync(IPAddress.Loopback, queue).ConfigureAwait(false);
-                    break;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(100).ConfigureAwait(false);
-                }
-            }
-
-            var key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-            return new AzuriteProcess(process, $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
-                $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-            _process.Dispose();
-        }
-    }
 }

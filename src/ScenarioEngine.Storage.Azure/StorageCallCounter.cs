@@ -34,6 +34,22 @@ public sealed class StorageCallCounter
     /// <summary>A pipeline policy that counts each request attempt of a Queue client; add it per retry.</summary>
     public HttpPipelinePolicy QueuePolicy() => new CountingPolicy(this, table: false);
 
+    /// <summary>
+    /// Counts the requests of a client made elsewhere (the Durable Task backend's own blob, queue and table clients): adds the table or
+    /// queue policy by the options' type, and for any other client (blobs) one counting <c>blob.read</c> (GET, HEAD) and <c>blob.write</c>.
+    /// </summary>
+    public void AddTo(ClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        HttpPipelinePolicy policy = options switch
+        {
+            global::Azure.Data.Tables.TableClientOptions => TablePolicy(),
+            global::Azure.Storage.Queues.QueueClientOptions => QueuePolicy(),
+            _ => new BlobCountingPolicy(this),
+        };
+        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+    }
+
     /// <summary>Adds one request of an operation.</summary>
     public void Record(string operation)
     {
@@ -86,6 +102,13 @@ public sealed class StorageCallCounter
             ("PUT", true) => "queue.update",
             _ => "queue.other",
         };
+    }
+
+    internal static string ClassifyBlob(string method) => method is "GET" or "HEAD" ? "blob.read" : "blob.write";
+
+    private sealed class BlobCountingPolicy(StorageCallCounter counter) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message) => counter.Record(ClassifyBlob(message.Request.Method.Method));
     }
 
     private sealed class CountingPolicy(StorageCallCounter counter, bool table) : HttpPipelineSynchronousPolicy

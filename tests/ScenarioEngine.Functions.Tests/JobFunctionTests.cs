@@ -62,6 +62,6 @@ public sealed class JobFunctionTests
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => app.Services.GetRequiredService<ScheduledJobs>().RunAsync("Nightly", TimeSpan.FromDays(1)));
 
-        Assert.Contains("Sweeper, ScheduledTriggers, Analytics", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Counts, ScheduledTriggers, Analytics", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -2,18 +2,14 @@ using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Moq;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Functions.Journeys;
 using ScenarioEngine.Journeys;
 using ScenarioEngine.Journeys.Hosting;
 using ScenarioEngine.Journeys.Ports;
-using ScenarioEngine.Journeys.Profiles;
-using ScenarioEngine.Journeys.Recording;
 using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Journeys.Tests;
 
@@ -36,6 +32,9 @@ public sealed class JourneyFunctionTests
         services.AddSingleton(new JourneyOrchestrationOptions { ActivityRetryInterval = TimeSpan.FromMilliseconds(200) });
         services.AddSingleton<ISendLedger>(_ledger);
         services.AddSingleton<ICustomerProfiles>(_ledger);
+        services.AddSingleton<ISendConfirmations>(_ledger);
+        services.AddSingleton(new SendSettlementOptions());
+        services.AddSingleton<SendSettlement>();
         services.AddSingleton<IJourneyRecorder>(_recorder);
         services.AddSingleton<ISendChannel>(_channel);
         services.AddSingleton(new SendPolicyOptions());
@@ -43,13 +42,7 @@ public sealed class JourneyFunctionTests
         return services.BuildServiceProvider();
     }
 
-    /// <summary>A function invocation's context: what the wrappers read from it is its services.</summary>
-    private static FunctionContext Invocation(IServiceProvider services)
-    {
-        var context = new Mock<FunctionContext>();
-        context.SetupGet(c => c.InstanceServices).Returns(services);
-        return context.Object;
-    }
+    private static FunctionContext Invocation(IServiceProvider services) => JourneyFunctionsHost.Invocation(services);
 
     private static SendCommand Command(string customerId, string instanceId) =>
         new(customerId, instanceId, "j1", 1, "a", "webhook", "m1", false, instanceId + ":1:a", 1);
@@ -107,16 +100,10 @@ public sealed class JourneyFunctionTests
     {
         // The test host runs the functions' own code as its orchestrator and activities, so each durable call goes through a wrapper.
         await using var services = Services();
-        var invocation = Invocation(services);
         var journey = TestJourneys.SendWaitSend();
         _catalog.Publish(journey);
         _ledger.Put(TestJourneys.Profile("c1"));
-        await using var host = await DurableTaskTestHost.StartAsync(r => r
-            .AddOrchestratorFunc<JourneyStart, JourneyOutcome>(JourneyOrchestrator.Name, (context, _) => JourneyFunctions.Journey(context, invocation))
-            .AddActivityFunc<SendCommand, SendOutcome>(SendActivity.Name, (context, input) => JourneyFunctions.Send(input, context.InstanceId, invocation))
-            .AddActivityFunc<JourneyRecord, int>(RecordActivity.Name, (context, input) => JourneyFunctions.Record(input, context.InstanceId, invocation))
-            .AddActivityFunc<string, CustomerProfileSnapshot>(ProfileActivity.Name, (context, input) => JourneyFunctions.Profile(input, context.InstanceId, invocation)),
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
+        await using var host = await JourneyFunctionsHost.StartAsync(services);
         var instances = new FunctionsJourneyInstances(Options.Create(new JourneyInstancesOptions()), NullLogger<DurableTaskClientJourneyInstances>.Instance);
         instances.Use(host.Client);
         var start = TestJourneys.Start(journey, "c1");

@@ -47,7 +47,7 @@ public sealed class JourneyInstancesFunctionTests
         await using var app = await FunctionsApp.StartAsync();
         var client = BoundClient();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => app.Queues.Dispatch("not json", client.Object, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Queues.Events0("not json", client.Object, CancellationToken.None));
 
         await AssertReachesAsync(app, client);
     }

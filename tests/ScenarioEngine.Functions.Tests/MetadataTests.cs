@@ -18,8 +18,6 @@ public sealed class MetadataTests
     {
         var options = new EngineOptions { QueuePrefix = "shop1", EventQueueCount = QueueFunctions.MaxEventQueues };
 
-        Assert.Equal(options.TimerQueue, QueueName(nameof(QueueFunctions.Timers), options));
-        Assert.Equal(options.DispatchQueue, QueueName(nameof(QueueFunctions.Dispatch), options));
         for (var i = 0; i < QueueFunctions.MaxEventQueues; i++)
         {
             Assert.Equal(options.EventQueue(i), QueueName(QueueFunctions.EventsPrefix + i, options));
@@ -47,9 +45,27 @@ public sealed class MetadataTests
     }
 
     [Fact]
+    public void QueueFunctions_AreExactlyTheEventsQueues()
+    {
+        // Journeys step on Durable Task: no timers or dispatch queue is bound, only Events0 to Events15.
+        var queues = FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "queueTrigger").Order(StringComparer.Ordinal);
+
+        Assert.Equal(Enumerable.Range(0, QueueFunctions.MaxEventQueues).Select(i => QueueFunctions.EventsPrefix + i).Order(StringComparer.Ordinal), queues);
+    }
+
+    [Fact]
+    public void TimerFunctions_AreExactlyTheJobs()
+    {
+        var timers = FunctionsMetadata.All.Keys.Where(f => FunctionsMetadata.TriggerType(f) == "timerTrigger").Order(StringComparer.Ordinal);
+
+        Assert.Equal(new[] { ScheduledJobs.Analytics, ScheduledJobs.Counts, ScheduledJobs.ScheduledTriggers }.Order(StringComparer.Ordinal), timers);
+    }
+
+    [Fact]
     public void TimerSchedules_AreSixFieldCronInUtc()
     {
-        Assert.Equal("0 */1 * * * *", JobFunctions.SweeperSchedule);
+        Assert.Equal("0 */1 * * * *", JobFunctions.CountsSchedule);
+        Assert.Equal(TimeSpan.FromMinutes(1), JobFunctions.Periods[ScheduledJobs.Counts]);
         Assert.Equal("0 */5 * * * *", JobFunctions.ScheduledTriggersSchedule);
         Assert.Equal(TimeSpan.FromMinutes(5), JobFunctions.Periods[ScheduledJobs.ScheduledTriggers]);
         Assert.Equal("0 0 18 * * *", JobFunctions.AnalyticsSchedule);

@@ -34,7 +34,10 @@ public sealed class PayloadSerializationTests
         var journey = TestJourneys.SendWaitSend();
         var start = TestJourneys.Start(journey, "c1", TestJourneys.Profile("c1", ("tier", Core.Model.Value.From("gold"))));
         var record = new JourneyRecord("c1", start.InstanceId, "j1", 1, 1, DateTimeOffset.UtcNow, [new StepEntered("a", "send"), new Exited("completed")]);
-        var command = new SendCommand("c1", start.InstanceId, "j1", 1, "a", "webhook", "m1", false, "k1", 1) { Record = record };
+        var command = new SendCommand("c1", start.InstanceId, "j1", 1, "a", "webhook", "m1", false, "k1", 1) {
+            Record = record,
+            Trigger = new Dictionary<string, Core.Model.Value>(StringComparer.Ordinal) { ["orderId"] = Core.Model.Value.From("o-1") },
+        };
 
         var startBack = RoundTrip(serializer, start);
         var commandBack = RoundTrip(serializer, command);
@@ -45,7 +48,8 @@ public sealed class PayloadSerializationTests
         Assert.Equal(start.InstanceId, startBack.InstanceId);
         Assert.Equal("gold", startBack.Profile.Attributes["tier"].ToString());
         Assert.Equal("signup", startBack.Trigger!.Type);
-        Assert.Equal(command with { Record = null }, commandBack with { Record = null });
+        Assert.Equal(command with { Record = null, Trigger = Core.Model.CustomerEvent.NoProperties }, commandBack with { Record = null, Trigger = Core.Model.CustomerEvent.NoProperties });
+        Assert.Equal("o-1", Assert.Single(commandBack.Trigger, p => p.Key == "orderId").Value.ToString());
         Assert.Equal([typeof(StepEntered), typeof(Exited)], commandBack.Record!.Effects.Select(e => e.GetType()));
         Assert.Equal("purchase", deliveryBack.Event.Type);
         Assert.Equal(SendStatus.Deferred, outcomeBack.Status);

@@ -61,13 +61,15 @@ public sealed class QueueFunctionTests
     }
 
     [Fact]
-    public async Task Dispatch_UnreadableMessage_ThrowsAndLogsSoTheHostRetries()
+    public async Task EventsFunction_UnreadableMessage_ThrowsAndLogsSoTheHostRetries()
     {
         await using var app = await FunctionsApp.StartAsync();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => app.Queues.Dispatch("not json", FunctionsApp.Client, CancellationToken.None));
+        // Rethrown, the host leaves the message on its queue and delivers it again (to <queue>-poison after maxDequeueCount).
+        await Assert.ThrowsAsync<System.Text.Json.JsonException>(() => InvokeEventsAsync(app.Queues, 0, "not json"));
 
-        Assert.Contains(app.Logs.Entries, e => e.Id == 5000 && e.Text.Contains("Dispatch", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Entries, e => e.Id == 5000 && e.Text.Contains("Events0", StringComparison.Ordinal));
+        Assert.Equal(0, app.Engine.Metrics.EventsApplied);
     }
 
     [Fact]

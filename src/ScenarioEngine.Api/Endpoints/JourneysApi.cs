@@ -123,7 +123,7 @@ public static class JourneysApi
         group.MapGet("/{journeyId}/stats", StatsAsync).WithName("GetJourneyStats").RequireScope(ApiScope.Read)
             .WithSummary("Per-step counters (with the instances waiting at each step now), conversions, holdout and variants, scanned now.");
         group.MapGet("/{journeyId}/counts", CountsAsync).WithName("GetJourneyCounts").RequireScope(ApiScope.Read)
-            .WithSummary("The same figures as the last sweep aggregated them (one stored row, asOf says when): a whole canvas in one cheap request.");
+            .WithSummary("The same figures as the counts job last aggregated them (one stored row, asOf says when): a whole canvas in one cheap request.");
         group.MapGet("/{journeyId}/steps/{stepId}/customers", StepCustomersAsync).WithName("ListStepCustomers").RequireScope(ApiScope.Read)
             .WithSummary("The customers at a step now (or, with ?through=true, every one who entered it), a page at a time (?max=1..500, default 50; ?continuation=).");
         return app;
@@ -349,7 +349,7 @@ public static class JourneysApi
         return TypedResults.Ok(JourneyStatsView.From(stats));
     }
 
-    /// <summary>The journey's counts as last aggregated (a scan only before the first sweep saw the journey).</summary>
+    /// <summary>The journey's counts as last aggregated (a scan only before the counts job saw the journey).</summary>
     public static async Task<Results<Ok<JourneyStatsView>, ProblemHttpResult>> CountsAsync(
         string journeyId, JourneyEngine engine, DefinitionStore definitions, CancellationToken cancellationToken)
     {

@@ -29,7 +29,7 @@ public static class HostSettings
         new("Engine:CustomersTable", false, "Table holding one partition per customer."),
         new("Engine:DefinitionsTable", false, "Table holding journey drafts, published versions, messages, JSON segments and postcard batches."),
         new("Engine:AuditTable", false, "Table holding the audit log: every change made through the API, by key name (GET /api/audit)."),
-        new("Engine:QueuePrefix", false, "Prefix of every queue name; the Functions app's queue triggers listen on %Engine:QueuePrefix%-events-N, -timers and -dispatch."),
+        new("Engine:QueuePrefix", false, "Prefix of every queue name; the Functions app's queue triggers listen on %Engine:QueuePrefix%-events-N (the journeys' own queues belong to the task hub, Journeys:TaskHubName)."),
         new("Engine:EventQueueCount", false, "Number of events queues customers are spread over (1 to 64 standalone, 1 to 16 in the Functions app, whose Events<N> functions at or past it are disabled)."),
         new("Engine:Workers", false, "Run the queue workers and scheduled jobs in this standalone process (default true); the Functions app ignores it: its triggers do that work."),
         new("Journeys:TaskHubName", false, "The Durable Task hub that runs journey orchestrations (prefix of its queues, tables and containers in the storage account), in both hosts (host.json reads it in the Functions app)."),

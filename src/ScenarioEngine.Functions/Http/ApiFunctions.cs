@@ -71,7 +71,7 @@ public sealed class ApiFunctions(ApiEndpoints endpoints, FunctionsJourneyInstanc
 
     /// <summary>POST /api/journeys/{journeyId}/publish-preview.</summary>
     [Function(nameof(PreviewJourneyPublish))]
-    public Task<IResult> PreviewJourneyPublish([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/publish-preview")] HttpRequest request) => endpoints.InvokeAsync(nameof(PreviewJourneyPublish), request);
+    public Task<IResult> PreviewJourneyPublish([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "journeys/{journeyId}/publish-preview")] HttpRequest request, [DurableClient] DurableTaskClient client) => InvokeAsync(nameof(PreviewJourneyPublish), request, client);
 
     /// <summary>POST /api/journeys/{journeyId}/pause.</summary>
     [Function(nameof(PauseJourney))]

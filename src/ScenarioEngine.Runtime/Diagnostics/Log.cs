@@ -16,7 +16,4 @@ internal static partial class Log
 
     [LoggerMessage(1003, LogLevel.Warning, "Applying one customer's events from queue {Queue} failed; every message holding them stays on the queue and is retried")]
     public static partial void CustomerEventsFailed(ILogger logger, string queue, Exception exception);
-
-    [LoggerMessage(1004, LogLevel.Warning, "A dispatch handed over in this process failed; it goes to the dispatch queue {Queue} to be retried")]
-    public static partial void LocalDispatchFailed(ILogger logger, string queue, Exception exception);
 }

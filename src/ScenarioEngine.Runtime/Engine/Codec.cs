@@ -299,7 +299,7 @@ public static class Codec
     /// <summary>Row-key prefix of processed-event markers.</summary>
     public const string MarkerPrefix = "x|";
 
-    /// <summary>The hot rows (profile, instances, outbox) are read together: row keys from "a" up to, not including, "p".</summary>
+    /// <summary>The hot rows (profile, instances) are read together: row keys from "a" up to, not including, "p".</summary>
     public const string HotFrom = "a";
 
     /// <summary>End of the hot range.</summary>

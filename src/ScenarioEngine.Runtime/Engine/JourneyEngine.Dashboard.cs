@@ -57,8 +57,8 @@ public sealed partial class JourneyEngine
     }
 
     /// <summary>
-    /// A journey's counts as the sweeper last aggregated them (one row read; <see cref="JourneyStats.AsOf"/> says when), or, before
-    /// the first sweep has seen the journey, a scan of its instances made now.
+    /// A journey's counts as the counts job last aggregated them (one row read; <see cref="JourneyStats.AsOf"/> says when), or, before
+    /// the job has seen the journey, a scan of its instances made now.
     /// </summary>
     public async Task<JourneyStats> GetCountsAsync(string journeyId, CancellationToken cancellationToken = default)
     {
@@ -69,7 +69,7 @@ public sealed partial class JourneyEngine
             : JourneyStats.From(journeyId, Codec.Read<JourneyStatsDoc>(row));
     }
 
-    /// <summary>Stores each journey's counts (one row per journey, replaced whole: the last sweep wins).</summary>
+    /// <summary>Stores each journey's counts (one row per journey, replaced whole: the last run wins).</summary>
     private async Task WriteCountsAsync(IEnumerable<JourneyStats> stats, DateTimeOffset asOf, CancellationToken cancellationToken)
     {
         foreach (var s in stats)

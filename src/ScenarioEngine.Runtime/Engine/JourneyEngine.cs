@@ -18,9 +18,10 @@ using ScenarioEngine.Runtime.Storage;
 namespace ScenarioEngine.Runtime.Engine;
 
 /// <summary>
-/// The durable pipeline: ingest events into queues, apply them to each customer's partition in one read and one atomic batch,
-/// wake instances from timer messages, dispatch outbox rows through the send policy and the channels, and sweep for anything a lost
-/// message left behind. Every handler is idempotent; see docs/architecture.md.
+/// Ingest and reads: events packed into the events queues, each customer's events applied to their partition in one read and one
+/// atomic batch (markers, time line, profile, segments, new instance rows), then journey instances started and events raised through
+/// <see cref="IJourneyInstances"/> (the journeys themselves run as Durable Task orchestrations); a redelivered event replays its
+/// starts and raises from its marker. See docs/architecture.md.
 /// </summary>
 public sealed partial class JourneyEngine
 {
@@ -573,17 +574,10 @@ public sealed partial class JourneyEngine
     {
         foreach (var e in state.Happened)
         {
-            switch (e.Type)
+            // Ingest makes entries and segment changes; exits and conversions are published by the journey recorder.
+            if (e.Type == IntegrationEventTypes.JourneyEntered)
             {
-                case IntegrationEventTypes.JourneyEntered:
-                    EngineMeter.JourneyEntered(e.JourneyId!);
-                    break;
-                case IntegrationEventTypes.JourneyExited:
-                    EngineMeter.JourneyExited(e.JourneyId!, e.Reason!);
-                    break;
-                case IntegrationEventTypes.JourneyConverted:
-                    EngineMeter.JourneyConverted(e.JourneyId!);
-                    break;
+                EngineMeter.JourneyEntered(e.JourneyId!);
             }
 
             _integrationEvents.Publish(e);
@@ -662,7 +656,7 @@ public sealed partial class JourneyEngine
 
     // ---------------------------------------------------------------- reads
 
-    /// <summary>A customer's profile, instances and pending outbox rows, or null when unknown.</summary>
+    /// <summary>A customer's profile, journey instances and recent sends, or null when unknown.</summary>
     public async Task<CustomerSnapshot?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default)
     {
         var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 namespace ScenarioEngine.Runtime.Engine;
 
 /// <summary>
-/// A journey's counts aggregated over its instances as of a moment: the row the sweeper writes per journey in the stats table
+/// A journey's counts aggregated over its instances as of a moment: the row the counts job writes per journey in the stats table
 /// (<see cref="EngineOptions.StatsTable"/>, partition = journey id, row "counts"), so a dashboard reads one row per journey.
 /// </summary>
 public sealed record JourneyStatsDoc(
