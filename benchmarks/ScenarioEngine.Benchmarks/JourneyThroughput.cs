@@ -50,6 +50,7 @@ internal static class JourneyThroughput
             var faults = new FaultInjector();
             var store = new InMemoryRowStore(faults);
             await using var services = Services(store, options, out var catalog, out var channel);
+            await JourneyServices.InitializeAsync(services).ConfigureAwait(false);
             await using var backend = await DurableTaskJourneyBackend.StartInMemoryAsync(DurableTaskSet.Journeys(), services, services.GetRequiredService<ILoggerFactory>())
                 .ConfigureAwait(false);
             var engine = new JourneyEngine(store, new InMemoryQueueFactory(TimeProvider.System, faults), catalog, backend, TimeProvider.System, options);
@@ -62,6 +63,7 @@ internal static class JourneyThroughput
         var backendCalls = new StorageCallCounter();
         await using (var services = Services(clients.CreateRowStore(), options, out var catalog, out var channel))
         {
+            await JourneyServices.InitializeAsync(services).ConfigureAwait(false);
             var backendOptions = new AzureStorageJourneyBackendOptions
             {
                 ConnectionString = azurite.ConnectionString,

@@ -35,6 +35,11 @@ public sealed class JourneyFunctionTests
         services.AddSingleton<ISendConfirmations>(_ledger);
         services.AddSingleton(new SendSettlementOptions());
         services.AddSingleton<SendSettlement>();
+        var gateState = new FakeSendGateState();
+        services.AddSingleton<ISendRates>(gateState);
+        services.AddSingleton<IChannelCircuits>(gateState);
+        services.AddSingleton(new SendingOptions());
+        services.AddSingleton<SendGate>();
         services.AddSingleton<IJourneyRecorder>(_recorder);
         services.AddSingleton<ISendChannel>(_channel);
         services.AddSingleton(new SendPolicyOptions());

@@ -269,6 +269,7 @@ public sealed class EngineOnAzuriteTests(AzuriteFixture azurite, ITestOutputHelp
             Engine = new JourneyEngine(_engineClients.CreateRowStore(), _engineClients.CreateQueueFactory(), catalog, _backend, TimeProvider.System, options,
                 logger: loggers.CreateLogger<JourneyEngine>());
             await Engine.InitializeAsync(cancellationToken);
+            await JourneyServices.InitializeAsync(_services, cancellationToken);
         }
 
         public void ResetCounters()
