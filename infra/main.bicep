@@ -211,6 +211,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Journeys__ActivityRetryInterval', value: '00:00:05' }
         { name: 'Journeys__MaxWaitPointsPerExecution', value: '20' }
         { name: 'Journeys__MaxSendAttempts', value: '10' }
+        { name: 'Journeys__Instances__WaitForStartBeforeRaise', value: 'true' }
+        { name: 'Journeys__Instances__StartWaitTimeout', value: '00:00:30' }
         { name: 'Engine__IdlePollDelay', value: '00:00:01' }
         { name: 'Engine__CountsInterval', value: '00:01:00' }
         { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }
@@ -221,6 +223,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Engine__OverCap', value: 'skip' }
         { name: 'Engine__AnalyticsInterval', value: '1.00:00:00' }
         { name: 'Sending__EmailConfirmationWindow', value: '01:00:00' }
+        { name: 'Journeys__Tables__SendingTable', value: 'sending' }
         { name: 'Sending__Rate__email', value: '0' }
         { name: 'Sending__Rate__line', value: '0' }
         { name: 'Sending__Rate__webhook', value: '0' }

@@ -34,7 +34,14 @@ public static class JourneyServices
         services.AddSingleton(sp =>
         {
             var engine = sp.GetRequiredService<IOptions<EngineOptions>>().Value;
-            return new JourneyTableOptions { CustomersTable = engine.CustomersTable, SendHistoryWindow = engine.SendHistoryWindow };
+            var sending = sp.GetRequiredService<IConfiguration>()[$"{JourneyTableOptions.Section}:{nameof(JourneyTableOptions.SendingTable)}"];
+            var tables = new JourneyTableOptions { CustomersTable = engine.CustomersTable, SendHistoryWindow = engine.SendHistoryWindow };
+            if (!string.IsNullOrEmpty(sending))
+            {
+                tables.SendingTable = sending;
+            }
+
+            return tables;
         });
         services.AddSingleton<SendPolicyOptions>(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value.Policy);
         services.AddSingleton<IJourneyCatalog, CatalogJourneys>();

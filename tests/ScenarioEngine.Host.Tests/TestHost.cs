@@ -61,6 +61,7 @@ public sealed class TestHost : IAsyncDisposable
             ["Engine:CustomersTable"] = prefix + "customers",
             ["Engine:DefinitionsTable"] = prefix + "definitions",
             ["Engine:AuditTable"] = prefix + "audit",
+            ["Journeys:Tables:SendingTable"] = prefix + "sending",
             ["Engine:QueuePrefix"] = prefix,
             ["Engine:EventQueueCount"] = "2",
             ["Engine:IdlePollDelay"] = "00:00:00.200",

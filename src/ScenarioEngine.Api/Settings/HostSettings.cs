@@ -42,6 +42,7 @@ public static class HostSettings
         new("Journeys:Instances:WaitForStartBeforeRaise", false, "Functions app: before raising an event, wait until a just-started instance is running (the extension cannot turn off ExecutionStarted de-duplication); the standalone host does not need it."),
         new("Journeys:Instances:StartWaitTimeout", false, "Functions app: how long a raise waits for a pending instance to start before it fails and the events message is retried."),
         new("Sending:EmailConfirmationWindow", false, "How long an email whose send outcome is unknown waits for SendGrid's Event Webhook to confirm it before it is sent again (hh:mm:ss; default 01:00:00)."),
+        new("Journeys:Tables:SendingTable", false, "Table of the rows every host shares for sending: each medium's send-rate cursors and circuit (default sending)."),
         new("Sending:Rate:email", false, "Messages of email per Sending:RateWindow across every host (default 0: not limited); over it a send is deferred to the first window with room, holding its place."),
         new("Sending:Rate:line", false, "Messages of line per Sending:RateWindow across every host (default 0: not limited); over it a send is deferred to the first window with room, holding its place."),
         new("Sending:Rate:webhook", false, "Messages of webhook per Sending:RateWindow across every host (default 0: not limited); over it a send is deferred to the first window with room, holding its place."),
