@@ -202,6 +202,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'RateLimits__Publish', value: '100' }
         { name: 'RateLimits__Anonymous', value: '1000' }
         { name: 'Journeys__TaskHubName', value: taskHubName }
+        { name: 'Journeys__Instances__WaitForStartBeforeRaise', value: 'true' }
+        { name: 'Journeys__Instances__StartWaitTimeout', value: '00:00:30' }
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }
