@@ -202,6 +202,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'RateLimits__Publish', value: '100' }
         { name: 'RateLimits__Anonymous', value: '1000' }
         { name: 'Journeys__TaskHubName', value: taskHubName }
+        { name: 'Journeys__Instances__WaitForStartBeforeRaise', value: 'true' }
+        { name: 'Journeys__Instances__StartWaitTimeout', value: '00:00:30' }
         { name: 'Engine__QueuePrefix', value: 'se' }
         { name: 'Engine__EventQueueCount', value: string(eventQueueCount) }
         { name: 'Engine__Workers', value: 'false' }
@@ -211,8 +213,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Journeys__ActivityRetryInterval', value: '00:00:05' }
         { name: 'Journeys__MaxWaitPointsPerExecution', value: '20' }
         { name: 'Journeys__MaxSendAttempts', value: '10' }
-        { name: 'Journeys__Instances__WaitForStartBeforeRaise', value: 'true' }
-        { name: 'Journeys__Instances__StartWaitTimeout', value: '00:00:30' }
         { name: 'Engine__IdlePollDelay', value: '00:00:01' }
         { name: 'Engine__CountsInterval', value: '00:01:00' }
         { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }

@@ -15,7 +15,7 @@ public sealed class DashboardPerformanceBrowserTests(BrowserFixture browser, ITe
     private const int Customers = 100_000;
 
     /// <summary>
-    /// Writes the journey's aggregated counts row (what the sweeper writes and the canvas reads) for <paramref name="customers"/>
+    /// Writes the journey's aggregated counts row (what the counts job writes and the canvas reads) for <paramref name="customers"/>
     /// customers, instead of running that many journeys: a tenth held out, a fifth waiting three days, a fifth waiting for a
     /// purchase, the rest through the branch, split and sends to the exit. Returns the figures the canvas must show.
     /// </summary>

@@ -38,7 +38,7 @@ public sealed class DashboardSession : IAsyncDisposable
         settings["Samples:Load"] = samples ? "true" : "false";
         settings["Samples:Path"] = Path.Combine(RepositoryRoot, "samples");
         settings["Engine:DefaultTimeZone"] = "Asia/Tokyo";
-        // The sweeper aggregates the canvas counts: often, so a test sees its events counted within a second.
+        // The counts job aggregates the canvas counts: often, so a test sees its events counted within a second.
         settings["Engine:CountsInterval"] = "00:00:00.300";
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {

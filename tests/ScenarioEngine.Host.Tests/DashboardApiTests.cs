@@ -38,7 +38,7 @@ public sealed class DashboardApiTests(ITestOutputHelper output)
         {
             last = await TestHost.ReadAsync(await host.Admin.GetAsync($"/api/journeys/{journey}/counts"));
             return last["asOf"] is not null && done(last);
-        }, TimeSpan.FromSeconds(20), "the sweeper's counts");
+        }, TimeSpan.FromSeconds(20), "the counts job's counts");
         return last!;
     }
 
