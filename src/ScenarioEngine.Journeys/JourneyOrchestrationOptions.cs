@@ -9,7 +9,7 @@ public sealed class JourneyOrchestrationOptions
     public int MaxWaitPointsPerExecution { get; set; } = 20;
 
     /// <summary>
-    /// Send attempts per message (the first plus retries after deferrals) before the outcome is taken as it is; deferrals by the send
+    /// Send attempts per message (the first plus retries after deferrals) before the send is recorded failed ("gave up after N deferred attempts"); deferrals by the send
     /// rate or an open circuit are not counted, and a send awaiting the settlement of an unknown outcome is asked again regardless.
     /// </summary>
     public int MaxSendAttempts { get; set; } = 10;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using ScenarioEngine.Core.Language;
@@ -212,9 +213,20 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                     counted++;
                 }
 
-                // A send awaiting its settlement stands claimed: giving up on it would leave its outcome unknown, so it is asked again.
-                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt || (counted >= options.MaxSendAttempts && outcome.Settlement is null))
+                if (outcome.Status != SendStatus.Deferred || outcome.RetryAt is not { } retryAt)
                 {
+                    return;
+                }
+
+                // A send awaiting its settlement stands claimed: giving up on it would leave its outcome unknown, so it is asked again.
+                if (counted >= options.MaxSendAttempts && outcome.Settlement is null)
+                {
+                    var giveUp = command with
+                    {
+                        Attempt = command.Attempt + 1, Record = null, ReservedWindow = null,
+                        GiveUp = $"gave up after {counted.ToString(CultureInfo.InvariantCulture)} deferred attempts (last: {outcome.Reason})",
+                    };
+                    await context.CallActivityAsync<SendOutcome>(SendActivity.Name, giveUp, _activityOptions).ConfigureAwait(true);
                     return;
                 }
 

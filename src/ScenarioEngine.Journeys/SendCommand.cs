@@ -30,6 +30,12 @@ public sealed record SendCommand(
     /// <summary>The wait point's record batch, written before the send (so a segment with a send needs no record activity of its own).</summary>
     public JourneyRecord? Record { get; init; }
 
+    /// <summary>
+    /// Set when the orchestrator gives the send up after <see cref="JourneyOrchestrationOptions.MaxSendAttempts"/> deferred attempts:
+    /// the activity then records the send as failed with this reason instead of trying again.
+    /// </summary>
+    public string? GiveUp { get; init; }
+
     /// <summary>The properties of the event that started the instance, for the message's template (trigger.*).</summary>
     [JsonConverter(typeof(CoreJsonConverter<IReadOnlyDictionary<string, Value>>))]
     public IReadOnlyDictionary<string, Value> Trigger { get; init; } = CustomerEvent.NoProperties;

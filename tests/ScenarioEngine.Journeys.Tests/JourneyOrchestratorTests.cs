@@ -2,12 +2,31 @@ using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Core.Policy;
+using ScenarioEngine.Journeys.Ports;
 
 namespace ScenarioEngine.Journeys.Tests;
 
 /// <summary>The orchestrator on the in-memory test host (real-time timers of a second; a few work items each).</summary>
 public sealed class JourneyOrchestratorTests
 {
+    [Fact]
+    public async Task RunAsync_EveryAttemptDeferred_GivesUpAfterMaxSendAttemptsAndRecordsTheSendFailed()
+    {
+        var options = new JourneyOrchestrationOptions { MaxSendAttempts = 2, ActivityRetryInterval = TimeSpan.FromMilliseconds(200) };
+        await using var host = await JourneyTestHost.StartAsync(options: options);
+        host.Channel.Failure = new ChannelSendResult(ChannelSendStatus.RetryLater, "HTTP 503", RetryAfter: TimeSpan.FromMilliseconds(200));
+        var journey = TestJourneys.SendWaitSend();
+        host.Catalog.Publish(journey);
+
+        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        await host.CompletionAsync(id);
+
+        Assert.Empty(host.Channel.Sent);
+        var statuses = host.Ledger.Outcomes.Select(o => o.Outcome.Status).ToList();
+        Assert.Equal([SendStatus.Deferred, SendStatus.Deferred, SendStatus.Rejected, SendStatus.Deferred, SendStatus.Deferred, SendStatus.Rejected], statuses);
+        Assert.StartsWith("gave up after 2 deferred attempts (last: HTTP 503", host.Ledger.Outcomes[2].Outcome.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_SendWaitSend_SendsBothAfterTheWaitAndRecordsOneBatchPerWaitPoint()
     {

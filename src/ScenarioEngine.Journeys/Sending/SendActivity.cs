@@ -39,6 +39,12 @@ public sealed class SendActivity(
             await recorder.RecordAsync(record).ConfigureAwait(false);
         }
 
+        if (input.GiveUp is { } reason)
+        {
+            // Every attempt was deferred (each released its claim): the send ends failed, on the time line and in the counters.
+            return await FinishAsync(input, new SendOutcome(SendStatus.Rejected, reason), null).ConfigureAwait(false);
+        }
+
         SendAdmission? admission = null;
         for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
         {
