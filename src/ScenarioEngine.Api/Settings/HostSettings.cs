@@ -36,7 +36,7 @@ public static class HostSettings
         new("Journeys:PartitionCount", false, "Standalone host on Azure Storage: control-queue partitions of the task hub (1 to 16), the most hosts that run orchestrations at once (the Functions app sets it in host.json)."),
         new("Journeys:MaxQueuePollingInterval", false, "Standalone host on Azure Storage: the longest wait between polls of an idle task-hub queue (the Functions app sets it in host.json)."),
         new("Journeys:MaxWaitPointsPerExecution", false, "Wait points of a journey instance before it continues as new, which keeps its history bounded."),
-        new("Journeys:MaxSendAttempts", false, "Send attempts per message (the first plus retries after deferrals) before the send is recorded failed ("gave up after N deferred attempts"); deferrals by a send rate or an open circuit do not count."),
+        new("Journeys:MaxSendAttempts", false, "Send attempts per message (the first plus retries after deferrals) before the send is recorded failed (gave up after N deferred attempts); deferrals by a send rate or an open circuit do not count."),
         new("Journeys:MaxActivityAttempts", false, "Attempts of a journey activity that fails (storage or provider outage) before the instance fails."),
         new("Journeys:ActivityRetryInterval", false, "The wait before a failed journey activity is tried again (doubled each time)."),
         new("Journeys:Instances:WaitForStartBeforeRaise", false, "Functions app: before raising an event, wait until a just-started instance is running (the extension cannot turn off ExecutionStarted de-duplication); the standalone host does not need it."),
