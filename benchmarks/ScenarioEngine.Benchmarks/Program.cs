@@ -3,7 +3,7 @@ using ScenarioEngine.Benchmarks;
 
 // `-- counts` prints store calls per event (a count, not a timing); `-- throughput memory|azurite|azurite-ops` drives ingest,
 // `-- journeys memory|azurite` journeys end to end on the Durable Task backend;
-// `-- preview` the publish forecast's cost; anything else goes to BenchmarkDotNet.
+// `-- preview` the publish forecast's cost; `-- simulate [runs]` times the CDNOW simulation run after run; anything else goes to BenchmarkDotNet.
 if (args is ["counts", ..])
 {
     await StorageCallCount.RunAsync(Console.Out).ConfigureAwait(false);
@@ -25,6 +25,24 @@ if (args is ["preview", ..])
 if (args is ["journeys", ..])
 {
     await JourneyThroughput.RunAsync(args, Console.Out).ConfigureAwait(false);
+    return;
+}
+
+if (args is ["simulate", ..])
+{
+    // The CDNOW master file through the cross-sell sample (PipelineBenchmarks) timed run after run in one process, with the processor time (the honest figure on a shared machine) and the bytes allocated.
+    var bench = new PipelineBenchmarks();
+    bench.Setup();
+    var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+    for (var i = 0; i < runs; i++)
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var sent = bench.SimulateCdnowMasterCrossSell();
+        Console.WriteLine($"run {i + 1}: {watch.Elapsed.TotalSeconds:F2} s, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e9:F2} GB allocated, {sent} sent");
+    }
+
     return;
 }
 
