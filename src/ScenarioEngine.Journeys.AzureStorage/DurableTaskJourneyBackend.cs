@@ -52,6 +52,8 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
             TaskHubName = options.TaskHubName,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = options.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
             LoggerFactory = loggerFactory,
             DisableExecutionStartedDeduplication = true,
             StorageAccountClientProvider = new StorageAccountClientProvider(
