@@ -95,18 +95,36 @@ public static class SendWaitSend
     /// </summary>
     public static async Task<IReadOnlyList<(string Step, string Outcome, string Key)>?> MessagesAsync(HttpClient admin, string customer)
     {
-        var response = await admin.GetAsync($"/api/customers/{customer}/timeline?max=1000");
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        await EnsureSuccessAsync(response);
-        var view = await TestHost.ReadAsync(response);
-        return view["entries"]!.AsArray()
+        var view = await GetAsync(admin, $"/api/customers/{customer}/timeline?max=1000");
+        return view?["entries"]!.AsArray()
             .Where(e => e!["kind"]!.GetValue<string>() == "message" && e["journeyId"]?.GetValue<string>() == JourneyId)
             .Select(e => (e!["stepId"]!.GetValue<string>(), e["data"]!["outcome"]!.GetValue<string>(), e["data"]!["key"]!.GetValue<string>()))
             .ToList();
+    }
+
+    /// <summary>
+    /// GETs a JSON document, null for 404. A 5xx (a read that met an injected storage fault) is tried again, as a client would;
+    /// anything else fails the test.
+    /// </summary>
+    public static async Task<JsonNode?> GetAsync(HttpClient client, string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await client.GetAsync(path);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            if ((int)response.StatusCode >= 500 && attempt < 10)
+            {
+                await Task.Delay(200);
+                continue;
+            }
+
+            await EnsureSuccessAsync(response);
+            return await TestHost.ReadAsync(response);
+        }
     }
 
     /// <summary>Whether the customer has exactly one sent message per send step and no other sent message: the journey's guarantee.</summary>
