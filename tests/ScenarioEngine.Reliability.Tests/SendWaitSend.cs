@@ -165,6 +165,16 @@ public static class SendWaitSend
         return last;
     }
 
+    /// <summary>Asserts that every customer got exactly one message per send step (none doubled, none missing); returns the sent count.</summary>
+    public static int AssertExactlyOnce(IReadOnlyList<string> customers, Dictionary<string, IReadOnlyList<(string Step, string Outcome, string Key)>?> messages)
+    {
+        var sent = messages.Values.SelectMany(m => m ?? []).Where(m => m.Outcome == "sent").ToList();
+        Assert.All(customers, c => Assert.True(ExactlyOnce(messages[c]), $"{c}: {Describe(messages[c])}"));
+        Assert.Equal(SendSteps.Length * customers.Count, sent.Count);
+        Assert.Equal(sent.Count, sent.Select(m => m.Key).Distinct(StringComparer.Ordinal).Count());
+        return sent.Count;
+    }
+
     /// <summary>One line per customer's messages, for failure messages.</summary>
     public static string Describe(IReadOnlyList<(string Step, string Outcome, string Key)>? messages) =>
         messages is null ? "no customer" : messages.Count == 0 ? "no messages" : string.Join(", ", messages.Select(m => $"{m.Step} {m.Outcome}"));
