@@ -17,6 +17,13 @@ public sealed class AzureStorageJourneyBackendOptions
     /// <summary>The longest wait between polls of an idle queue (the backend backs off up to it).</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a task-hub message a worker has taken stays invisible to other workers (control and work-item queues). A worker renews
+    /// it while it works; after a crash, the messages it held come back when it runs out, so this is how long a crashed host's
+    /// orchestrations and activities wait before another host (or the restarted one) resumes them.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Called on the options of the blob, queue and table clients the backend makes (e.g. to add a pipeline policy).</summary>
     public Action<ClientOptions>? ConfigureClientOptions { get; set; }
 
@@ -36,6 +43,11 @@ public sealed class AzureStorageJourneyBackendOptions
         if (PartitionCount is < 1 or > 16)
         {
             throw new ArgumentException($"Journeys:PartitionCount must be 1 to 16, got {PartitionCount}.", nameof(PartitionCount));
+        }
+
+        if (QueueVisibilityTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException($"Journeys:QueueVisibilityTimeout must be at least one second, got {QueueVisibilityTimeout}.", nameof(QueueVisibilityTimeout));
         }
 
         if (MaxQueuePollingInterval <= TimeSpan.Zero)

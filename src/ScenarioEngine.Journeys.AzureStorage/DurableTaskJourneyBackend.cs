@@ -52,8 +52,14 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
             TaskHubName = options.TaskHubName,
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = options.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
             LoggerFactory = loggerFactory,
             DisableExecutionStartedDeduplication = true,
+
+            // The partition leases are owned by worker id (the machine name by default): two host processes on one machine must
+            // not look like one owner.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             StorageAccountClientProvider = new StorageAccountClientProvider(
                 StorageServiceClientProvider.ForBlob(options.ConnectionString, blob),
                 StorageServiceClientProvider.ForQueue(options.ConnectionString, queue),

@@ -27,7 +27,7 @@ public sealed class StorageFaultPolicy : HttpPipelinePolicy
     private long _seen;
     private long _failAt = -1;
     private FaultPoint _point;
-    private int _injected;
+    private readonly List<string> _faults = [];
 
     /// <summary>Creates a policy that considers every request, or only those <paramref name="matches"/> accepts (e.g. by method or path).</summary>
     public StorageFaultPolicy(Func<HttpMessage, bool>? matches = null)
@@ -54,7 +54,19 @@ public sealed class StorageFaultPolicy : HttpPipelinePolicy
         {
             lock (_gate)
             {
-                return _injected;
+                return _faults.Count;
+            }
+        }
+    }
+
+    /// <summary>What each injected fault struck, in order: the point, the method and the path.</summary>
+    public IReadOnlyList<string> Faults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _faults];
             }
         }
     }
@@ -117,7 +129,7 @@ public sealed class StorageFaultPolicy : HttpPipelinePolicy
             }
 
             _failAt = -1;
-            _injected++;
+            _faults.Add($"{_point} {message.Request.Method} {message.Request.Uri.Path}");
             return _point;
         }
     }

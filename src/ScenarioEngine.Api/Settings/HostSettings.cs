@@ -35,6 +35,7 @@ public static class HostSettings
         new("Journeys:TaskHubName", false, "The Durable Task hub that runs journey orchestrations (prefix of its queues, tables and containers in the storage account), in both hosts (host.json reads it in the Functions app)."),
         new("Journeys:PartitionCount", false, "Standalone host on Azure Storage: control-queue partitions of the task hub (1 to 16), the most hosts that run orchestrations at once (the Functions app sets it in host.json)."),
         new("Journeys:MaxQueuePollingInterval", false, "Standalone host on Azure Storage: the longest wait between polls of an idle task-hub queue (the Functions app sets it in host.json)."),
+        new("Journeys:QueueVisibilityTimeout", false, "Standalone host on Azure Storage: how long a task-hub message a host took stays hidden; after a host is killed its work resumes on another (or the restarted) host after this long."),
         new("Journeys:MaxWaitPointsPerExecution", false, "Wait points of a journey instance before it continues as new, which keeps its history bounded."),
         new("Journeys:MaxSendAttempts", false, "Send attempts per message (the first plus retries after deferrals) before the send is recorded failed (gave up after N deferred attempts); deferrals by a send rate or an open circuit do not count."),
         new("Journeys:MaxActivityAttempts", false, "Attempts of a journey activity that fails (storage or provider outage) before the instance fails."),
