@@ -75,7 +75,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             else
             {
                 Log.Entered(logger, context.InstanceId, journey.Id, journey.Version);
-                await StepAsync(null, new EnterInput(context.InstanceId, input.Trigger)).ConfigureAwait(true);
+                await StepAsync(null, new EnterInput(context.InstanceId, input.Trigger), Now).ConfigureAwait(true);
             }
 
             for (var waitPoints = 0; _instance.IsLive(Now); waitPoints++)
@@ -93,7 +93,10 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                     break;
                 }
 
-                await StepAsync(_instance, next).ConfigureAwait(true);
+                // A fired timer means the wake is due, even when the backend delivered it early (DurableTask.AzureStorage does, by up to
+                // a second): stepped at its own time, it moves on instead of reading the profile and waiting again until the clock passes it.
+                var at = next is WakeInput && _instance.WakeAt is { } due && due > Now ? due : Now;
+                await StepAsync(_instance, next, at).ConfigureAwait(true);
             }
 
             Log.Finished(logger, context.InstanceId, _instance.ExitReason);
@@ -155,9 +158,9 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             return new WakeInput(_instance.Seq);
         }
 
-        private async Task StepAsync(JourneyInstance? instance, StepInput stepInput)
+        private async Task StepAsync(JourneyInstance? instance, StepInput stepInput, DateTimeOffset now)
         {
-            var result = JourneyMachine.Step(journey, instance, stepInput, _profile, Now, options.Machine);
+            var result = JourneyMachine.Step(journey, instance, stepInput, _profile, now, options.Machine);
             _instance = result.Instance;
             _profile = result.Profile;
 
@@ -181,7 +184,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
 
             var record = recorded.Count == 0
                 ? null
-                : new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, Now, recorded) { Instance = _instance };
+                : new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, now, recorded) { Instance = _instance };
             if (sends.Count == 0)
             {
                 if (record is not null)

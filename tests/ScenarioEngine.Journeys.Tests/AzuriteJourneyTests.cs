@@ -57,6 +57,28 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Wait_TimerDeliveredBeforeItsDueTime_WakesOnceAndMovesOn()
+    {
+        // DurableTask.AzureStorage delivers a durable timer up to a second before its time; the wake is due all the same, and the
+        // orchestrator must not read the profile and wait again and again until the clock passes it.
+        const int N = 20;
+        var ports = new Ports();
+        var journey = TestJourneys.SendWaitSend("PT2.5S");
+        ports.Catalog.Publish(journey);
+        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
+
+        var started = DateTimeOffset.UtcNow;
+        for (var i = 0; i < N; i++)
+        {
+            await backend.StartAsync(TestJourneys.Start(journey, $"w{i}"));
+        }
+
+        await UntilAsync(() => ports.Channel.Sent.Count >= 2 * N, "every journey sent twice");
+        Assert.Equal(N, ports.Ledger.ProfileReads);
+        Assert.All(ports.Channel.Sent.Where(s => s.Command.MessageId == "m2"), s => Assert.True(s.At - started >= TimeSpan.FromSeconds(1.5), $"m2 at {s.At - started}"));
+    }
+
+    [Fact]
     public async Task SendWaitSend_JourneyOrchestratorBesideNaiveShape_MeasuresRequestsAndRate()
     {
         const int N = 100;
