@@ -19,10 +19,11 @@ public sealed record ScaledEvent(string Id, string CustomerId, TimeSpan Offset, 
 
 /// <summary>
 /// A sample (journey, its messages, its event stream) with time scaled so that a real-time run takes seconds: every duration in the
-/// journey becomes <c>days × secondsPerDay</c> seconds, waits lose <c>atLocalTime</c> (a local time of day cannot be scaled), and the
-/// events keep their order with each gap scaled the same way; a gap longer than the journey's waits together (after which no timer
-/// of an earlier event is pending) shrinks to those waits plus <see cref="SettleGap"/>. A date trigger (a calendar date cannot be
-/// scaled) becomes an event trigger on the customer's identify. The simulator and the real host both run the scaled sample.
+/// journey becomes <c>days × secondsPerDay</c> seconds, waits lose <c>atLocalTime</c> (a local time of day cannot be scaled), and each
+/// customer's events keep their order with each gap scaled the same way; a gap longer than the journey's waits together (after which
+/// none of the customer's timers is pending) shrinks to those waits plus <see cref="SettleGap"/>. Customers are independent (no caps,
+/// no analytics), so every customer's stream starts at the run's start. A date trigger (a calendar date cannot be scaled) becomes an
+/// event trigger on the customer's identify. The simulator and the real host both run the scaled sample.
 /// </summary>
 public sealed class ScaledSample
 {
@@ -83,20 +84,24 @@ public sealed class ScaledSample
             .Select((e, i) => (Json: e, At: DateTimeOffset.Parse(e["occurredAt"]!.GetValue<string>(), CultureInfo.InvariantCulture), Order: i))
             .OrderBy(e => e.At).ThenBy(e => e.Order).ToList();
         var events = new List<ScaledEvent>();
-        var offset = TimeSpan.Zero;
-        for (var i = 0; i < lines.Count; i++)
+        foreach (var customer in lines.GroupBy(e => e.Json["customerId"]!.GetValue<string>(), StringComparer.Ordinal))
         {
-            if (i > 0)
+            var offset = TimeSpan.Zero;
+            DateTimeOffset? previous = null;
+            foreach (var (json, at, _) in customer)
             {
-                var gap = Scaled(lines[i].At - lines[i - 1].At, secondsPerDay);
-                offset += gap > waits + SettleGap ? waits + SettleGap : gap;
-            }
+                if (previous is { } p)
+                {
+                    var gap = Scaled(at - p, secondsPerDay);
+                    offset += gap > waits + SettleGap ? waits + SettleGap : gap;
+                }
 
-            var json = lines[i].Json;
-            events.Add(new ScaledEvent(json["id"]!.GetValue<string>(), json["customerId"]!.GetValue<string>(), offset, json));
+                previous = at;
+                events.Add(new ScaledEvent(json["id"]!.GetValue<string>(), customer.Key, offset, json));
+            }
         }
 
-        return new ScaledSample(name, journey.ToJsonString(), messages, events, waits);
+        return new ScaledSample(name, journey.ToJsonString(), messages, [.. events.OrderBy(e => e.Offset)], waits);
     }
 
     private static TimeSpan Scaled(TimeSpan real, double secondsPerDay) => TimeSpan.FromSeconds(real.TotalDays * secondsPerDay);

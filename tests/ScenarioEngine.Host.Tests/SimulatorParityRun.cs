@@ -48,8 +48,11 @@ public static class SimulatorParityRun
         {
             // The simulator's sends before this event came first there; wait for them here too, then for the event's time.
             var before = simulated.Count(s => s.Send.CustomerId == e.CustomerId && s.At < start + e.Offset);
-            await TestHost.WaitUntilAsync(() => sent.Count(s => s.CustomerId == e.CustomerId) >= before, e.Offset + Lag - clock.Elapsed,
-                $"{sample.Name}: {before} send(s) to {e.CustomerId} before event {e.Id}");
+            if (!await UntilAsync(() => sent.Count(s => s.CustomerId == e.CustomerId) >= before, e.Offset + Lag - clock.Elapsed))
+            {
+                output.WriteLine($"{sample.Name}: event {e.Id} posted without the {before} send(s) to {e.CustomerId} the simulator made before it");
+            }
+
             var due = start + e.Offset - DateTimeOffset.UtcNow;
             if (due > TimeSpan.Zero)
             {
@@ -60,11 +63,30 @@ public static class SimulatorParityRun
         }
 
         var end = sample.Span + sample.Horizon + Lag;
-        await TestHost.WaitUntilAsync(() => sent.Count >= simulated.Count, end - clock.Elapsed > TimeSpan.Zero ? end - clock.Elapsed : TimeSpan.Zero,
-            $"{sample.Name}: the simulator's {simulated.Count} sends (so far {sent.Count})");
-        await Task.Delay(Quiet);
+        if (await UntilAsync(() => sent.Count >= simulated.Count, end - clock.Elapsed))
+        {
+            await Task.Delay(Quiet);
+        }
+
         output.WriteLine($"{sample.Name} on {(storage == "memory" ? "memory" : "Azurite")}: {simulated.Count} simulated, {sent.Count} sent in {clock.Elapsed.TotalSeconds:0.0} s");
         return (simulated.Select(s => s.Send).ToList(), [.. sent]);
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (true) or <paramref name="timeout"/> passes (false); the comparison reports what is missing.</summary>
+    private static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
     }
 
     private static async Task<List<(DateTimeOffset At, ParitySend Send)>> SimulateAsync(ScaledSample sample, DateTimeOffset start)
