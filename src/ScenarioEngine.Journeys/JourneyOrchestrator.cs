@@ -75,7 +75,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             else
             {
                 Log.Entered(logger, context.InstanceId, journey.Id, journey.Version);
-                await StepAsync(null, new EnterInput(context.InstanceId, input.Trigger), Now).ConfigureAwait(true);
+                await StepAsync(null, new EnterInput(context.InstanceId, input.Trigger)).ConfigureAwait(true);
             }
 
             for (var waitPoints = 0; _instance.IsLive(Now); waitPoints++)
@@ -93,10 +93,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                     break;
                 }
 
-                // A fired timer means the wake is due, even when the backend delivered it early (DurableTask.AzureStorage does, by up to
-                // a second): stepped at its own time, it moves on instead of reading the profile and waiting again until the clock passes it.
-                var at = next is WakeInput && _instance.WakeAt is { } due && due > Now ? due : Now;
-                await StepAsync(_instance, next, at).ConfigureAwait(true);
+                await StepAsync(_instance, next).ConfigureAwait(true);
             }
 
             Log.Finished(logger, context.InstanceId, _instance.ExitReason);
@@ -127,6 +124,13 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
 #pragma warning restore CA1849
                 if (first != customerEvent)
                 {
+                    // DurableTask.AzureStorage delivers a timer up to a second early: wait on for the rest (events still win), so the
+                    // wake neither comes before its time nor reads the profile again and again until the clock passes it.
+                    if (Now < until.Value)
+                    {
+                        continue;
+                    }
+
                     break;
                 }
 
@@ -158,9 +162,9 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             return new WakeInput(_instance.Seq);
         }
 
-        private async Task StepAsync(JourneyInstance? instance, StepInput stepInput, DateTimeOffset now)
+        private async Task StepAsync(JourneyInstance? instance, StepInput stepInput)
         {
-            var result = JourneyMachine.Step(journey, instance, stepInput, _profile, now, options.Machine);
+            var result = JourneyMachine.Step(journey, instance, stepInput, _profile, Now, options.Machine);
             _instance = result.Instance;
             _profile = result.Profile;
 
@@ -184,7 +188,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
 
             var record = recorded.Count == 0
                 ? null
-                : new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, now, recorded) { Instance = _instance };
+                : new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, Now, recorded) { Instance = _instance };
             if (sends.Count == 0)
             {
                 if (record is not null)
