@@ -124,6 +124,13 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
 #pragma warning restore CA1849
                 if (first != customerEvent)
                 {
+                    // DurableTask.AzureStorage delivers a timer up to a second early: wait on for the rest (events still win), so the
+                    // wake neither comes before its time nor reads the profile again and again until the clock passes it.
+                    if (Now < until.Value)
+                    {
+                        continue;
+                    }
+
                     break;
                 }
 

@@ -51,7 +51,7 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>The recording channel of a medium.</summary>
     public RecordingChannel Recorded(string medium) => Services.GetRequiredService<ChannelSet>().Recording(medium)!;
 
-    /// <summary>Settings for one test: unique tables and queues, fast polling, the test keys.</summary>
+    /// <summary>Settings for one test: unique tables, queues and task hub, fast polling, the test keys.</summary>
     public static Dictionary<string, string?> Settings(string storage, string? prefix = null)
     {
         prefix ??= "t" + Guid.NewGuid().ToString("N")[..10];
@@ -63,6 +63,8 @@ public sealed class TestHost : IAsyncDisposable
             ["Engine:AuditTable"] = prefix + "audit",
             ["Journeys:Tables:SendingTable"] = prefix + "sending",
             ["Engine:QueuePrefix"] = prefix,
+            // Hosts with other tables must not run each other's orchestrations (their catalogs differ).
+            ["Journeys:TaskHubName"] = prefix + "hub",
             ["Engine:EventQueueCount"] = "2",
             ["Engine:IdlePollDelay"] = "00:00:00.200",
             ["Engine:VisibilityTimeout"] = "00:00:30",

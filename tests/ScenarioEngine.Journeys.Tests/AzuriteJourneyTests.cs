@@ -57,6 +57,28 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Wait_TimerDeliveredBeforeItsDueTime_ReadsTheProfileOnceAndSendsAfterTheWait()
+    {
+        // DurableTask.AzureStorage delivers a durable timer up to a second before its time; the orchestrator waits on for the rest
+        // without reading the profile again and again, and sends after the wait, not before.
+        const int N = 20;
+        var ports = new Ports();
+        var journey = TestJourneys.SendWaitSend("PT2.5S");
+        ports.Catalog.Publish(journey);
+        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
+
+        var started = DateTimeOffset.UtcNow;
+        for (var i = 0; i < N; i++)
+        {
+            await backend.StartAsync(TestJourneys.Start(journey, $"w{i}"));
+        }
+
+        await UntilAsync(() => ports.Channel.Sent.Count >= 2 * N, "every journey sent twice");
+        Assert.Equal(N, ports.Ledger.ProfileReads);
+        Assert.All(ports.Channel.Sent.Where(s => s.Command.MessageId == "m2"), s => Assert.True(s.At - started >= TimeSpan.FromSeconds(2.5), $"m2 at {s.At - started}"));
+    }
+
+    [Fact]
     public async Task SendWaitSend_JourneyOrchestratorBesideNaiveShape_MeasuresRequestsAndRate()
     {
         const int N = 100;

@@ -131,6 +131,9 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles, ISendConfirma
 
     public List<(string Key, SendOutcome Outcome)> Outcomes { get; } = [];
 
+    /// <summary>How many times a profile was read (each timer wake reads one).</summary>
+    public int ProfileReads { get; private set; }
+
     public void Put(CustomerProfile profile, params SentMessage[] history)
     {
         lock (_gate)
@@ -186,6 +189,7 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles, ISendConfirma
     {
         lock (_gate)
         {
+            ProfileReads++;
             return Task.FromResult(Get(customerId).Profile);
         }
     }
