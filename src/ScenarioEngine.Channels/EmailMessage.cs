@@ -19,7 +19,7 @@ public sealed class EmailRecipient
 
     /// <summary>
     /// Custom args for this recipient, such as <c>outbox_id</c> and <c>customer_id</c>; SendGrid echoes them in
-    /// every Event Webhook event, which is how an event finds its outbox row.
+    /// every Event Webhook event, which is how an event finds the send it confirms.
     /// </summary>
     public IReadOnlyDictionary<string, string>? CustomArgs { get; init; }
 

@@ -7,7 +7,7 @@ namespace ScenarioEngine.Channels;
 
 /// <summary>Email through SendGrid Mail Send: the address comes from the profile attribute <c>email</c>.</summary>
 /// <remarks>
-/// Categories carry the journey and <c>journey/step</c> for SendGrid statistics; custom args carry the outbox key
+/// Categories carry the journey and <c>journey/step</c> for SendGrid statistics; custom args carry the send's idempotency key
 /// (<c>outbox_id</c>) and customer id (<c>customer_id</c>) so Event Webhook events find their way back.
 /// </remarks>
 public sealed class SendGridEmailChannel : IChannel

@@ -87,7 +87,7 @@ internal static class LoadDriver
         output.WriteLine($"posted {batches} batches of {batch} in {postSeconds:F2} s: {accepted} events accepted ({accepted / postSeconds:F0}/s), {rejected} batches rejected");
         output.WriteLine($"accept latency per batch: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms");
 
-        // Drain: wait until every accepted event is applied and the dispatch queue is empty.
+        // Drain: wait until every accepted event is applied and the events queues are empty.
         var drain = Stopwatch.StartNew();
         JsonNode metrics;
         while (true)
