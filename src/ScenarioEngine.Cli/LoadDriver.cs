@@ -94,7 +94,7 @@ internal static class LoadDriver
         {
             metrics = await MetricsAsync(http, adminKey).ConfigureAwait(false);
             var applied = Long(metrics, "eventsApplied") - Long(before, "eventsApplied");
-            var backlog = metrics["queues"]!.AsObject().Where(kv => !kv.Key.EndsWith("-poison", StringComparison.Ordinal) && !kv.Key.EndsWith("-timers", StringComparison.Ordinal))
+            var backlog = metrics["queues"]!.AsObject().Where(kv => !kv.Key.EndsWith("-poison", StringComparison.Ordinal))
                 .Sum(kv => kv.Value!.GetValue<int>()) + (int)Long(metrics, "dispatchHandoffs");
             if (applied >= accepted && backlog == 0)
             {
