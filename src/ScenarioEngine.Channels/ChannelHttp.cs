@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using ScenarioEngine.Journeys.Ports;
 
 namespace ScenarioEngine.Channels;
 
@@ -8,13 +9,17 @@ namespace ScenarioEngine.Channels;
 internal static class ChannelHttp
 {
     /// <summary>
-    /// Runs one provider call under the attempt timeout; timeouts and network errors become
-    /// <see cref="ChannelAttempt.Transient"/>, caller cancellation is thrown.
+    /// Runs one provider call under the attempt timeout. A request that provably never left (name resolution, connect, TLS or proxy
+    /// failure) is <see cref="ChannelAttempt.Transient"/>. A request that may have reached the provider without an answer (a timeout,
+    /// a connection broken once the request was on its way) is transient too where the provider de-duplicates a repeat by our key
+    /// (<see cref="RepeatSafety.SameKey"/>), and otherwise completes as <see cref="ChannelResult.Unanswered"/>: retried inside the
+    /// call, it could reach the customer twice. Caller cancellation is thrown.
     /// </summary>
     public static async Task<ChannelAttempt> AttemptAsync(
         Func<CancellationToken, Task<ChannelAttempt>> attemptAsync,
         RetryPolicy retryPolicy,
         string providerName,
+        RepeatSafety repeatSafety,
         CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(retryPolicy.Options.AttemptTimeout, retryPolicy.TimeProvider);
@@ -25,14 +30,28 @@ internal static class ChannelHttp
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // Either our attempt timeout or HttpClient.Timeout fired: the outcome is unknown, so it is transient.
-            return new ChannelAttempt.Transient($"{providerName} request timed out");
+            // Our attempt timeout or HttpClient.Timeout fired; the client cannot tell whether the request had left, so it may have.
+            var within = retryPolicy.Options.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            return MayHaveReached($"{providerName} did not answer within {within} s", repeatSafety);
         }
-        catch (HttpRequestException ex)
+        catch (HttpRequestException ex) when (NeverLeft(ex.HttpRequestError))
         {
             return new ChannelAttempt.Transient($"{providerName} request failed: {ex.Message}");
         }
+        catch (HttpRequestException ex)
+        {
+            return MayHaveReached($"{providerName} request failed after it was sent ({ex.HttpRequestError}): {ex.Message}", repeatSafety);
+        }
     }
+
+    private static bool NeverLeft(HttpRequestError error) =>
+        error is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError
+            or HttpRequestError.ProxyTunnelError;
+
+    private static ChannelAttempt MayHaveReached(string reason, RepeatSafety repeatSafety) =>
+        repeatSafety == RepeatSafety.SameKey
+            ? new ChannelAttempt.Transient(reason)
+            : new ChannelAttempt.Completed(new ChannelResult.Unanswered(reason));
 
     /// <summary>Sends one request built by <paramref name="createRequest"/> and lets <paramref name="interpret"/> classify the response.</summary>
     public static Task<ChannelAttempt> SendAttemptAsync(
@@ -41,6 +60,7 @@ internal static class ChannelHttp
         Func<HttpResponseMessage, CancellationToken, Task<ChannelAttempt>> interpret,
         RetryPolicy retryPolicy,
         string providerName,
+        RepeatSafety repeatSafety,
         CancellationToken cancellationToken) =>
         AttemptAsync(
             async token =>
@@ -51,6 +71,7 @@ internal static class ChannelHttp
             },
             retryPolicy,
             providerName,
+            repeatSafety,
             cancellationToken);
 
     /// <summary>The reset time from a <c>Retry-After</c> header (delta seconds or HTTP date), if present.</summary>

@@ -1,6 +1,6 @@
 namespace ScenarioEngine.Channels;
 
-/// <summary>The outcome of one send through a channel: sent, retry later, or failed for good.</summary>
+/// <summary>The outcome of one send through a channel: sent, retry later, unanswered (outcome unknown), or failed for good.</summary>
 /// <remarks>Every client returns one of these for provider outcomes; exceptions are kept for misuse
 /// (an invalid message) and caller cancellation.</remarks>
 public abstract record ChannelResult
@@ -16,7 +16,10 @@ public abstract record ChannelResult
 
     /// <summary>The send did not happen now and may be tried again at <paramref name="RetryAt"/>.</summary>
     /// <param name="RetryAt">The earliest time the caller should try again.</param>
-    /// <param name="Reason">Why the send must wait (rate limit, provider outage, timeout).</param>
+    /// <param name="Reason">
+    /// Why the send must wait: the provider answered 429 or 5xx, the request provably never left (name resolution, connect or TLS
+    /// failure), or a provider that de-duplicates by our key did not answer within the retries.
+    /// </param>
     public sealed record RetryAfter(DateTimeOffset RetryAt, string Reason) : ChannelResult
     {
         /// <summary>Builds a retry <paramref name="delay"/> after <paramref name="now"/>.</summary>
@@ -25,6 +28,14 @@ public abstract record ChannelResult
         /// <summary>True when the provider throttled the call (HTTP 429); false when it failed (5xx, timeout, network error).</summary>
         public bool Throttled { get; init; }
     }
+
+    /// <summary>
+    /// The request may have reached the provider and no answer came (it timed out, or the connection broke once the request was on
+    /// its way): whether the provider accepted it is unknown. Returned, not retried inside the call, by a provider without an
+    /// idempotency key (SendGrid), where a repeat could reach the customer twice.
+    /// </summary>
+    /// <param name="Reason">What happened ("SendGrid did not answer within 10 s").</param>
+    public sealed record Unanswered(string Reason) : ChannelResult;
 
     /// <summary>The provider rejected the message; sending it again unchanged will not help.</summary>
     /// <param name="Reason">A readable summary of the rejection.</param>

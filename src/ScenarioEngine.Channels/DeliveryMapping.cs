@@ -11,8 +11,8 @@ public static class DeliveryMapping
     public static readonly TimeSpan MinimumRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Sent becomes Delivered, RetryAfter becomes RetryLater (relative to <paramref name="now"/>, throttled or not), Failed becomes
-    /// Rejected with its HTTP status.
+    /// Sent becomes Delivered, RetryAfter becomes RetryLater (relative to <paramref name="now"/>, throttled or not), Unanswered stays
+    /// Unanswered, Failed becomes Rejected with its HTTP status.
     /// </summary>
     public static DeliveryResult ToDelivery(ChannelResult result, DateTimeOffset now)
     {
@@ -24,6 +24,7 @@ public static class DeliveryMapping
             {
                 Throttled = retry.Throttled,
             },
+            ChannelResult.Unanswered unanswered => new Unanswered(unanswered.Reason),
             ChannelResult.Failed failed => new Rejected(failed.Reason) { StatusCode = failed.StatusCode },
             _ => throw new InvalidOperationException($"Unknown channel result {result.GetType().Name}."),
         };

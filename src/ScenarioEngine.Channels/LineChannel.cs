@@ -1,3 +1,4 @@
+using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Runtime.Sending;
 
 namespace ScenarioEngine.Channels;
@@ -19,6 +20,9 @@ public sealed class LineChannel : IChannel
 
     /// <inheritdoc />
     public string Medium => Core.Language.Medium.Line;
+
+    /// <inheritdoc />
+    public RepeatSafety RepeatSafety => LineClient.RepeatSafety;
 
     /// <inheritdoc />
     public async Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)

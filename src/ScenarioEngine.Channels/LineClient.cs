@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScenarioEngine.Journeys.Ports;
 
 namespace ScenarioEngine.Channels;
 
@@ -20,6 +21,12 @@ public sealed class LineClient
 
     /// <summary>The Messaging API address used when the named client has no base address.</summary>
     public static readonly Uri DefaultBaseAddress = new("https://api.line.me/");
+
+    /// <summary>
+    /// What a repeat does at LINE: it accepts a push once per <see cref="RetryKeyHeader"/>, so an unanswered attempt is retried
+    /// inside the call with the same key.
+    /// </summary>
+    public static RepeatSafety RepeatSafety => RepeatSafety.SameKey;
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly LineOptions _options;
@@ -87,7 +94,7 @@ public sealed class LineClient
         var httpClient = _httpClientFactory.CreateClient(HttpClientName);
         var pushUri = ChannelHttp.Combine(ChannelHttp.BaseAddress(httpClient, DefaultBaseAddress), "v2/bot/message/push");
         return _retryPolicy.ExecuteAsync(
-            (_, token) => ChannelHttp.SendAttemptAsync(httpClient, () => CreateRequest(pushUri, payload, retryKey), InterpretAsync, _retryPolicy, "LINE", token),
+            (_, token) => ChannelHttp.SendAttemptAsync(httpClient, () => CreateRequest(pushUri, payload, retryKey), InterpretAsync, _retryPolicy, "LINE", RepeatSafety, token),
             cancellationToken);
     }
 

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(3004, LogLevel.Warning, "SendGrid Event Webhook post refused: signature {Status}")]
     public static partial void WebhookSignatureRefused(ILogger logger, WebhookSignatureStatus status);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Attempt {Attempt} may have reached the provider without an answer ({Reason}); not repeated, as the provider has no idempotency key")]
+    public static partial void SendUnanswered(ILogger logger, int attempt, string reason);
 }

@@ -46,10 +46,13 @@ public abstract record ChannelAttempt
     {
     }
 
-    /// <summary>The attempt reached a final outcome (sent or permanently failed); no retry.</summary>
+    /// <summary>The attempt reached a final outcome (sent, permanently failed, or unanswered where a repeat is unsafe); no retry.</summary>
     public sealed record Completed(ChannelResult Result) : ChannelAttempt;
 
-    /// <summary>A 5xx, a timeout or a network error: retry with exponential backoff.</summary>
+    /// <summary>
+    /// A 5xx, a request that never left (connect failure), or, where the provider de-duplicates by our key, a timeout or a connection
+    /// broken after sending: retry with exponential backoff.
+    /// </summary>
     public sealed record Transient(string Reason) : ChannelAttempt;
 
     /// <summary>A 429: retry once the provider's stated reset time has passed (backoff when it stated none).</summary>
@@ -58,7 +61,8 @@ public abstract record ChannelAttempt
 
 /// <summary>
 /// Runs a provider call with the channel retry rules: 429 waits until the provider's reset time, 5xx and
-/// timeouts back off exponentially with full jitter, other 4xx are never retried; all bounded.
+/// transient failures back off exponentially with full jitter, other 4xx and unanswered requests at a provider without an
+/// idempotency key are never retried; all bounded.
 /// </summary>
 /// <remarks>Time, waiting and randomness are injected so tests run with a virtual clock and no real sleeps.</remarks>
 public sealed class RetryPolicy
@@ -138,6 +142,10 @@ public sealed class RetryPolicy
                     if (completed.Result is ChannelResult.Failed failed)
                     {
                         Log.SendFailed(_logger, failed.StatusCode, failed.Reason);
+                    }
+                    else if (completed.Result is ChannelResult.Unanswered unanswered)
+                    {
+                        Log.SendUnanswered(_logger, attempt, unanswered.Reason);
                     }
 
                     return completed.Result;

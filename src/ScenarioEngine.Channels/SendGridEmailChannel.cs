@@ -32,7 +32,7 @@ public sealed class SendGridEmailChannel : IChannel
     public string Medium => Core.Language.Medium.Email;
 
     /// <summary>SendGrid has no idempotency key: an unknown outcome waits for the Event Webhook's confirmation before it is sent again.</summary>
-    public RepeatSafety RepeatSafety => RepeatSafety.AfterConfirmationWindow;
+    public RepeatSafety RepeatSafety => SendGridEmailClient.RepeatSafety;
 
     /// <inheritdoc />
     public async Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)

@@ -5,6 +5,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using SendGrid;
 using SendGrid.Helpers.Mail;
+using ScenarioEngine.Journeys.Ports;
 using SdkEmailAddress = SendGrid.Helpers.Mail.EmailAddress;
 
 namespace ScenarioEngine.Channels;
@@ -17,6 +18,8 @@ namespace ScenarioEngine.Channels;
 /// The SDK builds and sends the request; this class splits recipients into requests of at most 1,000, retries 429 and
 /// 5xx by <see cref="RetryPolicy"/> (the SDK's own retry handler is not used with an injected client), and reads
 /// SendGrid's error body into <see cref="ProviderError"/>s (the SDK's error handler keeps only the first error).
+/// Mail Send takes no idempotency key, so a request that may have reached SendGrid without an answer (a timeout, a
+/// connection broken after sending) is never repeated inside the call: it comes back as <see cref="ChannelResult.Unanswered"/>.
 /// </remarks>
 public sealed class SendGridEmailClient
 {
@@ -28,6 +31,12 @@ public sealed class SendGridEmailClient
 
     /// <summary>The API address used when the named client has no base address.</summary>
     public static readonly Uri DefaultBaseAddress = new("https://api.sendgrid.com/");
+
+    /// <summary>
+    /// What a repeat of an unanswered send does at SendGrid: Mail Send has no idempotency key, so only the Event Webhook's
+    /// confirmation (or its absence for the confirmation window) settles it.
+    /// </summary>
+    public static RepeatSafety RepeatSafety => RepeatSafety.AfterConfirmationWindow;
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly string _apiKey;
@@ -208,6 +217,7 @@ public sealed class SendGridEmailClient
                 async attemptToken => await InterpretAsync(await client.SendEmailAsync(mail, attemptToken).ConfigureAwait(false), attemptToken).ConfigureAwait(false),
                 _retryPolicy,
                 "SendGrid",
+                RepeatSafety,
                 token),
             cancellationToken);
     }

@@ -1,3 +1,4 @@
+using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Runtime.Sending;
 
 namespace ScenarioEngine.Channels;
@@ -18,6 +19,9 @@ public sealed class WebhookChannel : IChannel
 
     /// <inheritdoc />
     public string Medium => Core.Language.Medium.Webhook;
+
+    /// <inheritdoc />
+    public RepeatSafety RepeatSafety => WebhookClient.RepeatSafety;
 
     /// <inheritdoc />
     public async Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using ScenarioEngine.Journeys.Ports;
 
 namespace ScenarioEngine.Channels;
 
@@ -9,6 +10,12 @@ public sealed class WebhookClient
 {
     /// <summary>The name of the <see cref="HttpClient"/> this client asks <see cref="IHttpClientFactory"/> for.</summary>
     public const string HttpClientName = "Webhook";
+
+    /// <summary>
+    /// What a repeat does at the receiver: it is told to de-duplicate by the idempotency key header, so an unanswered attempt is
+    /// retried inside the call with the same key.
+    /// </summary>
+    public static RepeatSafety RepeatSafety => RepeatSafety.SameKey;
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly Uri _url;
@@ -44,7 +51,7 @@ public sealed class WebhookClient
         var payload = Encoding.UTF8.GetBytes(jsonBody);
         var httpClient = _httpClientFactory.CreateClient(HttpClientName);
         return _retryPolicy.ExecuteAsync(
-            (_, token) => ChannelHttp.SendAttemptAsync(httpClient, () => CreateRequest(jsonBody, payload, idempotencyKey), InterpretAsync, _retryPolicy, "Webhook", token),
+            (_, token) => ChannelHttp.SendAttemptAsync(httpClient, () => CreateRequest(jsonBody, payload, idempotencyKey), InterpretAsync, _retryPolicy, "Webhook", RepeatSafety, token),
             cancellationToken);
     }
 

@@ -79,6 +79,35 @@ public sealed class LineClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PushTextAsync_FirstAttemptTimesOut_RetriesWithTheSameRetryKeyAndSends()
+    {
+        // LINE accepts a push once per retry key, so a request that may have arrived is repeated inside the call.
+        var retry = new VirtualRetry(new RetryOptions { AttemptTimeout = TimeSpan.FromSeconds(1) });
+        _server.Enqueue(ScriptedResponse.Stalled, Ok());
+        var client = new LineClient(_http, new LineOptions { ChannelAccessToken = Token }, retry.Policy);
+
+        var result = await client.PushTextAsync(UserId, "こんにちは", LineRetryKey.From("ob-timeout"));
+
+        Assert.IsType<ChannelResult.Sent>(result);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(_server.Requests[0].Header("X-Line-Retry-Key"), _server.Requests[1].Header("X-Line-Retry-Key"));
+        Assert.Single(retry.Delays);
+    }
+
+    [Fact]
+    public async Task PushTextAsync_ConnectionDroppedAfterTheRequest_RetriesWithTheSameRetryKeyAndSends()
+    {
+        await using var dropping = new DroppingServer(drops: 1);
+        using var http = new LoopbackHttpClientFactory(dropping.BaseAddress);
+
+        var result = await new LineClient(http, new LineOptions { ChannelAccessToken = Token }, _retry.Policy).PushTextAsync(UserId, "こんにちは", LineRetryKey.From("ob-dropped"));
+
+        Assert.IsType<ChannelResult.Sent>(result);
+        Assert.Equal(2, dropping.Requests);
+        Assert.Single(_retry.Delays);
+    }
+
+    [Fact]
     public async Task PushTextAsync_409ForAcceptedRetryKey_ReturnsSentAlreadyAccepted()
     {
         _server.Enqueue(new ScriptedResponse(409, """{"message":"The retry key is already accepted"}""",

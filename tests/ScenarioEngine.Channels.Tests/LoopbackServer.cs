@@ -17,7 +17,11 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 }
 
 /// <summary>A scripted reply; <see cref="Delay"/> lets a test provoke a client timeout.</summary>
-public sealed record ScriptedResponse(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
+public sealed record ScriptedResponse(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default)
+{
+    /// <summary>The request is read and recorded, and the answer takes longer than any test's attempt timeout.</summary>
+    public static ScriptedResponse Stalled { get; } = new(202, Delay: TimeSpan.FromSeconds(30));
+}
 
 /// <summary>A real HTTP server on 127.0.0.1 and a free port that records requests and replies from a script.</summary>
 public sealed class LoopbackServer : IAsyncDisposable

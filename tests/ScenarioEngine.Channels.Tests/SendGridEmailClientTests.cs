@@ -303,20 +303,32 @@ public sealed class SendGridEmailClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SendAsync_FirstAttemptTimesOut_RetriesAndSends()
+    public async Task SendAsync_SendGridNeverAnswers_SendsOneRequestAndReturnsUnanswered()
     {
-        // The only real wait in the suite: a 250 ms attempt timeout against a server that stalls the first request.
-        var retry = new VirtualRetry(new RetryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(250) });
-        var calls = 0;
-        _server.Handler = _ => Interlocked.Increment(ref calls) == 1
-            ? new ScriptedResponse(202, Delay: TimeSpan.FromSeconds(5))
-            : Accepted("msg-after-timeout");
+        // A real wait: a 2 s attempt timeout (long enough for the request to reach the server on a busy machine) against a server that never answers.
+        var retry = new VirtualRetry(new RetryOptions { AttemptTimeout = TimeSpan.FromSeconds(2) }, logger: _log);
+        _server.Handler = _ => ScriptedResponse.Stalled;
         var client = new SendGridEmailClient(_http, new SendGridOptions { ApiKey = ApiKey }, retry.Policy);
 
         var result = await client.SendAsync(ContentMessage());
 
-        Assert.Equal(new ChannelResult.Sent("msg-after-timeout"), result);
-        Assert.NotEmpty(retry.Delays);
+        Assert.Equal(new ChannelResult.Unanswered("SendGrid did not answer within 2 s"), result);
+        Assert.Single(_server.Requests);
+        Assert.Empty(retry.Delays);
+        Assert.Contains(_log.Entries, e => e.EventId == 3005);
+    }
+
+    [Fact]
+    public async Task SendAsync_ConnectionDroppedAfterTheRequest_SendsOneRequestAndReturnsUnanswered()
+    {
+        await using var dropping = new DroppingServer(drops: 4, answerStatus: 202);
+        using var http = new LoopbackHttpClientFactory(dropping.BaseAddress);
+
+        var result = await new SendGridEmailClient(http, new SendGridOptions { ApiKey = ApiKey }, _retry.Policy).SendAsync(ContentMessage());
+
+        Assert.StartsWith("SendGrid request failed after it was sent", Assert.IsType<ChannelResult.Unanswered>(result).Reason, StringComparison.Ordinal);
+        Assert.Equal(1, dropping.Requests);
+        Assert.Empty(_retry.Delays);
     }
 
     [Fact]

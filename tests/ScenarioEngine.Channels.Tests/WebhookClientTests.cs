@@ -64,6 +64,32 @@ public sealed class WebhookClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_FirstAttemptTimesOut_RetriesWithTheSameKeyAndSends()
+    {
+        // The receiver is told to de-duplicate by the key header, so a request that may have arrived is repeated inside the call.
+        var retry = new VirtualRetry(new RetryOptions { AttemptTimeout = TimeSpan.FromSeconds(1) });
+        _server.Enqueue(ScriptedResponse.Stalled, new ScriptedResponse(200));
+        var client = new WebhookClient(_http, new WebhookOptions { Url = new Uri(_server.BaseAddress, "hooks/crm").AbsoluteUri, Secret = Secret }, retry.Policy);
+
+        var result = await client.SendAsync("{}", "ob-timeout");
+
+        Assert.IsType<ChannelResult.Sent>(result);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.All(_server.Requests, r => Assert.Equal("ob-timeout", r.Header("X-ScenarioEngine-Idempotency-Key")));
+    }
+
+    [Fact]
+    public async Task SendAsync_ConnectionRefused_RetriesThenReturnsRetryAfter()
+    {
+        await _server.DisposeAsync();
+
+        var result = await Client().SendAsync("{}", "ob-refused");
+
+        Assert.Contains("Webhook request failed", Assert.IsType<ChannelResult.RetryAfter>(result).Reason, StringComparison.Ordinal);
+        Assert.Equal(3, _retry.Delays.Count);
+    }
+
+    [Fact]
     public async Task SendAsync_400_ReturnsFailedWithoutRetry()
     {
         _server.Enqueue(new ScriptedResponse(400, """{"error":"unknown customer"}"""));

@@ -66,6 +66,7 @@ public sealed class CatalogSendChannel : ISendChannel
         {
             Delivered d => new ChannelSendResult(ChannelSendStatus.Delivered, "delivered", d.ProviderId, Content: content),
             RetryLater r => new ChannelSendResult(ChannelSendStatus.RetryLater, r.Reason, RetryAfter: r.After, Content: content) { Fault = FaultOf(r) },
+            Unanswered u => new ChannelSendResult(ChannelSendStatus.Unknown, u.Reason, Content: content) { Fault = FaultOf(u) },
             Rejected r => new ChannelSendResult(ChannelSendStatus.Rejected, r.Reason, Content: content) { Fault = FaultOf(r) },
             _ => throw new InvalidOperationException($"unknown delivery result {result.GetType().Name}"),
         };
@@ -73,12 +74,12 @@ public sealed class CatalogSendChannel : ISendChannel
 
     /// <summary>
     /// What the provider's answer says about the provider, for the circuit breaker: a retry-later is an outage (5xx, timeout, network
-    /// error after the channel's retries) unless it was a throttle (429, which carries its own retry time); a refusal with 401 or 403
-    /// refuses the credentials; any other refusal is for the message's own sake.
+    /// error after the channel's retries) unless it was a throttle (429, which carries its own retry time); no answer at all is an
+    /// outage; a refusal with 401 or 403 refuses the credentials; any other refusal is for the message's own sake.
     /// </summary>
     public static ChannelFault FaultOf(DeliveryResult result) => result switch
     {
-        RetryLater { Throttled: false } => ChannelFault.Outage,
+        RetryLater { Throttled: false } or Unanswered => ChannelFault.Outage,
         Rejected { StatusCode: 401 or 403 } => ChannelFault.Authentication,
         _ => ChannelFault.None,
     };

@@ -30,6 +30,14 @@ public sealed record RetryLater(TimeSpan After, string Reason) : DeliveryResult
     public bool Throttled { get; init; }
 }
 
+/// <summary>
+/// The request may have reached the provider and no answer came (a timeout, a connection broken after sending): whether it was
+/// accepted is unknown, so the send is settled by what a repeat does at the provider (<see cref="IChannel.RepeatSafety"/>), never
+/// simply repeated.
+/// </summary>
+/// <param name="Reason">What happened ("SendGrid did not answer within 10 s").</param>
+public sealed record Unanswered(string Reason) : DeliveryResult;
+
 /// <summary>Rejected for good (bad address, bad request).</summary>
 public sealed record Rejected(string Reason) : DeliveryResult
 {
