@@ -16,8 +16,9 @@ namespace ScenarioEngine.Journeys;
 /// The machine decides; this loop turns its effects into durable actions: sends into <see cref="SendActivity"/> (a deferral into a
 /// durable timer and a new attempt), every other effect of a wait point into one record batch (carried by the segment's first
 /// send, or by one <see cref="RecordActivity"/>), and each wait into the instance's one external event (<see cref="JourneyEvents.Name"/>)
-/// raced against a durable timer at the machine's wake time; a timer wake first reads the customer's current profile
-/// (<see cref="ProfileActivity"/>), an event brings its own. Time is <c>CurrentUtcDateTime</c>; no I/O, clock or randomness here.
+/// raced against a durable timer at the machine's wake time; a timer wake whose next steps read the profile
+/// (<see cref="JourneyMachine.WakeReadsProfile"/>) first reads the customer's current one (<see cref="ProfileActivity"/>), an event
+/// brings its own. Time is <c>CurrentUtcDateTime</c>; no I/O, clock or randomness here.
 /// After <see cref="JourneyOrchestrationOptions.MaxWaitPointsPerExecution"/> wait points it continues as new with its state.
 /// </summary>
 [DurableTask(Name)]
@@ -156,9 +157,14 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                 return null;
             }
 
-            // The profile travels with events only; a wake reads the current one, so a change since the last event is seen.
-            var current = await context.CallActivityAsync<CustomerProfileSnapshot>(ProfileActivity.Name, _instance.CustomerId, _activityOptions).ConfigureAwait(true);
-            _profile = current.Profile;
+            // The profile travels with events only; a wake whose next steps read it reads the current one, so a change since the last
+            // event is seen. A wake that only sends, splits or waits again steps without the read: each send reads the current profile.
+            if (JourneyMachine.WakeReadsProfile(journey, _instance.Step!))
+            {
+                var current = await context.CallActivityAsync<CustomerProfileSnapshot>(ProfileActivity.Name, _instance.CustomerId, _activityOptions).ConfigureAwait(true);
+                _profile = current.Profile;
+            }
+
             return new WakeInput(_instance.Seq);
         }
 

@@ -63,7 +63,14 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
         // without reading the profile again and again, and sends after the wait, not before.
         const int N = 20;
         var ports = new Ports();
-        var journey = TestJourneys.SendWaitSend("PT2.5S");
+        // The branch after the wait reads the profile at the wake.
+        var journey = TestJourneys.Parse("""
+            "a": { "type": "send", "medium": "webhook", "message": "m1", "next": "w" },
+            "w": { "type": "wait", "for": "PT2.5S", "next": "v" },
+            "v": { "type": "branch", "cases": [ { "when": { "attr": "profile.vip", "eq": true }, "next": "x" } ], "otherwise": "b" },
+            "b": { "type": "send", "medium": "webhook", "message": "m2", "next": "x" },
+            "x": { "type": "exit" }
+            """);
         ports.Catalog.Publish(journey);
         await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(Options(), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
 

@@ -245,6 +245,36 @@ public sealed class JourneyOrchestratorTests
         Assert.Equal(["vip"], host.Channel.MessagesFor(id));
     }
 
+    [Fact]
+    public async Task RunAsync_WakeFollowedOnlyByASend_ReadsNoProfileAndTheSendSeesTheCurrentOne()
+    {
+        // The wake's next steps read no profile: no profile activity; the send still decides on the current profile (now suppressed).
+        await using var host = await JourneyTestHost.StartAsync();
+        var journey = TestJourneys.SendWaitSend();
+        host.Catalog.Publish(journey);
+
+        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        await UntilAsync(() => host.Channel.MessagesFor(id).Count == 1);
+        var withdrawn = TestJourneys.Profile("c1");
+        withdrawn.Suppressed["webhook"] = "unsubscribed";
+        host.Ledger.Put(withdrawn);
+        await host.CompletionAsync(id);
+
+        Assert.Equal(0, host.Ledger.ProfileReads);
+        Assert.Equal(["m1"], host.Channel.MessagesFor(id));
+        Assert.Equal([SendStatus.Sent, SendStatus.Skipped], host.Ledger.Outcomes.Select(o => o.Outcome.Status));
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 300 && !condition(); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(condition(), "the condition did not hold within 6 s");
+    }
+
     private static Journey WaitForPurchase(string timeout) => TestJourneys.Parse($$"""
         "w": { "type": "waitForEvent", "event": "purchase", "timeout": "{{timeout}}", "onEvent": "t", "onTimeout": "n" },
         "t": { "type": "send", "medium": "webhook", "message": "thanks", "next": "x" },
