@@ -26,9 +26,14 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
     private readonly JourneyTableOptions _options;
     private readonly ILogger<TableJourneyRecorder> _logger;
     private readonly IIntegrationEvents _integrationEvents;
+    private readonly RecentRows _recent;
 
-    /// <summary>A recorder on <paramref name="store"/>, publishing exits and conversions to <paramref name="integrationEvents"/> (none when null).</summary>
-    public TableJourneyRecorder(IRowStore store, JourneyTableOptions options, ILogger<TableJourneyRecorder> logger, IIntegrationEvents? integrationEvents = null)
+    /// <summary>
+    /// A recorder on <paramref name="store"/>, publishing exits and conversions to <paramref name="integrationEvents"/> (none when null);
+    /// its conditioned writes start from the rows in <paramref name="recent"/> (shared with the send ledger; its own when null).
+    /// </summary>
+    public TableJourneyRecorder(IRowStore store, JourneyTableOptions options, ILogger<TableJourneyRecorder> logger, IIntegrationEvents? integrationEvents = null,
+        RecentRows? recent = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,6 +41,7 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
         options.Validate();
         (_store, _options, _logger) = (store, options, logger);
         _integrationEvents = integrationEvents ?? NoIntegrationEvents.Instance;
+        _recent = recent ?? new RecentRows();
     }
 
     private string Table => _options.CustomersTable;
@@ -47,7 +53,9 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
         var key = JourneyRows.InstanceKey(record.JourneyId, record.InstanceId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var row = await _store.GetAsync(Table, record.CustomerId, key, cancellationToken).ConfigureAwait(false);
+            // The first attempt starts from the instance row this process last wrote (the commit is conditioned on its ETag; a batch
+            // number, once there, only grows).
+            var row = await RecentAsync(attempt, record.CustomerId, key, cancellationToken).ConfigureAwait(false);
             var doc = row is null ? null : Codec.Read<RecordedInstanceDoc>(row);
             if (doc is not null && doc.Batch >= record.Batch)
             {
@@ -72,13 +80,20 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
 
             if (record.Effects.OfType<ProfileUpdated>().ToList() is { Count: > 0 } updates)
             {
-                writes.Add(await ProfileWriteAsync(record.CustomerId, updates, cancellationToken).ConfigureAwait(false));
+                writes.Add(await ProfileWriteAsync(record.CustomerId, updates, attempt, cancellationToken).ConfigureAwait(false));
             }
 
-            if ((await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
+            var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
+            if (result.Status == CommitStatus.Ok)
             {
+                _recent.Remember(Table, writes, result);
                 Publish(record, doc.State.Step);
                 return;
+            }
+
+            foreach (var write in writes)
+            {
+                _recent.Forget(Table, write.Row.PartitionKey, write.Row.RowKey);
             }
         }
 
@@ -104,9 +119,15 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
         }
     }
 
-    private async Task<RowWrite> ProfileWriteAsync(string customerId, List<ProfileUpdated> updates, CancellationToken cancellationToken)
+    // On a first attempt, the row this process last read or wrote, if it has it; otherwise (or on a retry after a failed condition) a read.
+    private Task<StoredRow?> RecentAsync(int attempt, string customerId, string rowKey, CancellationToken cancellationToken) =>
+        attempt == 0 && _recent.Find(Table, customerId, rowKey) is { } known
+            ? Task.FromResult<StoredRow?>(known)
+            : _store.GetAsync(Table, customerId, rowKey, cancellationToken);
+
+    private async Task<RowWrite> ProfileWriteAsync(string customerId, List<ProfileUpdated> updates, int attempt, CancellationToken cancellationToken)
     {
-        var row = await _store.GetAsync(Table, customerId, Codec.ProfileKey, cancellationToken).ConfigureAwait(false);
+        var row = await RecentAsync(attempt, customerId, Codec.ProfileKey, cancellationToken).ConfigureAwait(false);
         var doc = row is null ? new ProfileDoc() : Codec.Read<ProfileDoc>(row);
         var profile = doc.ToProfile(customerId);
         foreach (var update in updates)

@@ -31,12 +31,15 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
     private readonly TimeProvider _time;
     private readonly ILogger<TableSendLedger> _logger;
     private readonly IIntegrationEvents _integrationEvents;
+    private readonly RecentRows _recent;
 
     /// <summary>
     /// A ledger on <paramref name="store"/>, publishing each recorded sent, skipped and failed outcome to <paramref name="integrationEvents"/>
-    /// (none when null) once its commit holds.
+    /// (none when null) once its commit holds; its conditioned writes start from the rows in <paramref name="recent"/> (shared with the
+    /// recorder; a ledger of its own when null).
     /// </summary>
-    public TableSendLedger(IRowStore store, JourneyTableOptions options, TimeProvider time, ILogger<TableSendLedger> logger, IIntegrationEvents? integrationEvents = null)
+    public TableSendLedger(IRowStore store, JourneyTableOptions options, TimeProvider time, ILogger<TableSendLedger> logger, IIntegrationEvents? integrationEvents = null,
+        RecentRows? recent = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -45,6 +48,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         options.Validate();
         (_store, _options, _time, _logger) = (store, options, time, logger);
         _integrationEvents = integrationEvents ?? NoIntegrationEvents.Instance;
+        _recent = recent ?? new RecentRows();
     }
 
     private string Table => _options.CustomersTable;
@@ -57,6 +61,8 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         var claimRead = _store.GetAsync(Table, customerId, JourneyRows.ClaimKey(idempotencyKey), cancellationToken);
         var profileRow = await profileRead.ConfigureAwait(false);
         var claimRow = await claimRead.ConfigureAwait(false);
+        _recent.Remember(Table, profileRow);
+        _recent.Remember(Table, claimRow);
         var doc = profileRow is null ? new ProfileDoc() : Codec.Read<ProfileDoc>(profileRow);
         var claim = claimRow is null ? null : Codec.Read<ClaimDoc>(claimRow);
         return new SendLedgerView(doc.ToProfile(customerId), doc.Sends, claim is null ? null : new SendClaim(claim.ClaimedAt, claim.Outcome),
@@ -69,7 +75,10 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(etag);
         Require(claim.CustomerId, claim.IdempotencyKey);
-        var profileRow = await _store.GetAsync(Table, claim.CustomerId, Codec.ProfileKey, cancellationToken).ConfigureAwait(false);
+        // The profile row as read for the decision, when this process still has it at that ETag (the commit is conditioned on it).
+        var profileRow = _recent.Find(Table, claim.CustomerId, Codec.ProfileKey) is { } known && known.ETag == etag
+            ? known
+            : await _store.GetAsync(Table, claim.CustomerId, Codec.ProfileKey, cancellationToken).ConfigureAwait(false);
         if ((profileRow?.ETag ?? NoProfileRow) != etag)
         {
             Log.ClaimConflict(_logger, claim.CustomerId, claim.IdempotencyKey);
@@ -80,17 +89,20 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         doc.Sends.RemoveAll(s => s.SentAt < _time.GetUtcNow() - _options.SendHistoryWindow);
         doc.Sends.Add(new SentMessage(claim.Medium, claim.At, claim.Transactional));
         var claimDoc = new ClaimDoc(claim.At, claim.Medium, claim.Transactional, Counted: true, Outcome: null);
-        var result = await _store.CommitAsync(Table,
+        RowWrite[] writes =
         [
             ProfileWrite(claim.CustomerId, doc, profileRow?.ETag),
             new RowWrite(WriteKind.Insert, new StoredRow(claim.CustomerId, JourneyRows.ClaimKey(claim.IdempotencyKey), Codec.Write(claimDoc))),
-        ], cancellationToken).ConfigureAwait(false);
+        ];
+        var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
         if (result.Status != CommitStatus.Ok)
         {
+            Forget(writes);
             Log.ClaimConflict(_logger, claim.CustomerId, claim.IdempotencyKey);
             return false;
         }
 
+        _recent.Remember(Table, writes, result);
         return true;
     }
 
@@ -106,11 +118,13 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         var instanceKey = JourneyRows.InstanceKey(send.JourneyId, send.InstanceId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var claimRead = _store.GetAsync(Table, send.CustomerId, claimKey, cancellationToken);
-            var instanceRead = _store.GetAsync(Table, send.CustomerId, instanceKey, cancellationToken);
+            // The first attempt starts from the rows this process last wrote (the claim it made, the instance row its recorder wrote):
+            // every write below is conditioned on their ETags, and a final outcome or a deferral mark, once there, stays.
+            var claimRead = Recent(attempt, send.CustomerId, claimKey, cancellationToken);
+            var instanceRead = Recent(attempt, send.CustomerId, instanceKey, cancellationToken);
             var claimRow = await claimRead.ConfigureAwait(false);
             var instanceRow = await instanceRead.ConfigureAwait(false);
-            var writes = await OutcomeWritesAsync(send.CustomerId, claimKey, claimRow, outcome, cancellationToken).ConfigureAwait(false);
+            var writes = await OutcomeWritesAsync(send.CustomerId, claimKey, claimRow, outcome, attempt, cancellationToken).ConfigureAwait(false);
             var instance = instanceRow is null ? null : Codec.Read<RecordedInstanceDoc>(instanceRow);
             var deferral = DeferralMark(send);
             if (writes is null || (outcome.Status == SendStatus.Deferred && instance is not null && instance.Deferrals.Contains(deferral)))
@@ -139,13 +153,18 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             var entry = new TimelineEntry(now, "message", send.JourneyId, send.StepId, Text(send, outcome), Data(send, metric, content));
             writes.Add(new RowWrite(WriteKind.Upsert, new StoredRow(send.CustomerId, JourneyRows.OutcomeTimelineKey(now, send.InstanceId, send.IdempotencyKey, send.Attempt),
                 Codec.Write(new List<TimelineEntry> { entry }))));
-            if ((await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false)).Status == CommitStatus.Ok)
+            var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
+            if (result.Status == CommitStatus.Ok)
             {
+                _recent.Remember(Table, writes, result);
                 EngineMeter.Send(send.Medium, metric);
                 Publish(send, outcome, now);
                 return;
             }
 
+            Forget(writes);
+            _recent.Forget(Table, send.CustomerId, claimKey);
+            _recent.Forget(Table, send.CustomerId, instanceKey);
             Log.ClaimConflict(_logger, send.CustomerId, send.IdempotencyKey);
         }
 
@@ -194,7 +213,8 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
     }
 
     // The claim and profile writes that record an outcome; null when the claim already holds a final outcome (recorded before).
-    private async Task<List<RowWrite>?> OutcomeWritesAsync(string customerId, string claimKey, StoredRow? claimRow, SendOutcome outcome, CancellationToken cancellationToken)
+    private async Task<List<RowWrite>?> OutcomeWritesAsync(string customerId, string claimKey, StoredRow? claimRow, SendOutcome outcome, int attempt,
+        CancellationToken cancellationToken)
     {
         if (claimRow is null)
         {
@@ -219,7 +239,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         }
 
         // Nothing reached the customer: the send gives its place in the history back, in the same transaction as the claim changes.
-        var profileRow = await _store.GetAsync(Table, customerId, Codec.ProfileKey, cancellationToken).ConfigureAwait(false);
+        var profileRow = await Recent(attempt, customerId, Codec.ProfileKey, cancellationToken).ConfigureAwait(false);
         var doc = profileRow is null ? new ProfileDoc() : Codec.Read<ProfileDoc>(profileRow);
         var index = doc.Sends.FindIndex(s => s.Medium == claim.Medium && s.SentAt == claim.ClaimedAt && s.Transactional == claim.Transactional);
         if (index >= 0)
@@ -289,6 +309,20 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         data["key"] = send.IdempotencyKey;
         data["outcome"] = metric;
         return data;
+    }
+
+    // On a first attempt, the row this process last read or wrote, if it has it; otherwise (or on a retry after a failed condition) a read.
+    private Task<StoredRow?> Recent(int attempt, string customerId, string rowKey, CancellationToken cancellationToken) =>
+        attempt == 0 && _recent.Find(Table, customerId, rowKey) is { } known
+            ? Task.FromResult<StoredRow?>(known)
+            : _store.GetAsync(Table, customerId, rowKey, cancellationToken);
+
+    private void Forget(IReadOnlyList<RowWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            _recent.Forget(Table, write.Row.PartitionKey, write.Row.RowKey);
+        }
     }
 
     private static RowWrite ProfileWrite(string customerId, ProfileDoc doc, string? etag) =>

@@ -30,8 +30,9 @@ public sealed class VirtualJourneyHost
         loggers ??= NullLoggerFactory.Instance;
         Clock = clock ?? throw new ArgumentNullException(nameof(clock));
         var tables = new JourneyTableOptions { CustomersTable = options.CustomersTable, SendHistoryWindow = options.SendHistoryWindow };
-        var ledger = new TableSendLedger(store, tables, clock, loggers.CreateLogger<TableSendLedger>(), integrationEvents);
-        var recorder = new TableJourneyRecorder(store, tables, loggers.CreateLogger<TableJourneyRecorder>(), integrationEvents);
+        var recent = new RecentRows();
+        var ledger = new TableSendLedger(store, tables, clock, loggers.CreateLogger<TableSendLedger>(), integrationEvents, recent);
+        var recorder = new TableJourneyRecorder(store, tables, loggers.CreateLogger<TableJourneyRecorder>(), integrationEvents, recent);
         var channel = new CatalogSendChannel(catalog, renderer, channels);
         var settlement = new SendSettlement(ledger, ledger, channel, new SendSettlementOptions(), clock, loggers.CreateLogger<SendSettlement>());
         var send = new SendActivity(ledger, recorder, channel, Gate(tables, sending ?? new SendingOptions(), clock, loggers), settlement, options.Policy, clock,

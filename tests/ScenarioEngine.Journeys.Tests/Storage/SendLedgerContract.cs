@@ -378,8 +378,62 @@ public abstract class SendLedgerContract
         Assert.Equal("customerId", error.ParamName);
     }
 
-    private SendActivity Activity(TableSendLedger ledger, SendPolicyOptions policy, TimeProvider? time = null) =>
-        new(ledger, _recorder, _channel, Gate(),
+    [Fact]
+    public async Task RunAsync_SendCarryingItsWaitPointsRecord_ReadsOnlyTheProfileAndTheClaimRows()
+    {
+        // The recorder and the ledger share the rows they last wrote: recording the batch starts from the instance row this process
+        // wrote, the claim from the profile row read for the decision, the outcome from the claim and instance rows just committed.
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        var counting = new ReadCountingRowStore(Store);
+        var recent = new RecentRows();
+        var shared = new TableSendLedger(counting, _options, TimeProvider.System, NullLogger<TableSendLedger>.Instance, recent: recent);
+        var recorder = new TableJourneyRecorder(counting, _options, NullLogger<TableJourneyRecorder>.Instance, recent: recent);
+        var activity = Activity(shared, new SendPolicyOptions(), recorder: recorder);
+        var at = DateTimeOffset.UtcNow;
+        var state = (await InstanceAsync("c1")).State with { Step = "b", Seq = 3 };
+        var record = new JourneyRecord("c1", "i1", "j1", 1, 2, at, [new StepEntered("w", "wait"), new StepEntered("b", "send")]) { Instance = state };
+
+        var first = await activity.RunAsync(new Context(), Command("c1", "i1/2/a", "a"));
+        var afterFirst = counting.Gets;
+        var second = await activity.RunAsync(new Context(), Command("c1", "i1/3/b", "b") with { Record = record });
+
+        Assert.Equal(SendStatus.Sent, first.Status);
+        Assert.Equal(SendStatus.Sent, second.Status);
+        Assert.Equal(2, counting.Gets - afterFirst);
+        var counts = (await InstanceAsync("c1")).Counts;
+        Assert.Equal(1, counts["a.sent"]);
+        Assert.Equal(1, counts["b.sent"]);
+        Assert.Equal(1, counts["b.entered"]);
+        Assert.Equal(2, (await ledger.ReadAsync("c1", "any")).History.Count);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_InstanceRowChangedByAnotherHostAfterTheClaim_KeepsTheOtherHostsWrite()
+    {
+        // This host remembers the instance row it wrote; another host then changes it: the outcome's write, conditioned on the
+        // remembered ETag, fails once, reads the row and counts on top of the other host's write.
+        await Store.CreateTableAsync(_options.CustomersTable);
+        var recent = new RecentRows();
+        var here = new TableSendLedger(Store, _options, TimeProvider.System, NullLogger<TableSendLedger>.Instance, recent: recent);
+        var hereRecorder = new TableJourneyRecorder(Store, _options, NullLogger<TableJourneyRecorder>.Instance, recent: recent);
+        await EnterAsync("c1", hereRecorder);
+        var view = await here.ReadAsync("c1", "k1");
+        Assert.True(await here.TryClaimAsync(Claim("c1", "k1"), view.ETag));
+        var elsewhere = new TableJourneyRecorder(Store, _options, NullLogger<TableJourneyRecorder>.Instance);
+        var state = (await InstanceAsync("c1")).State with { Step = "z" };
+        await elsewhere.RecordAsync(new JourneyRecord("c1", "i1", "j1", 1, 2, DateTimeOffset.UtcNow, [new StepEntered("z", "send")]) { Instance = state });
+
+        await here.RecordOutcomeAsync(Command("c1", "k1", "a"), new SendOutcome(SendStatus.Sent, "accepted"));
+
+        var instance = await InstanceAsync("c1");
+        Assert.Equal(1, instance.Counts["z.entered"]);
+        Assert.Equal(1, instance.Counts["a.sent"]);
+        Assert.Equal("z", instance.State.Step);
+    }
+
+    private SendActivity Activity(TableSendLedger ledger, SendPolicyOptions policy, TimeProvider? time = null, IJourneyRecorder? recorder = null) =>
+        new(ledger, recorder ?? _recorder, _channel, Gate(),
             new SendSettlement(ledger, ledger, _channel, new SendSettlementOptions(), time ?? TimeProvider.System, NullLogger<SendSettlement>.Instance),
             policy, time ?? TimeProvider.System, NullLogger<SendActivity>.Instance);
 
@@ -401,7 +455,7 @@ public abstract class SendLedgerContract
     }
 
     // The instance row the recorder writes when the instance enters (the ledger counts outcomes on it).
-    private async Task EnterAsync(string customerId)
+    private async Task EnterAsync(string customerId, TableJourneyRecorder? recorder = null)
     {
         var at = DateTimeOffset.UtcNow;
         var state = new JourneyInstance
@@ -409,7 +463,7 @@ public abstract class SendLedgerContract
             InstanceId = "i1", JourneyId = "j1", Version = 1, CustomerId = customerId, Status = InstanceStatus.Active, Step = "a", Seq = 1,
             EnteredAt = at, StepEnteredAt = at, Trigger = CustomerEvent.NoProperties,
         };
-        var recorder = new TableJourneyRecorder(Store, _options, NullLogger<TableJourneyRecorder>.Instance);
+        recorder ??= new TableJourneyRecorder(Store, _options, NullLogger<TableJourneyRecorder>.Instance);
         await recorder.RecordAsync(new JourneyRecord(customerId, "i1", "j1", 1, 1, at, [new StepEntered("a", "send")]) { Instance = state });
     }
 

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using ScenarioEngine.Runtime.Storage;
+
+namespace ScenarioEngine.Journeys.Storage;
+
+/// <summary>
+/// The customers-table rows this process last read or committed, with their ETags, shared by the send ledger and the recorder (one
+/// per process). A read-modify-write whose commit is conditioned on the row's ETag may start from a remembered row instead of reading
+/// it: if another writer changed the row since, the condition fails, the row is forgotten and read. A decision that commits nothing
+/// conditioned on the row (whether a claim stands, the policy's skip) always reads. At most <see cref="Capacity"/> rows are kept;
+/// beyond that the memory starts over (a miss costs one read, never a wrong write).
+/// </summary>
+public sealed class RecentRows
+{
+    /// <summary>How many rows are kept at most.</summary>
+    public const int Capacity = 8192;
+
+    private readonly ConcurrentDictionary<(string Table, string PartitionKey, string RowKey), StoredRow> _rows = new();
+
+    /// <summary>The remembered row, or null.</summary>
+    public StoredRow? Find(string table, string partitionKey, string rowKey) =>
+        _rows.TryGetValue((table, partitionKey, rowKey), out var row) ? row : null;
+
+    /// <summary>Remembers a row read with its ETag (a row without one is not kept).</summary>
+    public void Remember(string table, StoredRow? row)
+    {
+        if (row?.ETag is null)
+        {
+            return;
+        }
+
+        if (_rows.Count >= Capacity)
+        {
+            _rows.Clear();
+        }
+
+        _rows[(table, row.PartitionKey, row.RowKey)] = row;
+    }
+
+    /// <summary>
+    /// Remembers what a committed batch wrote, with the new ETags the store returned: inserted and replaced rows (an upserted row, such
+    /// as a time-line entry, is written whatever was there and never read back to change; a deleted row, or one whose new ETag the
+    /// store did not say, is forgotten).
+    /// </summary>
+    public void Remember(string table, IReadOnlyList<RowWrite> writes, CommitResult result)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var row = writes[i].Row;
+            if (writes[i].Kind == WriteKind.Upsert)
+            {
+                continue;
+            }
+
+            var etag = writes[i].Kind == WriteKind.Delete ? null : result.ETags is { } etags && i < etags.Count ? etags[i] : null;
+            if (etag is null)
+            {
+                Forget(table, row.PartitionKey, row.RowKey);
+            }
+            else
+            {
+                Remember(table, row with { ETag = etag });
+            }
+        }
+    }
+
+    /// <summary>Forgets a row (its conditioned write failed: it changed since).</summary>
+    public void Forget(string table, string partitionKey, string rowKey) => _rows.TryRemove((table, partitionKey, rowKey), out _);
+}
