@@ -40,7 +40,18 @@ internal sealed class FakeSendGateState : ISendRates, IChannelCircuits
         return written;
     }
 
-    public Task<Versioned<ChannelCircuit>> ReadAsync(string medium, CancellationToken cancellationToken = default) => Task.FromResult(Read<ChannelCircuit>("circuit|" + medium));
+    /// <summary>How many times a circuit row was read.</summary>
+    public int CircuitReads { get; private set; }
+
+    public Task<Versioned<ChannelCircuit>> ReadAsync(string medium, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            CircuitReads++;
+        }
+
+        return Task.FromResult(Read<ChannelCircuit>("circuit|" + medium));
+    }
 
     public Task<bool> TryWriteAsync(string medium, ChannelCircuit circuit, string etag, CancellationToken cancellationToken = default) =>
         Task.FromResult(Write("circuit|" + medium, circuit, etag));

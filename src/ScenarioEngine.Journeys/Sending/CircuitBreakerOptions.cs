@@ -18,6 +18,13 @@ public sealed class CircuitBreakerOptions
     /// <summary>How long the trial send holds the half-open circuit before another send may try (default 30 seconds).</summary>
     public TimeSpan TrialTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a process goes on with a medium's circuit as it last read it before reading the row again (default one second): the
+    /// sends of one process read the shared row about once per interval instead of once each, and a circuit another host opened holds
+    /// this host's sends from at most this long after. A failure or a trial this process reports reads the row at once.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>True when the breaker is on.</summary>
     public bool Enabled => FailureThreshold > 0;
 
@@ -36,6 +43,12 @@ public sealed class CircuitBreakerOptions
             {
                 throw new ArgumentException($"{section}{name} must be positive, got {value}.", name);
             }
+        }
+
+        if (RefreshInterval < TimeSpan.Zero || RefreshInterval > CoolDown)
+        {
+            throw new ArgumentException($"{section}{nameof(RefreshInterval)} must be from 0 (read for every send) to {nameof(CoolDown)} ({CoolDown}), got {RefreshInterval}.",
+                nameof(RefreshInterval));
         }
 
         if (MaxCoolDown < CoolDown)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ScenarioEngine.Journeys.Ports;
@@ -17,6 +18,9 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
 {
     private readonly SendingOptions _options = Validated(options);
     private readonly RateReservations _reservations = new(rates, options, time);
+
+    // Each medium's circuit as this process last read it, and when (Sending:Circuit:RefreshInterval).
+    private readonly ConcurrentDictionary<string, (Versioned<ChannelCircuit> Read, DateTimeOffset At)> _circuits = new(StringComparer.Ordinal);
 
     /// <summary>The rule of a deferral by the send rate (counted as "deferred:rate").</summary>
     public const string RateRule = "rate";
@@ -39,7 +43,7 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         ArgumentNullException.ThrowIfNull(send);
         var now = time.GetUtcNow();
         var read = _options.Circuit.Enabled
-            ? await circuits.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false)
+            ? await CircuitAsync(send.Medium, now, cancellationToken).ConfigureAwait(false)
             : new Versioned<ChannelCircuit>(null, "");
         var circuit = read.Value ?? ChannelCircuit.Healthy;
         var admission = CircuitBreaker.Admit(circuit, now);
@@ -60,6 +64,7 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         }
 
         var trial = CircuitBreaker.StartTrial(circuit, now, _options.Circuit);
+        _circuits.TryRemove(send.Medium, out _);
         if (!await circuits.TryWriteAsync(send.Medium, trial, read.ETag, cancellationToken).ConfigureAwait(false))
         {
             // Another send became the trial first; its result decides, so this one asks again when the trial's hold ends.
@@ -84,6 +89,19 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
             return;
         }
 
+        // What this process reports changes the circuit: its next admission reads the row again.
+        try
+        {
+            await WriteReportAsync(send, failed, fault, reason, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _circuits.TryRemove(send.Medium, out _);
+        }
+    }
+
+    private async Task WriteReportAsync(SendCommand send, bool failed, ChannelFault fault, string reason, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
         {
             var read = await circuits.ReadAsync(send.Medium, cancellationToken).ConfigureAwait(false);
@@ -112,6 +130,19 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         }
 
         Log.CircuitNotUpdated(logger, send.Medium, MaxWriteAttempts);
+    }
+
+    // The medium's circuit as read within the refresh interval, or read now.
+    private async Task<Versioned<ChannelCircuit>> CircuitAsync(string medium, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_circuits.TryGetValue(medium, out var known) && now - known.At < _options.Circuit.RefreshInterval && now >= known.At)
+        {
+            return known.Read;
+        }
+
+        var read = await circuits.ReadAsync(medium, cancellationToken).ConfigureAwait(false);
+        _circuits[medium] = (read, now);
+        return read;
     }
 
     // The deferral when the send is over the rate (null when it may go now), and the window it counts in when it may (null when the

@@ -153,6 +153,50 @@ public sealed class SendGateTests
     }
 
     [Fact]
+    public async Task AdmitAsync_ManySendsWithinTheRefreshInterval_ReadTheCircuitRowOnce()
+    {
+        var gate = Gate(Options());
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Null((await gate.AdmitAsync(Command("k" + i))).Deferral);
+            _clock.Advance(TimeSpan.FromMilliseconds(90));
+        }
+
+        Assert.Equal(1, _state.CircuitReads);
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+        await gate.AdmitAsync(Command("k10"));
+        Assert.Equal(2, _state.CircuitReads);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_CircuitOpenedByAnotherHost_HoldsThisHostsSendsFromTheNextRead()
+    {
+        var here = Gate(Options());
+        var elsewhere = Gate(Options());
+        Assert.Null((await here.AdmitAsync(Command("k0"))).Deferral);
+
+        await FailAsync(elsewhere, 3);
+        var before = await here.AdmitAsync(Command("k1"));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var after = await here.AdmitAsync(Command("k2"));
+
+        Assert.Null(before.Deferral);
+        Assert.Equal(SendGate.CircuitRule, after.Deferral!.Rule);
+    }
+
+    [Fact]
+    public async Task ReportAsync_FailuresInThisHost_HoldItsNextSendAtOnce()
+    {
+        var gate = Gate(Options());
+        Assert.Null((await gate.AdmitAsync(Command("k0"))).Deferral);
+
+        await FailAsync(gate, 3);
+
+        Assert.Equal(SendGate.CircuitRule, (await gate.AdmitAsync(Command("k1"))).Deferral!.Rule);
+    }
+
+    [Fact]
     public async Task ReportAsync_BreakerOff_NeverOpens()
     {
         var gate = Gate(Options(threshold: 0));
@@ -211,6 +255,16 @@ public sealed class SendGateTests
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Contains("Sending:Rate:line (2) must be at least Sending:RateShards (4)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RefreshIntervalLongerThanTheCoolDown_ThrowsNamingTheSetting()
+    {
+        var options = new SendingOptions { Circuit = new CircuitBreakerOptions { RefreshInterval = TimeSpan.FromMinutes(2) } };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.StartsWith("Sending:Circuit:RefreshInterval must be from 0 (read for every send) to CoolDown (00:01:00), got 00:02:00", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
