@@ -49,34 +49,22 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
     /// <inheritdoc />
     public async Task RecordAsync(JourneyRecord record, CancellationToken cancellationToken = default)
     {
-        Validate(record);
+        RecordBatch.Validate(record);
         var key = JourneyRows.InstanceKey(record.JourneyId, record.InstanceId);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             // The first attempt starts from the instance row this process last wrote (the commit is conditioned on its ETag; a batch
             // number, once there, only grows).
             var row = await RecentAsync(attempt, record.CustomerId, key, cancellationToken).ConfigureAwait(false);
-            var doc = row is null ? null : Codec.Read<RecordedInstanceDoc>(row);
-            if (doc is not null && doc.Batch >= record.Batch)
+            var writes = new List<RowWrite>(3);
+            var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<RecordedInstanceDoc>(row), writes);
+            if (doc is null)
             {
                 Log.BatchAlreadyApplied(_logger, record.InstanceId, record.Batch);
                 return;
             }
 
-            var state = record.Instance ?? doc?.State
-                ?? throw new ArgumentException($"JourneyRecord.{nameof(JourneyRecord.Instance)} is required for the first batch of instance '{record.InstanceId}'.", nameof(record));
-            doc ??= new RecordedInstanceDoc { State = state };
-            doc.State = state;
-            doc.Batch = record.Batch;
-            var entries = Apply(record, doc);
-            var writes = new List<RowWrite>(3)
-            {
-                new(row is null ? WriteKind.Insert : WriteKind.Replace, new StoredRow(record.CustomerId, key, Codec.Write(doc), row?.ETag)),
-            };
-            if (entries.Count > 0)
-            {
-                writes.Add(new RowWrite(WriteKind.Upsert, new StoredRow(record.CustomerId, JourneyRows.TimelineKey(record.At, record.InstanceId, record.Batch), Codec.Write(entries))));
-            }
+            writes.Insert(0, RecordBatch.InstanceWrite(record.CustomerId, key, doc, row));
 
             if (record.Effects.OfType<ProfileUpdated>().ToList() is { Count: > 0 } updates)
             {
@@ -87,7 +75,7 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
             if (result.Status == CommitStatus.Ok)
             {
                 _recent.Remember(Table, writes, result);
-                Publish(record, doc.State.Step);
+                RecordBatch.Publish(_integrationEvents, record, doc.State.Step);
                 return;
             }
 
@@ -98,25 +86,6 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
         }
 
         throw new InvalidOperationException($"The rows of instance '{record.InstanceId}' kept changing; batch {record.Batch} was not recorded after {MaxAttempts} attempts (the activity is retried).");
-    }
-
-    // The committed batch's exits and conversions, counted and handed to the shop's other systems.
-    private void Publish(JourneyRecord record, string? stepId)
-    {
-        foreach (var effect in record.Effects)
-        {
-            switch (effect)
-            {
-                case Converted c:
-                    EngineMeter.JourneyConverted(record.JourneyId);
-                    _integrationEvents.Publish(IntegrationEvent.JourneyConverted(record.CustomerId, record.JourneyId, record.Version, record.InstanceId, c.EventId, record.At));
-                    break;
-                case Exited x:
-                    EngineMeter.JourneyExited(record.JourneyId, x.Reason);
-                    _integrationEvents.Publish(IntegrationEvent.JourneyExited(record.CustomerId, record.JourneyId, record.Version, record.InstanceId, stepId, x.Reason, record.At));
-                    break;
-            }
-        }
     }
 
     // On a first attempt, the row this process last read or wrote, if it has it; otherwise (or on a retry after a failed condition) a read.
@@ -137,65 +106,5 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
 
         doc.From(profile);
         return new RowWrite(row is null ? WriteKind.Insert : WriteKind.Replace, new StoredRow(customerId, Codec.ProfileKey, Codec.Write(doc), row?.ETag));
-    }
-
-    // Counts the batch's effects on the instance row and turns them into time-line entries, as the runtime did.
-    private static List<TimelineEntry> Apply(JourneyRecord record, RecordedInstanceDoc doc)
-    {
-        var entries = new List<TimelineEntry>();
-        var at = record.At;
-        var journey = record.JourneyId;
-        foreach (var effect in record.Effects)
-        {
-            switch (effect)
-            {
-                case StepEntered s:
-                    doc.Count(s.StepId, "entered");
-                    break;
-                case SendHeldOut s:
-                    doc.Count(s.StepId, "heldOut");
-                    entries.Add(new TimelineEntry(at, "decision", journey, s.StepId, $"holdout: {s.Medium} message {s.Message} not sent"));
-                    break;
-                case DecisionMade d:
-                    entries.Add(new TimelineEntry(at, "decision", journey, d.StepId, $"-> {d.Outcome}: {d.Reason}"));
-                    break;
-                case ProfileUpdated p:
-                    entries.Add(new TimelineEntry(at, "journey", journey, p.StepId, "profile updated: " + string.Join(", ", p.Operations.Select(o => $"{o.Kind} {o.Name}"))));
-                    break;
-                case Converted c:
-                    doc.Count("(goal)", "converted");
-                    entries.Add(new TimelineEntry(at, "journey", journey, null, $"converted (goal event {c.EventId})"));
-                    break;
-                case Exited x:
-                    doc.Count("(exit)", x.Reason);
-                    entries.Add(new TimelineEntry(at, "journey", journey, doc.State.Step, $"exited: {x.Reason}"));
-                    break;
-            }
-        }
-
-        if (record.Batch == 1)
-        {
-            entries.Insert(0, new TimelineEntry(at, "journey", journey, null, "entered version " + record.Version.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return entries;
-    }
-
-    private static void Validate(JourneyRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        TableKeys.Validate(record.CustomerId, nameof(JourneyRecord.CustomerId));
-        foreach (var (value, name) in new[] { (record.InstanceId, nameof(JourneyRecord.InstanceId)), (record.JourneyId, nameof(JourneyRecord.JourneyId)) })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new ArgumentException($"JourneyRecord.{name} is required (a non-empty string).", name);
-            }
-        }
-
-        if (record.Batch < 1)
-        {
-            throw new ArgumentException($"JourneyRecord.{nameof(JourneyRecord.Batch)} must be 1 or more, got {record.Batch}.", nameof(JourneyRecord.Batch));
-        }
     }
 }

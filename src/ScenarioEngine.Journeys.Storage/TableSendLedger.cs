@@ -89,11 +89,12 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         doc.Sends.RemoveAll(s => s.SentAt < _time.GetUtcNow() - _options.SendHistoryWindow);
         doc.Sends.Add(new SentMessage(claim.Medium, claim.At, claim.Transactional));
         var claimDoc = new ClaimDoc(claim.At, claim.Medium, claim.Transactional, Counted: true, Outcome: null);
-        RowWrite[] writes =
-        [
+        var writes = new List<RowWrite>(4)
+        {
             ProfileWrite(claim.CustomerId, doc, profileRow?.ETag),
-            new RowWrite(WriteKind.Insert, new StoredRow(claim.CustomerId, JourneyRows.ClaimKey(claim.IdempotencyKey), Codec.Write(claimDoc))),
-        ];
+            new(WriteKind.Insert, new StoredRow(claim.CustomerId, JourneyRows.ClaimKey(claim.IdempotencyKey), Codec.Write(claimDoc))),
+        };
+        var recorded = claim.Record is { } record ? await CarriedRecordWritesAsync(record, writes, cancellationToken).ConfigureAwait(false) : null;
         var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
         if (result.Status != CommitStatus.Ok)
         {
@@ -103,6 +104,11 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         }
 
         _recent.Remember(Table, writes, result);
+        if (recorded is not null)
+        {
+            RecordBatch.Publish(_integrationEvents, claim.Record!, recorded.State.Step);
+        }
+
         return true;
     }
 
@@ -129,10 +135,14 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             var deferral = DeferralMark(send);
             if (writes is null || (outcome.Status == SendStatus.Deferred && instance is not null && instance.Deferrals.Contains(deferral)))
             {
+                // The first transaction of this send (its claim, or this outcome before) applied the record batch it carries.
                 Log.OutcomeAlreadyRecorded(_logger, send.IdempotencyKey, send.Attempt);
                 return;
             }
 
+            // A send held before any claim writes the record batch it carries here (a claimed one wrote it with its claim).
+            var recorded = send.Record is { } record ? RecordBatch.Apply(CarriedRecord(record, send), instance, writes) : null;
+            instance = recorded ?? instance;
             var now = _time.GetUtcNow();
             if (instance is not null)
             {
@@ -147,7 +157,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
                     instance.Deferrals.Add(deferral);
                 }
 
-                writes.Add(new RowWrite(WriteKind.Replace, instanceRow! with { Data = Codec.Write(instance) }));
+                writes.Add(RecordBatch.InstanceWrite(send.CustomerId, instanceKey, instance, instanceRow));
             }
 
             var entry = new TimelineEntry(now, "message", send.JourneyId, send.StepId, Text(send, outcome), Data(send, metric, content));
@@ -157,6 +167,11 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             if (result.Status == CommitStatus.Ok)
             {
                 _recent.Remember(Table, writes, result);
+                if (recorded is not null)
+                {
+                    RecordBatch.Publish(_integrationEvents, send.Record!, recorded.State.Step);
+                }
+
                 EngineMeter.Send(send.Medium, metric);
                 Publish(send, outcome, now);
                 return;
@@ -309,6 +324,41 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         data["key"] = send.IdempotencyKey;
         data["outcome"] = metric;
         return data;
+    }
+
+    // The record batch a claim carries, applied to the instance row this process last wrote (or read now); the claim's transaction
+    // is conditioned on the row's ETag. Null when the row holds the batch already.
+    private async Task<RecordedInstanceDoc?> CarriedRecordWritesAsync(JourneyRecord record, List<RowWrite> writes, CancellationToken cancellationToken)
+    {
+        CarriedRecord(record, null);
+        var key = JourneyRows.InstanceKey(record.JourneyId, record.InstanceId);
+        var row = await Recent(0, record.CustomerId, key, cancellationToken).ConfigureAwait(false);
+        var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<RecordedInstanceDoc>(row), writes);
+        if (doc is not null)
+        {
+            writes.Add(RecordBatch.InstanceWrite(record.CustomerId, key, doc, row));
+        }
+
+        return doc;
+    }
+
+    // A carried batch belongs to the send's instance and does not update the profile (that one is recorded before the send).
+    private static JourneyRecord CarriedRecord(JourneyRecord record, SendCommand? send)
+    {
+        RecordBatch.Validate(record);
+        if (record.UpdatesProfile)
+        {
+            throw new ArgumentException(
+                $"The record batch {record.Batch} of instance '{record.InstanceId}' updates the profile: record it (IJourneyRecorder) before the send, not with it.", nameof(record));
+        }
+
+        if (send is not null && (send.InstanceId != record.InstanceId || send.CustomerId != record.CustomerId || send.JourneyId != record.JourneyId))
+        {
+            throw new ArgumentException(
+                $"SendCommand.Record must be a batch of the send's own instance '{send.InstanceId}', got one of '{record.InstanceId}'.", nameof(send));
+        }
+
+        return record;
     }
 
     // On a first attempt, the row this process last read or wrote, if it has it; otherwise (or on a retry after a failed condition) a read.

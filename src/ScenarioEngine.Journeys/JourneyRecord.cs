@@ -24,4 +24,8 @@ public sealed record JourneyRecord(
     /// <summary>The instance's state after the step (what "why" and the statistics read); null only in batches made without it.</summary>
     [JsonConverter(typeof(CoreJsonConverter<JourneyInstance>))]
     public JourneyInstance? Instance { get; init; }
+
+    /// <summary>True when the batch updates the customer's profile.</summary>
+    [JsonIgnore]
+    public bool UpdatesProfile => Effects.Any(e => e is ProfileUpdated);
 }

@@ -27,7 +27,10 @@ public sealed record SendCommand(
     string IdempotencyKey,
     int Attempt)
 {
-    /// <summary>The wait point's record batch, written before the send (so a segment with a send needs no record activity of its own).</summary>
+    /// <summary>
+    /// The wait point's record batch (so a segment with a send needs no record activity of its own): written in the send's claim
+    /// transaction, or with its outcome when the send is held before any claim; a batch that updates the profile is written before.
+    /// </summary>
     public JourneyRecord? Record { get; init; }
 
     /// <summary>

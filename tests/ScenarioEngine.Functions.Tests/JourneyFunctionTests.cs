@@ -20,7 +20,6 @@ public sealed class JourneyFunctionTests
 {
     private readonly FakeCatalog _catalog = new();
     private readonly FakeLedger _ledger = new();
-    private readonly FakeRecorder _recorder = new();
     private readonly FakeChannel _channel = new();
 
     /// <summary>The app's services as the lead's AddScenarioEngine provides them to the functions: the ports, here fakes.</summary>
@@ -40,7 +39,7 @@ public sealed class JourneyFunctionTests
         services.AddSingleton<IChannelCircuits>(gateState);
         services.AddSingleton(new SendingOptions());
         services.AddSingleton<SendGate>();
-        services.AddSingleton<IJourneyRecorder>(_recorder);
+        services.AddSingleton<IJourneyRecorder>(_ledger.Recorder);
         services.AddSingleton<ISendChannel>(_channel);
         services.AddSingleton(new SendPolicyOptions());
         services.AddSingleton(TimeProvider.System);
@@ -76,7 +75,7 @@ public sealed class JourneyFunctionTests
         var count = await JourneyFunctions.Record(record, "i1", Invocation(services));
 
         Assert.Equal(1, count);
-        Assert.Equal(record.Effects, Assert.Single(_recorder.For("i1")).Effects);
+        Assert.Equal(record.Effects, Assert.Single(_ledger.Recorder.For("i1")).Effects);
     }
 
     [Fact]
@@ -120,7 +119,7 @@ public sealed class JourneyFunctionTests
         Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
         Assert.Equal("completed", done.ReadOutputAs<JourneyOutcome>()!.ExitReason);
         Assert.Equal(["m1", "m2"], _channel.MessagesFor(start.InstanceId));
-        Assert.Equal(2, _recorder.For(start.InstanceId).Count());
+        Assert.Equal(2, _ledger.Recorder.For(start.InstanceId).Count());
     }
 
     [Fact]

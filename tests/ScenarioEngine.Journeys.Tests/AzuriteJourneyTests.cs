@@ -160,9 +160,9 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
     {
         public FakeCatalog Catalog { get; } = new();
 
-        public FakeRecorder Recorder { get; } = new();
-
         public FakeLedger Ledger { get; } = new();
+
+        public FakeRecorder Recorder => Ledger.Recorder;
 
         public FakeChannel Channel { get; } = new();
 

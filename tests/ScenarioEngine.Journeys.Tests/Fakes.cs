@@ -129,7 +129,12 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles, ISendConfirma
     private readonly object _gate = new();
     private readonly Dictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
 
+    private readonly HashSet<(string InstanceId, int Batch)> _recorded = [];
+
     public List<(string Key, SendOutcome Outcome)> Outcomes { get; } = [];
+
+    /// <summary>Where the record batches sends carry land (with the claim, or with the outcome of a send held before any claim).</summary>
+    public FakeRecorder Recorder { get; } = new();
 
     /// <summary>How many times a profile was read (each timer wake reads one).</summary>
     public int ProfileReads { get; private set; }
@@ -208,6 +213,7 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles, ISendConfirma
             p.History.Add(new SentMessage(claim.Medium, claim.At, claim.Transactional));
             p.ClaimedAt[claim.IdempotencyKey] = p.History[^1];
             p.Version++;
+            Carried(claim.Record);
             return Task.FromResult(true);
         }
     }
@@ -219,6 +225,7 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles, ISendConfirma
         {
             var p = Get(customerId);
             Outcomes.Add((idempotencyKey, outcome));
+            Carried(send.Record);
             if (outcome.Status == SendStatus.Deferred)
             {
                 p.Claims.Remove(idempotencyKey);
@@ -234,6 +241,15 @@ internal sealed class FakeLedger : ISendLedger, ICustomerProfiles, ISendConfirma
 
             p.Version++;
             return Task.CompletedTask;
+        }
+    }
+
+    // A carried batch is recorded once, by the first transaction of its send.
+    private void Carried(JourneyRecord? record)
+    {
+        if (record is not null && _recorded.Add((record.InstanceId, record.Batch)))
+        {
+            Recorder.RecordAsync(record).GetAwaiter().GetResult();
         }
     }
 

@@ -21,9 +21,10 @@ internal sealed class JourneyTestHost : IAsyncDisposable
 
     public FakeCatalog Catalog { get; } = new();
 
-    public FakeRecorder Recorder { get; } = new();
-
     public FakeLedger Ledger { get; } = new();
+
+    /// <summary>Every record batch: those of the record activity and those sends carry (the ledger's).</summary>
+    public FakeRecorder Recorder => Ledger.Recorder;
 
     public FakeChannel Channel { get; } = new();
 

@@ -12,7 +12,7 @@ public sealed class SendActivityTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
 
     private readonly FakeLedger _ledger = new();
-    private readonly FakeRecorder _recorder = new();
+    private FakeRecorder Recorder => _ledger.Recorder;
     private readonly FakeChannel _channel = new();
     private readonly FakeSendGateState _gateState = new();
     private readonly ManualClock _clock = new(T0);
@@ -265,7 +265,7 @@ public sealed class SendActivityTests
     public async Task RunAsync_ChannelThrows_CountsAProviderFailureAndRethrows()
     {
         var channel = new ThrowingChannel();
-        var activity = new SendActivity(_ledger, _recorder, channel, Gate(),
+        var activity = new SendActivity(_ledger, Recorder, channel, Gate(),
             new SendSettlement(_ledger, _ledger, channel, new SendSettlementOptions(), _clock, NullLogger<SendSettlement>.Instance),
             new SendPolicyOptions(), _clock, NullLogger<SendActivity>.Instance);
 
@@ -275,7 +275,7 @@ public sealed class SendActivityTests
     }
 
     private SendActivity Activity() =>
-        new(_ledger, _recorder, _channel, Gate(),
+        new(_ledger, Recorder, _channel, Gate(),
             new SendSettlement(_ledger, _ledger, _channel, new SendSettlementOptions(), _clock, NullLogger<SendSettlement>.Instance),
             new SendPolicyOptions(), _clock, NullLogger<SendActivity>.Instance);
 

@@ -11,7 +11,8 @@ public interface ISendLedger
 
     /// <summary>
     /// Claims the send and counts it in the history, only if the ledger is still at <paramref name="etag"/>; false when something
-    /// else wrote it since (read again).
+    /// else wrote it since (read again). The record batch the claim carries (<see cref="SendClaimRequest.Record"/>; one that updates
+    /// the profile is not accepted: it is recorded before the send) is applied in the same transaction, unless applied before.
     /// </summary>
     Task<bool> TryClaimAsync(SendClaimRequest claim, string etag, CancellationToken cancellationToken = default);
 
@@ -22,7 +23,8 @@ public interface ISendLedger
     /// writes the outcome's "message" entry on the customer's time line (with the rendered <paramref name="content"/>, when the channel
     /// rendered any, and how an unknown outcome was settled) and counts it on the instance's step counters ("sent", "skipped" and
     /// "skipped:{rule}", "deferred" and "deferred:{rule}", "failed", "unknown"). Idempotent: an outcome recorded twice (a final one
-    /// by key, a deferral by key and attempt) writes one entry and counts once.
+    /// by key, a deferral by key and attempt) writes one entry and counts once. The record batch the send carries
+    /// (<see cref="SendCommand.Record"/>) is applied in the same transaction, unless its claim applied it before.
     /// </summary>
     Task RecordOutcomeAsync(SendCommand send, SendOutcome outcome, IReadOnlyDictionary<string, string>? content = null, CancellationToken cancellationToken = default);
 }

@@ -21,4 +21,8 @@ public sealed record SendClaim(DateTimeOffset ClaimedAt, SendOutcome? Outcome);
 /// <param name="Medium">The medium (counted against caps).</param>
 /// <param name="Transactional">Transactional messages do not count against caps.</param>
 /// <param name="At">When.</param>
-public sealed record SendClaimRequest(string CustomerId, string IdempotencyKey, string Medium, bool Transactional, DateTimeOffset At);
+public sealed record SendClaimRequest(string CustomerId, string IdempotencyKey, string Medium, bool Transactional, DateTimeOffset At)
+{
+    /// <summary>The wait point's record batch the send carries (<see cref="SendCommand.Record"/>), written with the claim; null when none.</summary>
+    public JourneyRecord? Record { get; init; }
+}

@@ -6,8 +6,8 @@ using ScenarioEngine.Journeys.Ports;
 namespace ScenarioEngine.Journeys.Sending;
 
 /// <summary>
-/// Sends one message at most once: records the wait point's batch when it carries one, applies the send policy to the customer's
-/// ledger, claims the send (only if the ledger did not change since it was read), calls the channel and records the outcome (with the journey, step and rendered content, for the time line and step counters). A run
+/// Sends one message at most once: applies the send policy to the customer's ledger, claims the send (only if the ledger did not
+/// change since it was read; with the wait point's record batch when the send carries one), calls the channel and records the outcome (with the journey, step and rendered content, for the time line and step counters). A run
 /// that finds a claim for its key returns the recorded outcome, or has <see cref="SendSettlement"/> settle the unknown one (as it does
 /// when the channel cannot say whether the provider got the request). Between the policy and the claim the <see cref="SendGate"/> may
 /// hold the send (open circuit, send rate), so a held send never holds a claim; the provider's answer is reported to the gate once the
@@ -34,9 +34,12 @@ public sealed class SendActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         input.Validate();
-        if (input.Record is { } record)
+        // A batch that updates the profile is recorded first, so the policy and the message see the profile it leaves; any other
+        // batch goes into the ledger's first transaction of this send (the claim, or the outcome of a send held before any claim).
+        if (input.Record is { UpdatesProfile: true } record)
         {
             await recorder.RecordAsync(record).ConfigureAwait(false);
+            input = input with { Record = null };
         }
 
         if (input.GiveUp is { } reason)
@@ -71,7 +74,8 @@ public sealed class SendActivity(
                 return await FinishAsync(input, gated, null).ConfigureAwait(false);
             }
 
-            if (!await ledger.TryClaimAsync(new SendClaimRequest(input.CustomerId, input.IdempotencyKey, input.Medium, input.Transactional, now), view.ETag).ConfigureAwait(false))
+            var request = new SendClaimRequest(input.CustomerId, input.IdempotencyKey, input.Medium, input.Transactional, now) { Record = input.Record };
+            if (!await ledger.TryClaimAsync(request, view.ETag).ConfigureAwait(false))
             {
                 continue;
             }

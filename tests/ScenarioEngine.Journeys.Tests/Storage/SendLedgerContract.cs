@@ -385,7 +385,7 @@ public abstract class SendLedgerContract
         // wrote, the claim from the profile row read for the decision, the outcome from the claim and instance rows just committed.
         var ledger = await LedgerAsync();
         await EnterAsync("c1");
-        var counting = new ReadCountingRowStore(Store);
+        var counting = new CountingRowStore(Store);
         var recent = new RecentRows();
         var shared = new TableSendLedger(counting, _options, TimeProvider.System, NullLogger<TableSendLedger>.Instance, recent: recent);
         var recorder = new TableJourneyRecorder(counting, _options, NullLogger<TableJourneyRecorder>.Instance, recent: recent);
@@ -406,6 +406,67 @@ public abstract class SendLedgerContract
         Assert.Equal(1, counts["b.sent"]);
         Assert.Equal(1, counts["b.entered"]);
         Assert.Equal(2, (await ledger.ReadAsync("c1", "any")).History.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_SendCarryingARecord_WritesTheBatchWithTheClaimInTwoTransactions()
+    {
+        // The batch goes into the claim's transaction: one for the claim and batch, one for the outcome; nothing recorded twice.
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        var commits = new CountingRowStore(Store);
+        var counted = new TableSendLedger(commits, _options, TimeProvider.System, NullLogger<TableSendLedger>.Instance);
+        var activity = Activity(counted, new SendPolicyOptions());
+        var state = (await InstanceAsync("c1")).State with { Step = "b", Seq = 3 };
+        var record = new JourneyRecord("c1", "i1", "j1", 1, 2, DateTimeOffset.UtcNow, [new StepEntered("w", "wait"), new StepEntered("b", "send")]) { Instance = state };
+        var command = Command("c1", "i1/3/b", "b") with { Record = record };
+
+        var outcome = await activity.RunAsync(new Context(), command);
+        var again = await activity.RunAsync(new Context(), command);
+
+        Assert.Equal(SendStatus.Sent, outcome.Status);
+        Assert.Equal(outcome, again);
+        Assert.Equal(2, commits.Commits);
+        var instance = await InstanceAsync("c1");
+        Assert.Equal(1, instance.Counts["b.entered"]);
+        Assert.Equal(1, instance.Counts["b.sent"]);
+        Assert.Equal("b", instance.State.Step);
+        Assert.Empty(_recorder.Batches);
+    }
+
+    [Fact]
+    public async Task RunAsync_SendHeldBeforeAnyClaimCarryingARecord_WritesTheBatchWithTheOutcome()
+    {
+        var ledger = await LedgerAsync();
+        await EnterAsync("c1");
+        var state = (await InstanceAsync("c1")).State with { Step = "b", Seq = 3 };
+        var record = new JourneyRecord("c1", "i1", "j1", 1, 2, DateTimeOffset.UtcNow, [new DecisionMade("w", "b", "waited a day"), new StepEntered("b", "send")])
+        {
+            Instance = state,
+        };
+        var email = Command("c1", "i1/3/b", "b") with { Medium = "email", Record = record };
+
+        var outcome = await Activity(ledger, new SendPolicyOptions()).RunAsync(new Context(), email);
+
+        Assert.Equal(SendStatus.Skipped, outcome.Status);
+        var instance = await InstanceAsync("c1");
+        Assert.Equal(1, instance.Counts["b.entered"]);
+        Assert.Equal(1, instance.Counts["b.skipped:consent"]);
+        var decisions = (await Store.QueryAsync(_options.CustomersTable, "c1", Codec.TimelinePrefix, "t}")).SelectMany(Codec.Read<List<TimelineEntry>>)
+            .Where(t => t.Kind == "decision").ToList();
+        Assert.Equal("-> b: waited a day", Assert.Single(decisions).Text);
+    }
+
+    [Fact]
+    public async Task TryClaim_RecordThatUpdatesTheProfile_ThrowsNamingTheRecorder()
+    {
+        var ledger = await LedgerAsync();
+        var view = await ledger.ReadAsync("c1", "k1");
+        var record = new JourneyRecord("c1", "i1", "j1", 1, 1, DateTimeOffset.UtcNow, [new ProfileUpdated("u", [])]);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ledger.TryClaimAsync(Claim("c1", "k1") with { Record = record }, view.ETag));
+
+        Assert.Contains("updates the profile: record it (IJourneyRecorder) before the send", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,12 +2,15 @@ using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Journeys.Tests.Storage;
 
-/// <summary>A row store that counts the single-row reads made through it.</summary>
-internal sealed class ReadCountingRowStore(IRowStore inner) : IRowStore
+/// <summary>A row store that counts the single-row reads and the transactions made through it.</summary>
+internal sealed class CountingRowStore(IRowStore inner) : IRowStore
 {
     private int _gets;
+    private int _commits;
 
     public int Gets => Volatile.Read(ref _gets);
+
+    public int Commits => Volatile.Read(ref _commits);
 
     public Task CreateTableAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableAsync(table, cancellationToken);
 
@@ -23,6 +26,9 @@ internal sealed class ReadCountingRowStore(IRowStore inner) : IRowStore
     public IAsyncEnumerable<StoredRow> ScanAsync(string table, string rowKeyPrefix, CancellationToken cancellationToken = default) =>
         inner.ScanAsync(table, rowKeyPrefix, cancellationToken);
 
-    public Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default) =>
-        inner.CommitAsync(table, writes, cancellationToken);
+    public Task<CommitResult> CommitAsync(string table, IReadOnlyList<RowWrite> writes, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _commits);
+        return inner.CommitAsync(table, writes, cancellationToken);
+    }
 }
