@@ -17,6 +17,16 @@ internal sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The processor time the emulator's process has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<AzuriteProcess> StartAsync()
     {
         var script = Path.Combine(Samples.Root, "node_modules", "azurite", "dist", "src", "azurite.js");

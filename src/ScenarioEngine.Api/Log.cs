@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(4000, LogLevel.Information, "ScenarioEngine started: host {Host}, storage {Storage}, workers {Workers}")]
     public static partial void Started(ILogger logger, string host, string storage, bool workers);
 
+    [LoggerMessage(4007, LogLevel.Error, "Events queue worker {Queue} failed; retrying after {Delay}")]
+    public static partial void EventQueueWorkerFailed(ILogger logger, string queue, TimeSpan delay, Exception exception);
+
     [LoggerMessage(4004, LogLevel.Warning, "Reloading the catalog failed; keeping the loaded one")]
     public static partial void CatalogReloadFailed(ILogger logger, Exception exception);
 

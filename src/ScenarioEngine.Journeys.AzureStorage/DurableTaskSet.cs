@@ -27,17 +27,25 @@ public sealed class DurableTaskSet
 
     /// <summary>Adds an orchestrator, constructed with <see cref="ActivatorUtilities"/>.</summary>
     public DurableTaskSet AddOrchestrator<T>(string name)
-        where T : ITaskOrchestrator
+        where T : ITaskOrchestrator =>
+        AddOrchestrator(name, sp => ActivatorUtilities.CreateInstance<T>(sp));
+
+    /// <summary>Adds an orchestrator made by <paramref name="create"/> from the host's services for every work item.</summary>
+    public DurableTaskSet AddOrchestrator(string name, Func<IServiceProvider, ITaskOrchestrator> create)
     {
-        _orchestrators.Add(name, sp => ActivatorUtilities.CreateInstance<T>(sp));
+        _orchestrators.Add(name, create);
         return this;
     }
 
     /// <summary>Adds an activity, constructed with <see cref="ActivatorUtilities"/>.</summary>
     public DurableTaskSet AddActivity<T>(string name)
-        where T : ITaskActivity
+        where T : ITaskActivity =>
+        AddActivity(name, sp => ActivatorUtilities.CreateInstance<T>(sp));
+
+    /// <summary>Adds an activity made by <paramref name="create"/> from the host's services for every work item.</summary>
+    public DurableTaskSet AddActivity(string name, Func<IServiceProvider, ITaskActivity> create)
     {
-        _activities.Add(name, sp => ActivatorUtilities.CreateInstance<T>(sp));
+        _activities.Add(name, create);
         return this;
     }
 }

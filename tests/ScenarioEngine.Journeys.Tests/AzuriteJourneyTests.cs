@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using DurableTask.AzureStorage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,13 +9,12 @@ using ScenarioEngine.Journeys.AzureStorage;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Testing;
-using Xunit.Abstractions;
 
 namespace ScenarioEngine.Journeys.Tests;
 
 /// <summary>The journey orchestrator on DurableTask.AzureStorage against Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class AzuriteJourneyTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
     private static int _hubs;
@@ -83,61 +81,6 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite, ITestOutputHelpe
         await UntilAsync(() => ports.Channel.Sent.Count >= 2 * N, "every journey sent twice");
         Assert.Equal(N, ports.Ledger.ProfileReads);
         Assert.All(ports.Channel.Sent.Where(s => s.Command.MessageId == "m2"), s => Assert.True(s.At - started >= TimeSpan.FromSeconds(2.5), $"m2 at {s.At - started}"));
-    }
-
-    [Fact]
-    public async Task SendWaitSend_JourneyOrchestratorBesideNaiveShape_MeasuresRequestsAndRate()
-    {
-        const int N = 100;
-        var engine = await MeasureAsync("journey orchestrator (tuned settings)", N, naive: false);
-        var naive = await MeasureAsync("naive: one activity per step (default settings)", N, naive: true);
-        output.WriteLine($"ratio: requests {engine.Requests / naive.Requests:F2}x, rate {engine.Rate / naive.Rate:F2}x");
-    }
-
-    private async Task<(double Requests, double Rate)> MeasureAsync(string label, int n, bool naive)
-    {
-        var ports = new Ports();
-        var journey = TestJourneys.SendWaitSend("PT2S");
-        ports.Catalog.Publish(journey);
-        var counter = new RequestCounter();
-        var options = Options();
-        options.ConfigureClientOptions = counter.AddTo;
-        var settings = DurableTaskJourneyBackend.Settings(options, NullLoggerFactory.Instance);
-        var tasks = DurableTaskSet.Journeys();
-        if (naive)
-        {
-            // Default backend settings: polling backs off to 30 s, ExecutionStarted de-duplication on.
-            settings = new AzureStorageOrchestrationServiceSettings
-            {
-                TaskHubName = settings.TaskHubName,
-                StorageAccountClientProvider = settings.StorageAccountClientProvider,
-                LoggerFactory = NullLoggerFactory.Instance,
-            };
-            tasks.AddOrchestrator<NaiveJourneyOrchestrator>(NaiveJourneyOrchestrator.Name).AddActivity<NaiveStepActivity>(NaiveStepActivity.Name);
-        }
-
-        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, tasks, ports.Services(), NullLoggerFactory.Instance);
-        var before = counter.Total;
-        var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-        {
-            var start = TestJourneys.Start(journey, "c" + i.ToString(CultureInfo.InvariantCulture));
-            if (naive)
-            {
-                await backend.StartAsync(NaiveJourneyOrchestrator.Name, start.InstanceId, start);
-            }
-            else
-            {
-                await backend.StartAsync(start);
-            }
-        });
-        await UntilAsync(() => ports.Channel.Sent.Count >= 2 * n, label + ": every journey sent twice");
-        var elapsed = clock.Elapsed;
-        var requests = (double)(counter.Total - before) / n;
-        var rate = n / elapsed.TotalSeconds;
-        Assert.Equal(2 * n, ports.Channel.Sent.Select(s => s.Command.IdempotencyKey).Distinct().Count());
-        output.WriteLine($"{label}: {n} journeys in {elapsed.TotalSeconds:F1} s = {rate:F1} journeys/s; {requests:F1} storage requests per journey");
-        return (requests, rate);
     }
 
     private AzureStorageJourneyBackendOptions Options() => new()

@@ -1,6 +1,7 @@
 using ScenarioEngine.Journeys.AzureStorage;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Api;
+using ScenarioEngine.Api.Jobs;
 
 namespace ScenarioEngine.Host.Hosting;
 
@@ -31,7 +32,8 @@ public static class ScenarioEngineApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JourneyBackendService>());
         if (workers)
         {
-            builder.Services.AddHostedService<EngineWorkers>();
+            builder.Services.AddHostedService<EventQueueWorkers>();
+            builder.Services.AddHostedService<ScheduledJobWorkers>();
         }
     }
 

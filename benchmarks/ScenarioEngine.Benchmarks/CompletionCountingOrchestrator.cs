@@ -1,0 +1,26 @@
+using Microsoft.DurableTask;
+
+namespace ScenarioEngine.Benchmarks;
+
+/// <summary>
+/// An orchestrator as registered, counted in <see cref="JourneyCompletions"/> each time one of its executions returns outside a replay
+/// (the execution the backend then records as completed): the load driver waits for every journey this way, without a storage request.
+/// </summary>
+internal sealed class CompletionCountingOrchestrator(ITaskOrchestrator inner, JourneyCompletions completions) : ITaskOrchestrator
+{
+    public Type InputType => inner.InputType;
+
+    public Type OutputType => inner.OutputType;
+
+    public async Task<object?> RunAsync(TaskOrchestrationContext context, object? input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var output = await inner.RunAsync(context, input).ConfigureAwait(true);
+        if (!context.IsReplaying)
+        {
+            completions.OrchestrationCompleted();
+        }
+
+        return output;
+    }
+}
