@@ -39,9 +39,11 @@ if (args is ["simulate", ..])
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var sent = bench.SimulateCdnowMasterCrossSell();
-        Console.WriteLine($"run {i + 1}: {watch.Elapsed.TotalSeconds:F2} s, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e9:F2} GB allocated, {sent} sent");
+        Console.WriteLine($"run {i + 1}: {watch.Elapsed.TotalSeconds:F2} s, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e9:F2} GB allocated, {sent} sent; "
+            + $"GC: {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} collections (gen 0/1/2), {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s paused");
     }
 
     return;

@@ -29,6 +29,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void RuntimeConfig_ScenarioTool_RunsWithoutBackgroundCollections()
+    {
+        // The tool runs batches (simulate, analyse, import): its runtime configuration turns concurrent collection off.
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "scenario.runtimeconfig.json")));
+
+        Assert.False(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.Concurrent").GetBoolean());
+    }
+
+    [Fact]
     public async Task Validate_Samples_ExitZeroAndListsEveryJourney()
     {
         var (code, output, error) = await Run("validate", Path.Combine(Root, "samples", "journeys"));

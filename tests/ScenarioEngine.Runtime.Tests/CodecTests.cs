@@ -24,6 +24,19 @@ public sealed class CodecTests
         Assert.Equal((entry.At, entry.Text, entry.Data!["html"]), (back.At, back.Text, back.Data!["html"]));
     }
 
+    [Fact]
+    public void Row_Value_HoldsTheSerializersUtf8AndTheSameTextAsWrite()
+    {
+        var entries = new List<TimelineEntry> { new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(9)), "event", null, null, "購入") };
+
+        var row = Codec.Row("c1", Codec.TimelineKey(1), entries, "W/\"7\"");
+
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(entries, Codec.Json), row.Utf8.ToArray());
+        Assert.Equal(Codec.Write(entries), row.Data);
+        Assert.Equal(("c1", Codec.TimelineKey(1), "W/\"7\""), (row.PartitionKey, row.RowKey, row.ETag));
+        Assert.Equal("購入", Assert.Single(Codec.Read<List<TimelineEntry>>(row)).Text);
+    }
+
     private static readonly CustomerEvent Purchase = new("p1", "purchase", "c1", new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(9)),
         new Dictionary<string, Value>
         {

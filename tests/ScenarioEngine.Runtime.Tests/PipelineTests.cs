@@ -121,16 +121,40 @@ public sealed class PipelineTests
     {
         // 200 events of about 1 KB each for one customer: more than one queue message can hold (64 KiB once base64-encoded),
         // so ingest must split them into several packs; the in-memory queue rejects an oversized message as Azure does.
-        var (journey, message) = Load();
-        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
-        var sim = new Simulator([journey], [message], start: start);
+        var h = new EngineHarness([], [], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1 });
+        await h.InitializeAsync();
         var note = new string('x', 1000);
-        var events = Enumerable.Range(0, 200).Select(i => Event($"v{i}", "page.viewed", "c1", start, ("note", Value.From(note)))).ToList();
+        var events = Enumerable.Range(0, 200).Select(i => Event($"v{i}", "page.viewed", "c1", EngineHarness.T0, ("note", Value.From(note)))).ToArray();
 
-        var report = await sim.RunAsync(events, TimeSpan.FromMinutes(1));
+        await h.IngestAsync(events);
+        await h.DrainAsync();
 
-        Assert.Equal(200, report.Metrics.EventsAccepted);
-        Assert.Equal(200, report.Metrics.EventsApplied);
+        Assert.Equal(200, h.Engine.Metrics.EventsAccepted);
+        Assert.Equal(200, h.Engine.Metrics.EventsApplied);
+    }
+
+    [Fact]
+    public async Task ApplyNow_EventsOfTwoCustomers_AppliedAndJourneysRunWithoutTheEventsQueue()
+    {
+        var (journey, message) = Load();
+        var h = new EngineHarness([journey], [message], new EngineOptions { HandlerConcurrency = 1, EventQueueCount = 1 });
+        await h.InitializeAsync();
+        var at = EngineHarness.T0;
+        CustomerEvent[] events =
+        [
+            Event("i1", "identify", "c1", at, ("consent.email", Value.From(true))),
+            Event("i2", "identify", "c2", at, ("consent.email", Value.From(true))),
+            Event("p1", "purchase", "c1", at, ("amount", Value.From(6000))),
+            Event("p2", "purchase", "c2", at, ("amount", Value.From(100))),
+        ];
+
+        await h.Engine.ApplyNowAsync(events);
+
+        // Nothing was queued, yet every event is applied and c1's journey has already sent its thank-you (c2's purchase is too small).
+        Assert.Equal(0, await h.Queues.Get(h.Options.EventQueue(0)).CountAsync());
+        Assert.Equal((4, 4), (h.Engine.Metrics.EventsAccepted, h.Engine.Metrics.EventsApplied));
+        Assert.Equal(["c1"], h.Recording("email").Sent.Select(m => m.CustomerId));
+        Assert.NotNull(await h.Engine.GetCustomerAsync("c2"));
     }
 
     [Fact]

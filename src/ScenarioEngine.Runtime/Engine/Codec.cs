@@ -255,6 +255,10 @@ public static class Codec
     /// <summary>Serializes.</summary>
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Json);
 
+    /// <summary>A row holding a value serialized straight to UTF-8 (no intermediate string; the in-memory store keeps the array as it is).</summary>
+    public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null) =>
+        StoredRow.FromUtf8(partitionKey, rowKey, JsonSerializer.SerializeToUtf8Bytes(value, Json), etag);
+
     /// <summary>Deserializes.</summary>
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException($"empty {typeof(T).Name}");
 

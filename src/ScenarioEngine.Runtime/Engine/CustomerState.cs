@@ -61,19 +61,19 @@ internal sealed class CustomerState
         foreach (var key in DirtyInstances)
         {
             var (doc, etag) = Instances[key];
-            var row = new StoredRow(CustomerId, key, Codec.Write(doc), etag);
+            var row = Codec.Row(CustomerId, key, doc, etag);
             batch.Add(new RowWrite(etag is null ? WriteKind.Insert : WriteKind.Replace, row));
         }
 
         if (_journal.Count > 0)
         {
             ProfileDoc.TimelineSeq++;
-            batch.Add(new RowWrite(WriteKind.Insert, new StoredRow(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), Codec.Write(_journal))));
+            batch.Add(new RowWrite(WriteKind.Insert, Codec.Row(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), _journal)));
         }
 
         ProfileDoc.From(Profile);
         ProfileDoc.Sends.RemoveAll(s => s.SentAt < now - historyWindow);
-        var profileRow = new StoredRow(CustomerId, Codec.ProfileKey, Codec.Write(ProfileDoc), ProfileETag);
+        var profileRow = Codec.Row(CustomerId, Codec.ProfileKey, ProfileDoc, ProfileETag);
         batch.Add(new RowWrite(ProfileETag is null ? WriteKind.Insert : WriteKind.Replace, profileRow));
         return batch;
     }

@@ -60,13 +60,13 @@ public sealed partial class JourneyEngine
                 }
 
                 doc.State = erased;
-                writes.Add(new RowWrite(WriteKind.Replace, new StoredRow(customerId, key, Codec.Write(doc), etag)));
+                writes.Add(new RowWrite(WriteKind.Replace, Codec.Row(customerId, key, doc, etag)));
             }
 
             var profile = state.ProfileDoc;
             var attributes = profile.Attributes.Count;
             var erasedProfile = new ProfileDoc { Computed = profile.Computed, TimelineSeq = profile.TimelineSeq };
-            writes.Add(new RowWrite(WriteKind.Replace, new StoredRow(customerId, Codec.ProfileKey, Codec.Write(erasedProfile), state.ProfileETag)));
+            writes.Add(new RowWrite(WriteKind.Replace, Codec.Row(customerId, Codec.ProfileKey, erasedProfile, state.ProfileETag)));
 
             // The profile row goes last and carries the ETag read above: a batch that lost a race is retried from a fresh read.
             var ok = true;

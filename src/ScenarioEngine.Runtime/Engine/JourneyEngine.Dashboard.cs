@@ -74,7 +74,7 @@ public sealed partial class JourneyEngine
     {
         foreach (var s in stats)
         {
-            var row = new StoredRow(s.JourneyId, JourneyStatsDoc.RowKey, Codec.Write(s.ToDoc(asOf)));
+            var row = Codec.Row(s.JourneyId, JourneyStatsDoc.RowKey, s.ToDoc(asOf));
             await _store.CommitAsync(Options.StatsTable, [new RowWrite(WriteKind.Upsert, row)], cancellationToken).ConfigureAwait(false);
         }
     }

@@ -195,10 +195,23 @@ public sealed partial class JourneyEngine
     }
 
     /// <summary>Applies one events message: each customer's events in order.</summary>
-    private async Task HandleEventsAsync(string text, CancellationToken cancellationToken)
+    private Task HandleEventsAsync(string text, CancellationToken cancellationToken) => ApplyInOrderAsync(Codec.Read<EventsMessage>(text).Events, cancellationToken);
+
+    /// <summary>
+    /// Accepts and applies events at once, without the events queue: each customer's events in order, customers in the order they first
+    /// appear, as one events message of them would be handled. For virtual time (the simulator), where nothing runs between ingest and
+    /// the pump; a host queues with <see cref="IngestAsync"/> so that an accepted event survives the process.
+    /// </summary>
+    public Task ApplyNowAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
     {
-        var message = Codec.Read<EventsMessage>(text);
-        foreach (var group in message.Events.GroupBy(e => e.CustomerId, StringComparer.Ordinal))
+        ArgumentNullException.ThrowIfNull(events);
+        Metrics.Accepted(events.Count);
+        return ApplyInOrderAsync(events, cancellationToken);
+    }
+
+    private async Task ApplyInOrderAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var group in events.GroupBy(e => e.CustomerId, StringComparer.Ordinal))
         {
             await ApplyEventsAsync(group.Key, group.ToList(), cancellationToken).ConfigureAwait(false);
         }
@@ -499,7 +512,7 @@ public sealed partial class JourneyEngine
             doc.Actions.Add(new MarkerAction(action.Kind, action.InstanceId, action.JourneyId, action.Version, ReferenceEquals(action.Event, e) ? null : action.Event));
         }
 
-        return new StoredRow(customerId, Codec.MarkerKey(e.Id), Codec.Write(doc));
+        return Codec.Row(customerId, Codec.MarkerKey(e.Id), doc);
     }
 
     /// <summary>Does again the starts and raises a redelivered event caused, with the customer's current profile.</summary>
