@@ -46,7 +46,7 @@ public static class JourneyServices
         services.AddSingleton<SendPolicyOptions>(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value.Policy);
         services.AddSingleton<IJourneyCatalog, CatalogJourneys>();
         // One per process: the ledger's and the recorder's conditioned writes start from the rows the other last wrote.
-        services.AddSingleton<RecentRows>();
+        services.AddSingleton(_ => new RecentRows());
         services.AddSingleton<TableSendLedger>();
         services.AddSingleton<ISendLedger>(sp => sp.GetRequiredService<TableSendLedger>());
         services.AddSingleton<ICustomerProfiles>(sp => sp.GetRequiredService<TableSendLedger>());

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Journeys.Storage;
@@ -10,31 +9,49 @@ namespace ScenarioEngine.Journeys.Storage;
 /// conditioned on the row (whether a claim stands, the policy's skip) always reads. At most <see cref="Capacity"/> rows are kept;
 /// beyond that the memory starts over (a miss costs one read, never a wrong write).
 /// </summary>
-public sealed class RecentRows
+/// <param name="capacity">
+/// How many rows are kept at most (<see cref="DefaultCapacity"/>); 0 keeps none, for a store whose reads cost no request (the
+/// in-memory store of the simulation, where holding rows only keeps memory alive).
+/// </param>
+public sealed class RecentRows(int capacity = RecentRows.DefaultCapacity)
 {
-    /// <summary>How many rows are kept at most.</summary>
-    public const int Capacity = 8192;
+    /// <summary>How many rows a process keeps by default.</summary>
+    public const int DefaultCapacity = 8192;
 
-    private readonly ConcurrentDictionary<(string Table, string PartitionKey, string RowKey), StoredRow> _rows = new();
+    /// <summary>How many rows are kept at most.</summary>
+    public int Capacity { get; } = capacity >= 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The capacity must be 0 or more.");
+
+    // One lock around a plain dictionary: each call holds it for a lookup or a store (a concurrent dictionary's Count and Clear take
+    // all of its locks, which cost more than the reads they save on the in-memory store).
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Table, string PartitionKey, string RowKey), StoredRow> _rows = [];
 
     /// <summary>The remembered row, or null.</summary>
-    public StoredRow? Find(string table, string partitionKey, string rowKey) =>
-        _rows.TryGetValue((table, partitionKey, rowKey), out var row) ? row : null;
+    public StoredRow? Find(string table, string partitionKey, string rowKey)
+    {
+        lock (_gate)
+        {
+            return _rows.GetValueOrDefault((table, partitionKey, rowKey));
+        }
+    }
 
     /// <summary>Remembers a row read with its ETag (a row without one is not kept).</summary>
     public void Remember(string table, StoredRow? row)
     {
-        if (row?.ETag is null)
+        if (row?.ETag is null || Capacity == 0)
         {
             return;
         }
 
-        if (_rows.Count >= Capacity)
+        lock (_gate)
         {
-            _rows.Clear();
-        }
+            if (_rows.Count >= Capacity)
+            {
+                _rows.Clear();
+            }
 
-        _rows[(table, row.PartitionKey, row.RowKey)] = row;
+            _rows[(table, row.PartitionKey, row.RowKey)] = row;
+        }
     }
 
     /// <summary>
@@ -66,5 +83,11 @@ public sealed class RecentRows
     }
 
     /// <summary>Forgets a row (its conditioned write failed: it changed since).</summary>
-    public void Forget(string table, string partitionKey, string rowKey) => _rows.TryRemove((table, partitionKey, rowKey), out _);
+    public void Forget(string table, string partitionKey, string rowKey)
+    {
+        lock (_gate)
+        {
+            _rows.Remove((table, partitionKey, rowKey));
+        }
+    }
 }

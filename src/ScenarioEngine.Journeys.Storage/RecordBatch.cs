@@ -32,7 +32,7 @@ internal static class RecordBatch
         var entries = Entries(record, doc);
         if (entries.Count > 0)
         {
-            writes.Add(new RowWrite(WriteKind.Upsert, new StoredRow(record.CustomerId, JourneyRows.TimelineKey(record.At, record.InstanceId, record.Batch), Codec.Write(entries))));
+            writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(record.CustomerId, JourneyRows.TimelineKey(record.At, record.InstanceId, record.Batch), entries)));
         }
 
         return doc;
@@ -40,7 +40,7 @@ internal static class RecordBatch
 
     /// <summary>The write of the instance row: an insert when there was none, else a replace at the ETag read.</summary>
     public static RowWrite InstanceWrite(string customerId, string key, RecordedInstanceDoc doc, StoredRow? row) =>
-        new(row is null ? WriteKind.Insert : WriteKind.Replace, new StoredRow(customerId, key, Codec.Write(doc), row?.ETag));
+        new(row is null ? WriteKind.Insert : WriteKind.Replace, Codec.Row(customerId, key, doc, row?.ETag));
 
     // The committed batch's exits and conversions, counted and handed to the shop's other systems.
     public static void Publish(IIntegrationEvents integrationEvents, JourneyRecord record, string? stepId)

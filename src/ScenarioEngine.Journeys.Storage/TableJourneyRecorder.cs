@@ -105,6 +105,6 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
         }
 
         doc.From(profile);
-        return new RowWrite(row is null ? WriteKind.Insert : WriteKind.Replace, new StoredRow(customerId, Codec.ProfileKey, Codec.Write(doc), row?.ETag));
+        return new RowWrite(row is null ? WriteKind.Insert : WriteKind.Replace, Codec.Row(customerId, Codec.ProfileKey, doc, row?.ETag));
     }
 }

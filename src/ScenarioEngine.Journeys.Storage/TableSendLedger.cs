@@ -92,7 +92,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         var writes = new List<RowWrite>(4)
         {
             ProfileWrite(claim.CustomerId, doc, profileRow?.ETag),
-            new(WriteKind.Insert, new StoredRow(claim.CustomerId, JourneyRows.ClaimKey(claim.IdempotencyKey), Codec.Write(claimDoc))),
+            new(WriteKind.Insert, Codec.Row(claim.CustomerId, JourneyRows.ClaimKey(claim.IdempotencyKey), claimDoc)),
         };
         var recorded = claim.Record is { } record ? await CarriedRecordWritesAsync(record, writes, cancellationToken).ConfigureAwait(false) : null;
         var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
@@ -161,8 +161,8 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             }
 
             var entry = new TimelineEntry(now, "message", send.JourneyId, send.StepId, Text(send, outcome), Data(send, metric, content));
-            writes.Add(new RowWrite(WriteKind.Upsert, new StoredRow(send.CustomerId, JourneyRows.OutcomeTimelineKey(now, send.InstanceId, send.IdempotencyKey, send.Attempt),
-                Codec.Write(new List<TimelineEntry> { entry }))));
+            writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(send.CustomerId, JourneyRows.OutcomeTimelineKey(now, send.InstanceId, send.IdempotencyKey, send.Attempt),
+                new List<TimelineEntry> { entry })));
             var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
             if (result.Status == CommitStatus.Ok)
             {
@@ -236,7 +236,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             // The policy held the send before any claim: a deferral leaves no claim; a skip is kept, so a run again returns it.
             return outcome.Status == SendStatus.Deferred
                 ? []
-                : [new RowWrite(WriteKind.Insert, new StoredRow(customerId, claimKey, Codec.Write(new ClaimDoc(_time.GetUtcNow(), null, false, false, outcome))))];
+                : [new RowWrite(WriteKind.Insert, Codec.Row(customerId, claimKey, new ClaimDoc(_time.GetUtcNow(), null, false, false, outcome)))];
         }
 
         var claim = Codec.Read<ClaimDoc>(claimRow);
@@ -247,7 +247,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
 
         // A send that reached the customer, or may have (unknown), keeps its place in the history the caps count.
         var reached = outcome.Status is SendStatus.Sent or SendStatus.Unknown;
-        var settled = new RowWrite(WriteKind.Replace, claimRow with { Data = Codec.Write(claim with { Outcome = outcome, Counted = claim.Counted && reached }) });
+        var settled = new RowWrite(WriteKind.Replace, Codec.Row(customerId, claimKey, claim with { Outcome = outcome, Counted = claim.Counted && reached }, claimRow.ETag));
         if (reached || !claim.Counted)
         {
             return outcome.Status == SendStatus.Deferred ? [new RowWrite(WriteKind.Delete, claimRow)] : [settled];
@@ -376,7 +376,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
     }
 
     private static RowWrite ProfileWrite(string customerId, ProfileDoc doc, string? etag) =>
-        new(etag is null ? WriteKind.Insert : WriteKind.Replace, new StoredRow(customerId, Codec.ProfileKey, Codec.Write(doc), etag));
+        new(etag is null ? WriteKind.Insert : WriteKind.Replace, Codec.Row(customerId, Codec.ProfileKey, doc, etag));
 
     private static void Require(string customerId, string idempotencyKey)
     {

@@ -30,7 +30,8 @@ public sealed class VirtualJourneyHost
         loggers ??= NullLoggerFactory.Instance;
         Clock = clock ?? throw new ArgumentNullException(nameof(clock));
         var tables = new JourneyTableOptions { CustomersTable = options.CustomersTable, SendHistoryWindow = options.SendHistoryWindow };
-        var recent = new RecentRows();
+        // Reads of the in-memory store cost no request: remembering rows would only keep them alive.
+        var recent = new RecentRows(capacity: 0);
         var ledger = new TableSendLedger(store, tables, clock, loggers.CreateLogger<TableSendLedger>(), integrationEvents, recent);
         var recorder = new TableJourneyRecorder(store, tables, loggers.CreateLogger<TableJourneyRecorder>(), integrationEvents, recent);
         var channel = new CatalogSendChannel(catalog, renderer, channels);
