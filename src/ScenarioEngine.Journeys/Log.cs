@@ -69,4 +69,7 @@ internal static partial class Log
 
     [LoggerMessage(6034, LogLevel.Debug, "Send {IdempotencyKey} holds a place in the {Medium} rate window starting {Window}")]
     public static partial void RateReserved(ILogger logger, string idempotencyKey, string medium, DateTimeOffset window);
+
+    [LoggerMessage(6035, LogLevel.Information, "Journey instance {InstanceId}: a timer fired {Early} before its time {Due}; waiting out the rest")]
+    public static partial void TimerEarly(ILogger logger, string instanceId, TimeSpan early, DateTimeOffset due);
 }
