@@ -214,6 +214,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Journeys__QueueVisibilityTimeout', value: '00:05:00' }
         { name: 'Journeys__MaxWaitPointsPerExecution', value: '20' }
         { name: 'Journeys__MaxSendAttempts', value: '10' }
+        { name: 'Journeys__TimerPadding', value: '00:00:01' }
         { name: 'Engine__IdlePollDelay', value: '00:00:01' }
         { name: 'Engine__CountsInterval', value: '00:01:00' }
         { name: 'Engine__ScheduledTriggersInterval', value: '00:05:00' }

@@ -20,6 +20,14 @@ public sealed class JourneyOrchestrationOptions
     /// <summary>The wait before retrying a failed activity (doubled each time).</summary>
     public TimeSpan ActivityRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long after its due time a durable timer is set (a wait's wake, a deferred send's next attempt; default one second).
+    /// DurableTask.AzureStorage delivers a timer as a queue message made visible after a whole number of seconds, so up to a second
+    /// early; a timer set a second late never fires before its time, and a wake costs one timer, not a second one for the rest.
+    /// The simulation, in exact virtual time, sets none.
+    /// </summary>
+    public TimeSpan TimerPadding { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The machine's settings (the default time zone).</summary>
     public MachineSettings Machine { get; set; } = MachineSettings.Default;
 
@@ -39,6 +47,11 @@ public sealed class JourneyOrchestrationOptions
         if (MaxActivityAttempts < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxActivityAttempts), MaxActivityAttempts, "Journeys:MaxActivityAttempts must be 1 or more.");
+        }
+
+        if (TimerPadding < TimeSpan.Zero || TimerPadding > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimerPadding), TimerPadding, "Journeys:TimerPadding must be from 00:00:00 to 00:01:00.");
         }
 
         if (ActivityRetryInterval <= TimeSpan.Zero)

@@ -30,13 +30,6 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
     /// <summary>How many of the latest event ids an instance remembers to ignore a second delivery of the same event.</summary>
     public const int MaxSeenEvents = 64;
 
-    /// <summary>
-    /// How long after its due time a durable timer is set. DurableTask.AzureStorage delivers a timer as a queue message made visible
-    /// after a whole number of seconds, so up to a second early; a timer set a second late never fires before its time, and the wake
-    /// costs one timer, not a second one for the rest.
-    /// </summary>
-    public static readonly TimeSpan TimerPadding = TimeSpan.FromSeconds(1);
-
     private readonly JourneyOrchestrationOptions _options = Validated(options);
 
     /// <inheritdoc />
@@ -124,7 +117,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
             {
                 using var cancel = new CancellationTokenSource();
                 var customerEvent = context.WaitForExternalEvent<JourneyEventDelivery>(JourneyEvents.Name, cancel.Token);
-                var timer = context.CreateTimer((until.Value + TimerPadding).UtcDateTime, cancel.Token);
+                var timer = context.CreateTimer((until.Value + options.TimerPadding).UtcDateTime, cancel.Token);
                 var first = await Task.WhenAny(customerEvent, timer).ConfigureAwait(true);
                 // Cancel synchronously: CancelAsync could run the loser's continuation off the orchestration's thread.
 #pragma warning disable CA1849
@@ -252,7 +245,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                 }
 
                 Log.SendDeferred(logger, command.IdempotencyKey, retryAt, outcome.Reason);
-                await context.CreateTimer((retryAt + TimerPadding).UtcDateTime, CancellationToken.None).ConfigureAwait(true);
+                await context.CreateTimer((retryAt + options.TimerPadding).UtcDateTime, CancellationToken.None).ConfigureAwait(true);
                 command = command with { Attempt = command.Attempt + 1, Record = null, ReservedWindow = outcome.ReservedWindow };
             }
         }

@@ -40,6 +40,7 @@ public static class HostSettings
         new("Journeys:MaxSendAttempts", false, "Send attempts per message (the first plus retries after deferrals) before the send is recorded failed (gave up after N deferred attempts); deferrals by a send rate or an open circuit do not count."),
         new("Journeys:MaxActivityAttempts", false, "Attempts of a journey activity that fails (storage or provider outage) before the instance fails."),
         new("Journeys:ActivityRetryInterval", false, "The wait before a failed journey activity is tried again (doubled each time)."),
+        new("Journeys:TimerPadding", false, "How long after its due time a durable timer is set (default 00:00:01): DurableTask.AzureStorage delivers timers up to a second early."),
         new("Journeys:Instances:WaitForStartBeforeRaise", false, "Functions app: before raising an event, wait until a just-started instance is running (the extension cannot turn off ExecutionStarted de-duplication); the standalone host does not need it."),
         new("Journeys:Instances:StartWaitTimeout", false, "Functions app: how long a raise waits for a pending instance to start before it fails and the events message is retried."),
         new("Sending:EmailConfirmationWindow", false, "How long an email whose send outcome is unknown waits for SendGrid's Event Webhook to confirm it before it is sent again (hh:mm:ss; default 01:00:00)."),

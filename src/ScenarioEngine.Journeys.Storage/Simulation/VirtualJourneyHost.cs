@@ -48,7 +48,7 @@ public sealed class VirtualJourneyHost
             _ => throw new InvalidOperationException($"no activity named '{name}'"),
         };
 
-        Orchestrations = new VirtualOrchestrations(new CatalogJourneys(catalog), new JourneyOrchestrationOptions { Machine = options.Machine }, Activity, clock, clock.MoveTo);
+        Orchestrations = new VirtualOrchestrations(new CatalogJourneys(catalog), new JourneyOrchestrationOptions { Machine = options.Machine, TimerPadding = TimeSpan.Zero }, Activity, clock, clock.MoveTo);
         Engine = new JourneyEngine(store, queues, catalog, Orchestrations, clock, options, integrationEvents, loggers.CreateLogger<JourneyEngine>());
     }
 
