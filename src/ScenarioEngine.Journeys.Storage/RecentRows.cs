@@ -82,6 +82,28 @@ public sealed class RecentRows(int capacity = RecentRows.DefaultCapacity)
         }
     }
 
+    /// <summary>
+    /// On a first attempt (<paramref name="attempt"/> 0), the remembered row if there is one; otherwise, or on a retry after a failed
+    /// condition, a read of <paramref name="store"/>.
+    /// </summary>
+    public Task<StoredRow?> ReadAsync(IRowStore store, string table, string partitionKey, string rowKey, int attempt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return attempt == 0 && Find(table, partitionKey, rowKey) is { } known
+            ? Task.FromResult<StoredRow?>(known)
+            : store.GetAsync(table, partitionKey, rowKey, cancellationToken);
+    }
+
+    /// <summary>Forgets every row of a batch whose condition failed.</summary>
+    public void Forget(string table, IReadOnlyList<RowWrite> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        foreach (var write in writes)
+        {
+            Forget(table, write.Row.PartitionKey, write.Row.RowKey);
+        }
+    }
+
     /// <summary>Forgets a row (its conditioned write failed: it changed since).</summary>
     public void Forget(string table, string partitionKey, string rowKey)
     {

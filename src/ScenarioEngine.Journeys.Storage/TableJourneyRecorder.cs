@@ -79,20 +79,14 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
                 return;
             }
 
-            foreach (var write in writes)
-            {
-                _recent.Forget(Table, write.Row.PartitionKey, write.Row.RowKey);
-            }
+            _recent.Forget(Table, writes);
         }
 
         throw new InvalidOperationException($"The rows of instance '{record.InstanceId}' kept changing; batch {record.Batch} was not recorded after {MaxAttempts} attempts (the activity is retried).");
     }
 
-    // On a first attempt, the row this process last read or wrote, if it has it; otherwise (or on a retry after a failed condition) a read.
     private Task<StoredRow?> RecentAsync(int attempt, string customerId, string rowKey, CancellationToken cancellationToken) =>
-        attempt == 0 && _recent.Find(Table, customerId, rowKey) is { } known
-            ? Task.FromResult<StoredRow?>(known)
-            : _store.GetAsync(Table, customerId, rowKey, cancellationToken);
+        _recent.ReadAsync(_store, Table, customerId, rowKey, attempt, cancellationToken);
 
     private async Task<RowWrite> ProfileWriteAsync(string customerId, List<ProfileUpdated> updates, int attempt, CancellationToken cancellationToken)
     {

@@ -98,7 +98,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
         if (result.Status != CommitStatus.Ok)
         {
-            Forget(writes);
+            _recent.Forget(Table, writes);
             Log.ClaimConflict(_logger, claim.CustomerId, claim.IdempotencyKey);
             return false;
         }
@@ -177,7 +177,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
                 return;
             }
 
-            Forget(writes);
+            _recent.Forget(Table, writes);
             _recent.Forget(Table, send.CustomerId, claimKey);
             _recent.Forget(Table, send.CustomerId, instanceKey);
             Log.ClaimConflict(_logger, send.CustomerId, send.IdempotencyKey);
@@ -361,19 +361,8 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         return record;
     }
 
-    // On a first attempt, the row this process last read or wrote, if it has it; otherwise (or on a retry after a failed condition) a read.
     private Task<StoredRow?> Recent(int attempt, string customerId, string rowKey, CancellationToken cancellationToken) =>
-        attempt == 0 && _recent.Find(Table, customerId, rowKey) is { } known
-            ? Task.FromResult<StoredRow?>(known)
-            : _store.GetAsync(Table, customerId, rowKey, cancellationToken);
-
-    private void Forget(IReadOnlyList<RowWrite> writes)
-    {
-        foreach (var write in writes)
-        {
-            _recent.Forget(Table, write.Row.PartitionKey, write.Row.RowKey);
-        }
-    }
+        _recent.ReadAsync(_store, Table, customerId, rowKey, attempt, cancellationToken);
 
     private static RowWrite ProfileWrite(string customerId, ProfileDoc doc, string? etag) =>
         new(etag is null ? WriteKind.Insert : WriteKind.Replace, Codec.Row(customerId, Codec.ProfileKey, doc, etag));
