@@ -15,6 +15,7 @@ public static class CliApp
           scenario validate <journey.json|folder>... [--messages <folder>]
           scenario simulate --journey <file|folder> [--journey ...] --messages <folder> --events <file.jsonl|CDNOW .txt>
                             [--tail P30D] [--consent] [--rate 150] [--analytics-every P7D] [--quiet] [--limit 20]
+                            [--shards <one per processor>]
           scenario report rfm|deciles|nps|clv --input <CDNOW .txt|purchases .jsonl|nps .jsonl> [--as-of 1998-07-01]
           scenario load --url http://127.0.0.1:7071 --key <events key> --admin-key <admin key> [--rate 1000] [--duration 10] [--batch 100]
         """;
@@ -136,6 +137,7 @@ public static class CliApp
     {
         var journeyFiles = o.All("journey").SelectMany(Files).ToList();
         var eventsFile = o.One("events") ?? throw new UsageException("simulate needs --events");
+        var shards = Shards(o.One("shards"));
         if (journeyFiles.Count == 0)
         {
             throw new UsageException("simulate needs --journey");
@@ -173,16 +175,22 @@ public static class CliApp
         }
 
         var tail = IsoDuration.Parse(o.One("tail") ?? "P30D").Approximate;
-        var simulator = new Simulator(journeys, messages?.Values.ToList() ?? [], start: events.Count > 0 ? events.Min(e => e.OccurredAt) : null)
-        {
-            AnalyticsEvery = o.One("analytics-every") is { } every ? IsoDuration.Parse(every).Approximate : null,
-        };
+        var analyticsEvery = o.One("analytics-every") is { } every ? IsoDuration.Parse(every).Approximate : (TimeSpan?)null;
+        var start = events.Count > 0 ? events.Min(e => e.OccurredAt) : (DateTimeOffset?)null;
+        var messageList = messages?.Values.ToList() ?? [];
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var report = await simulator.RunAsync(events, tail).ConfigureAwait(false);
+        var report = await ShardedSimulation.RunAsync(() => new Simulator(journeys, messageList, start: start) { AnalyticsEvery = analyticsEvery }, events, tail, shards)
+            .ConfigureAwait(false);
         started.Stop();
         Print(report, o, output, started.Elapsed);
         return 0;
     }
+
+    // One shard per processor unless told: a simulation whose customers do not interact runs them in parallel (ShardedSimulation).
+    private static int Shards(string? value) =>
+        value is null ? Environment.ProcessorCount
+        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64 ? n
+        : throw new UsageException($"--shards: expected a whole number from 1 to 64, got '{value}'");
 
     /// <summary>Reads an event file: JSON lines, or a CDNOW purchase file (amounts times <paramref name="rate"/>); with <paramref name="consent"/>, every customer consents to every medium.</summary>
     public static (List<CustomerEvent> Events, List<ValidationError> Errors) ReadEvents(string file, bool consent, double rate)

@@ -119,6 +119,51 @@ public sealed class CliTests
         Assert.Equal(Count("thanks.entered"), Count("thanks.sent") + Count("thanks.heldOut"));
     }
 
+    [Theory]
+    [MemberData(nameof(SampleJourneys))]
+    public async Task Simulate_EverySampleInShards_PrintsWhatOneSimulatorPrints(string sample)
+    {
+        string[] args = ["simulate", "--journey", Path.Combine(Root, "samples", "journeys", sample + ".json"),
+            "--events", Path.Combine(Root, "samples", "events", sample + ".jsonl"), "--tail", "P400D", "--limit", "1000"];
+
+        var whole = await Run([.. args, "--shards", "1"]);
+        var sharded = await Run([.. args, "--shards", "3"]);
+
+        Assert.True(whole.Code == 0 && sharded.Code == 0, whole.Err + sharded.Err);
+        Assert.Contains(".sent", whole.Out, StringComparison.Ordinal);
+        Assert.Equal(WithoutTiming(whole.Out), WithoutTiming(sharded.Out));
+    }
+
+    [Fact]
+    public async Task Simulate_CdnowSampleInTwoShards_PrintsEverySendAndCountOfOneSimulator()
+    {
+        string[] args = ["simulate", "--journey", Path.Combine(Root, "samples", "journeys", "post-purchase-cross-sell.json"),
+            "--events", SharedData.Cdnow("CDNOW_sample.txt"), "--consent", "--rate", "150", "--limit", "100000"];
+
+        var whole = await Run([.. args, "--shards", "1"]);
+        var sharded = await Run([.. args, "--shards", "2"]);
+
+        Assert.True(whole.Code == 0 && sharded.Code == 0, whole.Err + sharded.Err);
+        Assert.Contains("events 9276, customers 2357", sharded.Out, StringComparison.Ordinal);
+        Assert.Equal(WithoutTiming(whole.Out), WithoutTiming(sharded.Out));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("two")]
+    public async Task Simulate_BadShards_ExitTwoNamingTheOption(string shards)
+    {
+        var (code, _, error) = await Run("simulate", "--journey", Path.Combine(Root, "samples", "journeys", "welcome-series.json"),
+            "--events", Path.Combine(Root, "samples", "events", "welcome-series.jsonl"), "--shards", shards);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--shards: expected a whole number from 1 to 64, got '{shards}'", error, StringComparison.Ordinal);
+    }
+
+    // The summary line ends with the run's elapsed time, the one thing two runs may print differently.
+    private static string WithoutTiming(string output) =>
+        System.Text.RegularExpressions.Regex.Replace(output, @"simulated in [0-9.]+ s", "simulated in (time) s");
+
     [Fact]
     public async Task Report_RfmOnCdnowMaster_EveryCustomerInOneSegment()
     {

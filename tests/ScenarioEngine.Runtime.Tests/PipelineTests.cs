@@ -82,6 +82,69 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task ShardedSimulation_EmailRateOnePerHour_RunsWholeSoTheRateHoldsAcrossCustomers()
+    {
+        var (journey, message) = Load();
+        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
+        var customers = Enumerable.Range(1, 6).Select(i => "c" + i).ToList();
+        Assert.True(customers.Select(c => ShardedSimulation.ShardOf(c, 3)).Distinct().Count() > 1); // else sharding could not show
+        var events = customers.SelectMany(c => new[]
+        {
+            Event("i-" + c, "identify", c, start, ("consent.email", Value.From(true))),
+            Event("p-" + c, "purchase", c, start.AddMinutes(1), ("amount", Value.From(6000))),
+        }).ToList();
+
+        var report = await ShardedSimulation.RunAsync(
+            () => new Simulator([journey], [message], start: start, sending: new SendingOptions { RateWindow = TimeSpan.FromHours(1), Rate = { ["email"] = 1 } }),
+            events, TimeSpan.FromDays(1), shards: 3);
+
+        // One message an hour over every customer, as one simulator gives: shards with a rate each would send several in the first hour.
+        var thanks = report.Sends.Where(s => s.StepId == "thanks").ToList();
+        Assert.Equal([start.AddMinutes(1), .. Enumerable.Range(1, 5).Select(h => start.AddHours(h))], thanks.Select(s => s.At));
+        Assert.Equal(6, report.Stats["cross-sell"].Entered);
+    }
+
+    [Fact]
+    public void CustomersInteract_RatesOrAnalyticsJob_TrueOtherwiseFalse()
+    {
+        var (journey, message) = Load();
+
+        Assert.False(new Simulator([journey], [message]).CustomersInteract);
+        Assert.False(new Simulator([journey], [message], sending: new SendingOptions { Rate = { ["email"] = 0 } }).CustomersInteract); // 0: no rate
+        Assert.True(new Simulator([journey], [message], sending: new SendingOptions { Rate = { ["line"] = 10 } }).CustomersInteract);
+        // The analytics job ranks customers against each other (RFM deciles), so no shard may score its customers alone.
+        Assert.True(new Simulator([journey], [message]) { AnalyticsEvery = TimeSpan.FromDays(1) }.CustomersInteract);
+    }
+
+    [Fact]
+    public async Task ShardedSimulation_IndependentCustomers_MergesSendsCountsAndTotalsOfEveryShard()
+    {
+        var (journey, message) = Load();
+        var start = new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero);
+        var customers = Enumerable.Range(1, 40).Select(i => "c" + i).ToList();
+        var events = customers.SelectMany((c, i) => new[]
+        {
+            Event("i-" + c, "identify", c, start, ("consent.email", Value.From(true))),
+            Event("p-" + c, "purchase", c, start.AddHours(i), ("amount", Value.From(6000))),
+        }.Concat(i % 3 == 0 // every third customer buys again during the wait (converts, no nudge)
+            ? [Event("q-" + c, "purchase", c, start.AddHours(i).AddDays(5), ("amount", Value.From(100)))]
+            : [])).ToList();
+
+        var whole = await new Simulator([journey], [message], start: start).RunAsync(events, TimeSpan.FromDays(30));
+        var sharded = await ShardedSimulation.RunAsync(() => new Simulator([journey], [message], start: start), events, TimeSpan.FromDays(30), shards: 4);
+
+        Assert.Equal(whole.Sends.OrderBy(s => s.At).ThenBy(s => s.CustomerId, StringComparer.Ordinal).Select(Key), sharded.Sends.Select(Key));
+        var (w, s) = (whole.Stats["cross-sell"], sharded.Stats["cross-sell"]);
+        Assert.Equal((w.Entered, w.Active, w.Converted, w.Holdout), (s.Entered, s.Active, s.Converted, s.Holdout));
+        Assert.Equal(w.Counts, s.Counts);
+        Assert.Equal((whole.Events, whole.Customers, whole.Metrics.EventsApplied, whole.Metrics.Started), (sharded.Events, sharded.Customers, sharded.Metrics.EventsApplied, sharded.Metrics.Started));
+        Assert.Equal(40, s.Entered);
+        Assert.Equal(14, s.Converted);
+
+        static string Key(SimulatedSend x) => $"{x.At:O} {x.CustomerId} {x.StepId} {x.Medium} {x.MessageId}";
+    }
+
+    [Fact]
     public async Task Simulate_SecondPurchaseDuringWait_ConvertsAndSkipsNudge()
     {
         var (journey, message) = Load();

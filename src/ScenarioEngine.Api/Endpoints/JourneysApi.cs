@@ -328,8 +328,8 @@ public static class JourneysApi
             return Problems.Invalid("The simulation request is invalid", errors, $"{errors.Count} problem(s); nothing was simulated.");
         }
 
-        var simulator = new Simulator([journey], engine.Catalog.Messages.Values, renderer: renderer);
-        var report = await simulator.RunAsync(events, runFor, cancellationToken).ConfigureAwait(false);
+        var report = await ShardedSimulation.RunAsync(() => new Simulator([journey], engine.Catalog.Messages.Values, renderer: renderer), events, runFor,
+            Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
         var stats = report.Stats.GetValueOrDefault(journey.Id) ?? new JourneyStats(journey.Id);
         return TypedResults.Ok(new SimulationView(journey.Id, report.Events, report.Customers,
             report.Sends.Select(s => new SimulatedSendView(s.At, s.CustomerId, s.StepId, s.Medium, s.MessageId, s.Content)).ToList(),

@@ -42,6 +42,7 @@ public sealed class Simulator
     private readonly List<SimulatedSend> _sends = [];
     private readonly VirtualOrchestrations _orchestrations;
     private readonly VirtualJourneyHost _host;
+    private readonly bool _rates;
 
     /// <summary>Creates a simulator over published journeys and their messages; <paramref name="sending"/> sets send rates and circuits (none by default).</summary>
     public Simulator(IEnumerable<Journey> journeys, IEnumerable<MessageDocument> messages, EngineOptions? options = null, IMessageRenderer? renderer = null, DateTimeOffset? start = null,
@@ -57,6 +58,7 @@ public sealed class Simulator
         opts.EventQueueCount = 1;
         opts.HandlerConcurrency = 1; // virtual time: one message after another, so a replay is reproducible
 
+        _rates = sending?.Rate.Values.Any(r => r > 0) == true;
         var channels = Medium.All.Select(m => new RecordingChannel(m, Record)).ToList();
         _host = new VirtualJourneyHost(Store, _queues, catalog, channels, renderer ?? new VerbatimRenderer(), _clock, opts, sending: sending);
         _orchestrations = _host.Orchestrations;
@@ -78,17 +80,32 @@ public sealed class Simulator
     /// <summary>How often the daily analytics job (RFM, BG/NBD) runs in virtual time; null (the default) never.</summary>
     public TimeSpan? AnalyticsEvery { get; init; }
 
+    /// <summary>
+    /// Whether one customer's journeys can change another's: send rates are shared by every send of a medium, and the analytics job
+    /// ranks customers against each other. A simulation without either can run its customers in shards (<see cref="ShardedSimulation"/>).
+    /// </summary>
+    public bool CustomersInteract => _rates || AnalyticsEvery is not null;
+
     private DateTimeOffset _lastTriggerCheck;
     private DateTimeOffset _lastAnalytics;
 
     /// <summary>Replays the events (sorted by time), then runs on for <paramref name="tail"/> so pending waits complete.</summary>
-    public async Task<SimulationReport> RunAsync(IEnumerable<CustomerEvent> events, TimeSpan tail, CancellationToken cancellationToken = default)
+    public Task<SimulationReport> RunAsync(IEnumerable<CustomerEvent> events, TimeSpan tail, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var ordered = events.OrderBy(e => e.OccurredAt).ToList();
+        var from = ordered.Count > 0 && _clock.GetUtcNow() < ordered[0].OccurredAt ? ordered[0].OccurredAt : _clock.GetUtcNow();
+        var until = (ordered.Count > 0 && ordered[^1].OccurredAt > from ? ordered[^1].OccurredAt : from) + tail;
+        return RunAsync(ordered, from, until, cancellationToken);
+    }
+
+    /// <summary>Replays events sorted by time from <paramref name="from"/> (where the clock and the periodic jobs start) to <paramref name="until"/>.</summary>
+    internal async Task<SimulationReport> RunAsync(List<CustomerEvent> ordered, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await Engine.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        var ordered = events.OrderBy(e => e.OccurredAt).ToList();
-        if (ordered.Count > 0 && _clock.GetUtcNow() < ordered[0].OccurredAt)
+        if (_clock.GetUtcNow() < from)
         {
-            _clock.MoveTo(ordered[0].OccurredAt);
+            _clock.MoveTo(from);
         }
 
         _lastTriggerCheck = _lastAnalytics = _clock.GetUtcNow();
@@ -115,11 +132,10 @@ public sealed class Simulator
             }
         }
 
-        var end = _clock.GetUtcNow() + tail;
-        await RunUntilAsync(end, cancellationToken).ConfigureAwait(false);
-        if (_clock.GetUtcNow() < end)
+        await RunUntilAsync(until, cancellationToken).ConfigureAwait(false);
+        if (_clock.GetUtcNow() < until)
         {
-            _clock.MoveTo(end);
+            _clock.MoveTo(until);
         }
 
         if (_orchestrations.Failed.Count > 0)

@@ -76,6 +76,26 @@ public sealed class EngineMetrics
     /// <summary>Queue messages whose handler threw; each is left on its queue to be retried (and poisoned after too many tries).</summary>
     public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
 
+    /// <summary>The counters of several engines added up (a sharded simulation's shards).</summary>
+    public static EngineMetrics Sum(IEnumerable<EngineMetrics> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var sum = new EngineMetrics();
+        foreach (var p in parts)
+        {
+            sum._eventsAccepted += p.EventsAccepted;
+            sum._eventsApplied += p.EventsApplied;
+            sum._duplicates += p.Duplicates;
+            sum._conflicts += p.Conflicts;
+            sum._started += p.Started;
+            sum._raised += p.Raised;
+            sum._poison += p.Poison;
+            sum._handlerFailures += p.HandlerFailures;
+        }
+
+        return sum;
+    }
+
     internal void Accepted(int n)
     {
         Interlocked.Add(ref _eventsAccepted, n);

@@ -765,6 +765,28 @@ public sealed class JourneyStats(string journeyId)
         return stats;
     }
 
+    /// <summary>Adds another part's statistics of the same journey (a sharded simulation's shards, whose customers are disjoint).</summary>
+    public void Add(JourneyStats other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Entered += other.Entered;
+        Active += other.Active;
+        Holdout += other.Holdout;
+        Converted += other.Converted;
+        HoldoutConverted += other.HoldoutConverted;
+        Sum(Counts, other.Counts);
+        Sum(Variants, other.Variants);
+        Sum(Waiting, other.Waiting);
+
+        static void Sum(SortedDictionary<string, int> into, SortedDictionary<string, int> from)
+        {
+            foreach (var (key, n) in from)
+            {
+                into[key] = into.GetValueOrDefault(key) + n;
+            }
+        }
+    }
+
     internal void Add(InstanceDoc doc)
     {
         Entered++;
