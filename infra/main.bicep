@@ -237,6 +237,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Sending__Circuit__CoolDown', value: '00:01:00' }
         { name: 'Sending__Circuit__MaxCoolDown', value: '00:15:00' }
         { name: 'Sending__Circuit__TrialTimeout', value: '00:00:30' }
+        { name: 'Sending__Circuit__TrialRecheckInterval', value: '00:00:05' }
         { name: 'Sending__Circuit__RefreshInterval', value: '00:00:01' }
         { name: 'Engine__LeadScoring__HalfLife', value: '30.00:00:00' }
         { name: 'Engine__LeadScoring__HotThreshold', value: '50' }

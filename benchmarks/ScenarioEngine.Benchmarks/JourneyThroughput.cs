@@ -16,6 +16,7 @@ using ScenarioEngine.Runtime.Integration;
 using ScenarioEngine.Runtime.Sending;
 using ScenarioEngine.Runtime.Storage;
 using ScenarioEngine.Storage.Azure;
+using ScenarioEngine.Testing;
 
 namespace ScenarioEngine.Benchmarks;
 
@@ -31,19 +32,7 @@ namespace ScenarioEngine.Benchmarks;
 /// </summary>
 internal static class JourneyThroughput
 {
-    private const string JourneyJson = """
-    {
-      "id": "send-wait-send", "name": "Thank-you, two seconds, cross-sell",
-      "trigger": { "event": "purchase" },
-      "start": "first",
-      "steps": {
-        "first": { "type": "send", "medium": "email", "message": "thank-you", "next": "pause" },
-        "pause": { "type": "wait", "for": "PT2S", "next": "second" },
-        "second": { "type": "send", "medium": "email", "message": "cross-sell", "next": "done" },
-        "done": { "type": "exit" }
-      }
-    }
-    """;
+    private static readonly string JourneyJson = SendWaitSendJourney.Json("send-wait-send", "thank-you", "cross-sell");
 
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 

@@ -34,8 +34,6 @@ public sealed class DashboardChannelsBrowserTests(BrowserFixture browser, ITestO
             ["Sending:Circuit:FailureThreshold"] = "2",
             // Long enough that the page (read every 5 s) and /api/health both see it open before the first trial send.
             ["Sending:Circuit:CoolDown"] = "00:00:10",
-            // The held send that finds the trial under way waits out the trial's hold (30 s by default) before it asks again.
-            ["Sending:Circuit:TrialTimeout"] = "00:00:05",
         });
         await s.Host.PublishAsync(HookJourney, HookMessage);
         await s.SignInAsync("/");

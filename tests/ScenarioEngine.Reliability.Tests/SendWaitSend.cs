@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using ScenarioEngine.Host.Tests;
+using ScenarioEngine.Testing;
 
 namespace ScenarioEngine.Reliability.Tests;
 
@@ -15,22 +16,10 @@ public static class SendWaitSend
     public const string JourneyId = "rel-send-wait-send";
 
     /// <summary>The steps that send, in order.</summary>
-    public static readonly string[] SendSteps = ["first", "second"];
+    public static IReadOnlyList<string> SendSteps => SendWaitSendJourney.SendSteps;
 
     /// <summary>The journey with a wait of <paramref name="wait"/> (an ISO 8601 duration) between the sends.</summary>
-    public static string Journey(string wait) => $$"""
-    {
-      "id": "{{JourneyId}}", "name": "Send, wait, send",
-      "trigger": { "event": "purchase" },
-      "start": "first",
-      "steps": {
-        "first":  { "type": "send", "medium": "email", "message": "rel-first", "next": "pause" },
-        "pause":  { "type": "wait", "for": "{{wait}}", "next": "second" },
-        "second": { "type": "send", "medium": "email", "message": "rel-second", "next": "done" },
-        "done":   { "type": "exit" }
-      }
-    }
-    """;
+    public static string Journey(string wait) => SendWaitSendJourney.Json(JourneyId, "rel-first", "rel-second", wait);
 
     /// <summary>The two messages.</summary>
     public static readonly string[] Messages =
@@ -129,7 +118,7 @@ public static class SendWaitSend
 
     /// <summary>Whether the customer has exactly one sent message per send step and no other sent message: the journey's guarantee.</summary>
     public static bool ExactlyOnce(IReadOnlyList<(string Step, string Outcome, string Key)>? messages) =>
-        messages is not null && messages.Count(m => m.Outcome == "sent") == SendSteps.Length && SendSteps.All(s => messages.Count(m => m.Step == s && m.Outcome == "sent") == 1);
+        messages is not null && messages.Count(m => m.Outcome == "sent") == SendSteps.Count && SendSteps.All(s => messages.Count(m => m.Step == s && m.Outcome == "sent") == 1);
 
     /// <summary>
     /// Polls the time lines of the customers not yet complete (exactly one sent message per step) until all are, or fails after
@@ -170,7 +159,7 @@ public static class SendWaitSend
     {
         var sent = messages.Values.SelectMany(m => m ?? []).Where(m => m.Outcome == "sent").ToList();
         Assert.All(customers, c => Assert.True(ExactlyOnce(messages[c]), $"{c}: {Describe(messages[c])}"));
-        Assert.Equal(SendSteps.Length * customers.Count, sent.Count);
+        Assert.Equal(SendSteps.Count * customers.Count, sent.Count);
         Assert.Equal(sent.Count, sent.Select(m => m.Key).Distinct(StringComparer.Ordinal).Count());
         return sent.Count;
     }

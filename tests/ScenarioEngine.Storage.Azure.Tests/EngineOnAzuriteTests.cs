@@ -38,19 +38,7 @@ public sealed class EngineOnAzuriteTests(AzuriteFixture azurite, ITestOutputHelp
     }
     """;
 
-    private const string TwoStepJourney = """
-    {
-      "id": "two-step", "name": "Two sends two seconds apart",
-      "trigger": { "event": "purchase" },
-      "start": "first",
-      "steps": {
-        "first": { "type": "send", "medium": "email", "message": "thank-you", "next": "pause" },
-        "pause": { "type": "wait", "for": "PT2S", "next": "second" },
-        "second": { "type": "send", "medium": "email", "message": "follow-up", "next": "done" },
-        "done": { "type": "exit" }
-      }
-    }
-    """;
+    private static readonly string TwoStepJourney = SendWaitSendJourney.Json("two-step", "thank-you", "follow-up");
 
     private const string ReviewJourney = """
     {
@@ -134,7 +122,7 @@ public sealed class EngineOnAzuriteTests(AzuriteFixture azurite, ITestOutputHelp
 
         var sends = channel.Sent.ToList();
         Assert.Equal(["thank-you", "follow-up"], sends.Select(s => s.Message.MessageId));
-        Assert.Equal(["first", "second"], sends.Select(s => s.Message.StepId));
+        Assert.Equal(SendWaitSendJourney.SendSteps, sends.Select(s => s.Message.StepId));
         output.WriteLine($"posted {posted:O}; first sent {sends[0].At:O}, second {sends[1].At:O}: {(sends[1].At - sends[0].At).TotalMilliseconds:F0} ms apart");
 
         // The wait is timed from the first step (before its send activity ran), so the second send is due two seconds after the step,

@@ -56,6 +56,7 @@ public static class HostSettings
         new("Sending:Circuit:CoolDown", false, "How long an open circuit holds the medium's sends before one trial send (default 00:01:00); doubled each time the trial fails."),
         new("Sending:Circuit:MaxCoolDown", false, "The longest cool-down the doubling reaches (default 00:15:00)."),
         new("Sending:Circuit:TrialTimeout", false, "How long the trial send holds a half-open circuit before another send may try (default 00:00:30)."),
+        new("Sending:Circuit:TrialRecheckInterval", false, "How long a send held behind a half-open circuit's trial waits before asking again, at most until the trial's hold ends (default 00:00:05)."),
         new("Sending:Circuit:RefreshInterval", false, "How long a process sends on the circuit state it last read before reading the medium's row again (default 00:00:01; 0 reads it for every send)."),
         new("Engine:IdlePollDelay", false, "Longest pause of an idle queue worker before it polls again."),
         new("Engine:CountsInterval", false, "How often every journey's counts are aggregated from the instance rows into one row per journey, which the dashboard's canvas reads."),

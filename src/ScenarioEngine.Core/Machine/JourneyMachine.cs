@@ -90,55 +90,18 @@ public static class JourneyMachine
     /// instance waits again or exits: the journey has an audience (checked at every step), or a step on the way branches, updates the
     /// profile, or waits until a profile date or a local time. Sends, splits, fixed waits, waits for events and exits read none (a send
     /// reads the current profile where it is sent), so a host may step such a wake with the profile it last had and save the read.
+    /// Found once per journey object (<see cref="WakeProfileReads"/>).
     /// </summary>
     public static bool WakeReadsProfile(Journey journey, string waitingStepId)
     {
         ArgumentNullException.ThrowIfNull(journey);
         ArgumentNullException.ThrowIfNull(waitingStepId);
-        if (journey.Audience is not null)
+        if (!journey.Steps.ContainsKey(waitingStepId))
         {
-            return true;
+            throw new ArgumentException($"Journey '{journey.Id}' version {journey.Version} has no step '{waitingStepId}'.", nameof(waitingStepId));
         }
 
-        var next = journey.Steps[waitingStepId] switch
-        {
-            WaitStep w => w.Next,
-            WaitForEventStep w => w.OnTimeout,
-            _ => null,
-        };
-        var pending = new Stack<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (next is not null)
-        {
-            pending.Push(next);
-        }
-
-        while (pending.TryPop(out var stepId))
-        {
-            if (!seen.Add(stepId))
-            {
-                continue;
-            }
-
-            switch (journey.Steps[stepId])
-            {
-                case BranchStep or UpdateStep:
-                case WaitStep { AtLocalTime: not null } or WaitStep { UntilAttribute: not null }:
-                    return true;
-                case WaitStep { Waits: true } or WaitForEventStep or ExitStep:
-                    break;
-                case var step:
-                    // A send, a split, or a wait that may not wait (a date already past): the steps after it run in the same wake.
-                    foreach (var successor in step.Successors)
-                    {
-                        pending.Push(successor);
-                    }
-
-                    break;
-            }
-        }
-
-        return false;
+        return WakeProfileReads.Of(journey).Contains(waitingStepId);
     }
 
     /// <summary>True when the customer falls in the journey's holdout group (stable per customer and journey).</summary>

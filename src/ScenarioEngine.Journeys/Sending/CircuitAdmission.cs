@@ -6,7 +6,7 @@ public enum CircuitAdmission
     /// <summary>Closed: send.</summary>
     Pass,
 
-    /// <summary>Open or a trial is out: defer until the circuit's <see cref="ChannelCircuit.RetryAt"/>.</summary>
+    /// <summary>Open or a trial is out: defer, asking again at <see cref="CircuitBreaker.AskAgainAt"/>.</summary>
     Defer,
 
     /// <summary>The cool-down (or the last trial's hold) ended: this send may become the trial, if it writes the half-open state first.</summary>

@@ -19,6 +19,25 @@ public static class CircuitBreaker
         };
     }
 
+    /// <summary>
+    /// When a send the circuit defers asks again: an open circuit's cool-down end; behind a trial (half-open), one
+    /// <see cref="CircuitBreakerOptions.TrialRecheckInterval"/> from now or the trial's hold end, whichever comes first, so the held
+    /// sends go soon after a trial that closes the circuit, and one of them may become the next trial when the hold ends.
+    /// </summary>
+    public static DateTimeOffset AskAgainAt(ChannelCircuit circuit, DateTimeOffset now, CircuitBreakerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(options);
+        var retryAt = circuit.RetryAt ?? now;
+        if (circuit.State != CircuitState.HalfOpen)
+        {
+            return retryAt;
+        }
+
+        var recheck = now + options.TrialRecheckInterval;
+        return recheck < retryAt ? recheck : retryAt;
+    }
+
     /// <summary>The half-open circuit a send that became the trial writes: it holds the circuit for the trial's timeout.</summary>
     public static ChannelCircuit StartTrial(ChannelCircuit circuit, DateTimeOffset now, CircuitBreakerOptions options)
     {

@@ -19,6 +19,12 @@ public sealed class CircuitBreakerOptions
     public TimeSpan TrialTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long a send held behind the trial waits before asking again (default 5 seconds; at most until the trial's hold ends): a trial
+    /// that succeeds lets the held sends out this long after it, plus up to <see cref="RefreshInterval"/>, instead of at the end of its hold.
+    /// </summary>
+    public TimeSpan TrialRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long a process goes on with a medium's circuit as it last read it before reading the row again (default one second): the
     /// sends of one process read the shared row about once per interval instead of once each, and a circuit another host opened holds
     /// this host's sends from at most this long after. A failure or a trial this process reports reads the row at once.
@@ -37,7 +43,8 @@ public sealed class CircuitBreakerOptions
             throw new ArgumentException($"{section}{nameof(FailureThreshold)} must be 0 (off) or more, got {FailureThreshold}.", nameof(FailureThreshold));
         }
 
-        foreach (var (value, name) in new[] { (FailureWindow, nameof(FailureWindow)), (CoolDown, nameof(CoolDown)), (TrialTimeout, nameof(TrialTimeout)) })
+        foreach (var (value, name) in new[] { (FailureWindow, nameof(FailureWindow)), (CoolDown, nameof(CoolDown)), (TrialTimeout, nameof(TrialTimeout)),
+                     (TrialRecheckInterval, nameof(TrialRecheckInterval)) })
         {
             if (value <= TimeSpan.Zero)
             {

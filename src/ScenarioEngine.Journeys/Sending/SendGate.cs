@@ -49,7 +49,7 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         var admission = CircuitBreaker.Admit(circuit, now);
         if (admission == CircuitAdmission.Defer)
         {
-            return new SendAdmission(CircuitDeferral(send, circuit, circuit.RetryAt!.Value), circuit, Trial: false);
+            return new SendAdmission(CircuitDeferral(send, circuit, CircuitBreaker.AskAgainAt(circuit, now, _options.Circuit)), circuit, Trial: false);
         }
 
         var (overRate, window) = await ReserveAsync(send, now).ConfigureAwait(false);
@@ -67,8 +67,8 @@ public sealed class SendGate(ISendRates rates, IChannelCircuits circuits, Sendin
         _circuits.TryRemove(send.Medium, out _);
         if (!await circuits.TryWriteAsync(send.Medium, trial, read.ETag, cancellationToken).ConfigureAwait(false))
         {
-            // Another send became the trial first; its result decides, so this one asks again when the trial's hold ends.
-            return new SendAdmission(CircuitDeferral(send, circuit, now + _options.Circuit.TrialTimeout), circuit, Trial: false);
+            // Another send became the trial first; its result decides, so this one asks again as any send held behind a trial does.
+            return new SendAdmission(CircuitDeferral(send, circuit, CircuitBreaker.AskAgainAt(trial, now, _options.Circuit)), circuit, Trial: false);
         }
 
         Log.CircuitTrial(logger, send.Medium, send.IdempotencyKey);

@@ -83,6 +83,41 @@ public sealed class WakeProfileReadTests
     }
 
     [Fact]
+    public void WakeProfileReads_SameJourneyAskedAgain_ReturnsTheSetFoundTheFirstTime()
+    {
+        // The orchestrator asks on every wake and replay; the catalog shares one journey object per version, so the steps are walked once.
+        const string Steps = """
+            "w": { "type": "wait", "for": "P1D", "next": "b" },
+            "b": { "type": "branch", "cases": [ { "when": { "attr": "profile.vip", "eq": true }, "next": "w2" } ], "otherwise": "x" },
+            "w2": { "type": "wait", "for": "P1D", "next": "x" },
+            "x": { "type": "exit" }
+            """;
+        var journey = Journey(Doc(Steps, start: "w"));
+        var audience = Journey(Doc(Steps, start: "w", extra: """ "audience": { "attr": "profile.vip", "eq": true }, """)).Audience;
+
+        var first = WakeProfileReads.Of(journey);
+        var again = WakeProfileReads.Of(journey);
+        var copy = WakeProfileReads.Of(journey with { Audience = audience });
+
+        Assert.Same(first, again);
+        Assert.Equal(["w"], first);
+        Assert.Equal(["b", "w", "w2", "x"], copy.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void WakeReadsProfile_UnknownStep_ThrowsNamingTheStep()
+    {
+        var journey = Journey(Doc("""
+            "w": { "type": "wait", "for": "P1D", "next": "x" },
+            "x": { "type": "exit" }
+            """, start: "w"));
+
+        var error = Assert.Throws<ArgumentException>(() => JourneyMachine.WakeReadsProfile(journey, "nowhere"));
+
+        Assert.Contains("'nowhere'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WakeReadsProfile_False_TheWakeStepsTheSameWhateverTheProfile()
     {
         // What makes skipping the read safe: a wake it calls profile-free gives the same instance and effects for any profile.

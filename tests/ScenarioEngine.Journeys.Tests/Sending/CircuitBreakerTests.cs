@@ -60,6 +60,17 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void AskAgainAt_OpenOrBehindATrial_TheCoolDownEndOrTheRecheckWithinTheTrialsHold()
+    {
+        var open = Fail(ChannelCircuit.Healthy, Noon, Noon, Noon);
+        var trial = CircuitBreaker.StartTrial(open, Noon.AddSeconds(60), Options);
+
+        Assert.Equal(Noon.AddSeconds(60), CircuitBreaker.AskAgainAt(open, Noon.AddSeconds(10), Options));
+        Assert.Equal(Noon.AddSeconds(66), CircuitBreaker.AskAgainAt(trial, Noon.AddSeconds(61), Options));
+        Assert.Equal(Noon.AddSeconds(90), CircuitBreaker.AskAgainAt(trial, Noon.AddSeconds(88), Options));
+    }
+
+    [Fact]
     public void Succeeded_Trial_ClosesTheCircuit()
     {
         var trial = CircuitBreaker.StartTrial(Fail(ChannelCircuit.Healthy, Noon, Noon, Noon), Noon.AddSeconds(60), Options);

@@ -132,9 +132,65 @@ public sealed class SendGateTests
         Assert.True(trial.Trial);
         Assert.Null(trial.Deferral);
         Assert.Equal(SendGate.CircuitRule, waiting.Deferral!.Rule);
-        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(30), waiting.Deferral.RetryAt);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(5), waiting.Deferral.RetryAt);
         Assert.Null(after.Deferral);
         Assert.Equal(CircuitState.Closed, _state.Circuit("email")!.State);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_HeldBehindATrialThatSucceeds_GoesOutAtTheRecheckLongBeforeTheTrialTimeout()
+    {
+        var gate = Gate(Options());
+        await FailAsync(gate, 3);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var trial = await gate.AdmitAsync(Command("t1"));
+        var held = await gate.AdmitAsync(Command("t2"));
+
+        await gate.ReportAsync(Command("t1"), trial, ChannelFault.None, "accepted");
+        _clock.Advance(held.Deferral!.RetryAt!.Value - _clock.GetUtcNow());
+        var again = await gate.AdmitAsync(Command("t2"));
+
+        Assert.True(held.Deferral.RetryAt < trial.Circuit.RetryAt, $"held until {held.Deferral.RetryAt:O}, the trial's hold ends {trial.Circuit.RetryAt:O}");
+        Assert.Null(again.Deferral);
+        Assert.False(again.Trial);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_HeldBehindATrialThatFails_AsksAgainAndIsHeldForTheNewCoolDown()
+    {
+        var gate = Gate(Options());
+        await FailAsync(gate, 3);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var trial = await gate.AdmitAsync(Command("t1"));
+        var held = await gate.AdmitAsync(Command("t2"));
+
+        await gate.ReportAsync(Command("t1"), trial, ChannelFault.Outage, "HTTP 503");
+        var failedAt = _clock.GetUtcNow();
+        _clock.Advance(held.Deferral!.RetryAt!.Value - failedAt);
+        var again = await gate.AdmitAsync(Command("t2"));
+
+        Assert.Equal(CircuitState.Open, _state.Circuit("email")!.State);
+        Assert.Equal(SendGate.CircuitRule, again.Deferral!.Rule);
+        Assert.Equal(failedAt + TimeSpan.FromMinutes(2), again.Deferral.RetryAt);
+    }
+
+    [Fact]
+    public async Task AdmitAsync_AnotherHostWroteTheTrialFirst_AsksAgainAtTheRecheck()
+    {
+        var here = Gate(Options());
+        var elsewhere = Gate(Options());
+        await FailAsync(here, 3);
+        _clock.Advance(TimeSpan.FromSeconds(59.5));
+        Assert.Equal(SendGate.CircuitRule, (await elsewhere.AdmitAsync(Command("e1"))).Deferral!.Rule);
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+
+        var trial = await here.AdmitAsync(Command("t1"));
+        // Within its refresh interval elsewhere still has the open circuit it read, finds the cool-down over, and loses the write.
+        var lost = await elsewhere.AdmitAsync(Command("e2"));
+
+        Assert.True(trial.Trial);
+        Assert.False(lost.Trial);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromSeconds(5), lost.Deferral!.RetryAt);
     }
 
     [Fact]
@@ -265,6 +321,16 @@ public sealed class SendGateTests
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.StartsWith("Sending:Circuit:RefreshInterval must be from 0 (read for every send) to CoolDown (00:01:00), got 00:02:00", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TrialRecheckIntervalZero_ThrowsNamingTheSetting()
+    {
+        var options = new SendingOptions { Circuit = new CircuitBreakerOptions { TrialRecheckInterval = TimeSpan.Zero } };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.StartsWith("Sending:Circuit:TrialRecheckInterval must be positive, got 00:00:00", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
