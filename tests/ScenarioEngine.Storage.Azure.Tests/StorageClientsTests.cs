@@ -126,6 +126,17 @@ public sealed class StorageClientsTests
     }
 
     [Fact]
+    public void FromConfiguration_AccountNameWithOneServiceUri_TakesThatServiceFromItsUri()
+    {
+        var settings = Settings(("AzureWebJobsStorage:accountName", "shopdata"), ("AzureWebJobsStorage:queueServiceUri", "https://queues.example.net/"));
+
+        var clients = StorageClients.FromConfiguration(settings, credential: new FakeCredential("t"));
+
+        Assert.Equal("shopdata.table.core.windows.net", clients.Tables.Uri.Host);
+        Assert.Equal("queues.example.net", clients.Queues.Uri.Host);
+    }
+
+    [Fact]
     public void FromConfiguration_UnknownCredentialKind_ThrowsNamingTheSetting()
     {
         var settings = Settings(("AzureWebJobsStorage:accountName", "shopdata"), ("AzureWebJobsStorage:credential", "password"));
@@ -153,7 +164,7 @@ public sealed class StorageClientsTests
             values.Add(("S:clientId", clientId));
         }
 
-        var credential = StorageClients.Credential(Settings([.. values]).GetSection("S"), "S");
+        var credential = StorageConnection.CredentialFrom(Settings([.. values]).GetSection("S"), "S");
 
         Assert.IsType(expected, credential);
     }
