@@ -12,8 +12,8 @@ namespace ScenarioEngine.Host.Tests;
 
 /// <summary>
 /// The standalone host's Durable Task hub reaches storage through the engine's own <c>AzureWebJobsStorage</c> connection, Microsoft
-/// Entra ID included. The engine's tables and queues are in memory here and the task hub's clients run on a fake transport: Azurite
-/// accepts Bearer tokens only over https (see <c>EntraAzuriteBackendTests</c> in the Journeys tests for a run against it).
+/// Entra ID included. The engine's tables and queues are in memory here and the task hub's clients run on a fake transport (the
+/// Journeys tests run the backend on Entra ID against Azurite with basic OAuth over https).
 /// </summary>
 public sealed class TaskHubConnectionTests(ITestOutputHelper output)
 {
