@@ -8,7 +8,6 @@ using ScenarioEngine.Channels.Tests;
 using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Journeys.AzureStorage;
-using ScenarioEngine.Journeys.Tests.Backend;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Journeys.Sending;
 using ScenarioEngine.Testing;

@@ -9,8 +9,8 @@ using ScenarioEngine.Testing;
 namespace ScenarioEngine.Storage.Azure.Tests;
 
 /// <summary>
-/// How <see cref="StorageClients"/> reads its settings. The Microsoft Entra ID path runs on a fake HTTP transport: Azurite accepts only
-/// Shared Key and SAS, so these tests check that a token from the credential goes out as a Bearer header, not that a service accepts it.
+/// How <see cref="StorageClients"/> reads its settings. The Microsoft Entra ID path runs on a fake HTTP transport here, checking that a
+/// token from the credential goes out as a Bearer header to each service (<see cref="StorageClientsOnAzuriteOAuthTests"/> has Azurite accept it).
 /// </summary>
 public sealed class StorageClientsTests
 {

@@ -9,9 +9,8 @@ using System.Text;
 using System.Text.Json;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using ScenarioEngine.Testing;
 
-namespace ScenarioEngine.Journeys.Tests.Backend;
+namespace ScenarioEngine.Testing;
 
 /// <summary>
 /// The repository's pinned Azurite with <c>--oauth basic</c> over https, on free loopback ports and a self-signed certificate made
@@ -19,7 +18,7 @@ namespace ScenarioEngine.Journeys.Tests.Backend;
 /// check the signature), so the clients' Microsoft Entra ID path runs against a real service. Start it after
 /// <see cref="AzuriteFixture"/> has installed Azurite (a test in the Azurite collection).
 /// </summary>
-internal sealed class AzuriteOAuthServer : IAsyncDisposable
+public sealed class AzuriteOAuthServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
