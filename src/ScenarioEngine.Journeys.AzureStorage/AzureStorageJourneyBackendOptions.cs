@@ -8,7 +8,7 @@ public sealed class AzureStorageJourneyBackendOptions
     /// <summary>The storage connection string; empty when the backend reaches storage with <see cref="Credential"/>.</summary>
     public string ConnectionString { get; set; } = string.Empty;
 
-    /// <summary>The Blob service URI (task-hub leases and large messages), with <see cref="Credential"/> instead of a connection string.</summary>
+    /// <summary>The Blob service URI (the task hub's app lease and large messages), with <see cref="Credential"/> instead of a connection string.</summary>
     public Uri? BlobServiceUri { get; set; }
 
     /// <summary>The Queue service URI (control and work-item queues), with <see cref="Credential"/> instead of a connection string.</summary>

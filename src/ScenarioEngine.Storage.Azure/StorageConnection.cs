@@ -93,7 +93,7 @@ public sealed partial class StorageConnection
     /// <summary>The Blob service URI, or an <see cref="InvalidOperationException"/> naming the settings that give it.</summary>
     public Uri RequireBlobServiceUri() =>
         BlobServiceUri ?? throw new InvalidOperationException(
-            $"{Name}__blobServiceUri is not set: the Durable Task hub keeps its leases and large messages in blobs, so with " +
+            $"{Name}__blobServiceUri is not set: the Durable Task hub keeps its app lease and large messages in blobs, so with " +
             $"{Name}__tableServiceUri and {Name}__queueServiceUri it needs the blob service URI too (or {Name}__accountName for all three).");
 
     /// <summary>The credential the identity settings describe: a managed identity (user-assigned with a client id), else DefaultAzureCredential.</summary>
