@@ -74,8 +74,13 @@ public static class ScenarioEngineServices
         services.AddOptions<TemplateOptions>().BindConfiguration("Templates");
         services.AddOptions<SamplesOptions>().BindConfiguration("Samples");
 
-        var (store, queues, storageKind) = CreateStorage(config);
+        var (store, queues, storageKind, connection) = CreateStorage(config);
         services.AddSingleton(new HostMode(storageKind, workers, host));
+        if (connection is not null)
+        {
+            // The standalone host's task hub lives in the same account and reaches it with the same credential.
+            services.AddSingleton(connection);
+        }
 
         services.AddSingleton(store);
         services.AddSingleton(queues);
@@ -168,16 +173,17 @@ public static class ScenarioEngineServices
         return services.AddOptions<T>().Configure<IConfiguration>((o, c) => c.GetSection(section).Bind(o)).ValidateOnStart();
     }
 
-    private static (IRowStore Store, IQueueFactory Queues, string Kind) CreateStorage(IConfiguration config)
+    private static (IRowStore Store, IQueueFactory Queues, string Kind, StorageConnection? Connection) CreateStorage(IConfiguration config)
     {
         if (string.Equals(config[HostSettings.Storage]?.Trim(), HostSettings.MemoryStorage, StringComparison.OrdinalIgnoreCase))
         {
-            return (new InMemoryRowStore(), new InMemoryQueueFactory(TimeProvider.System), HostSettings.MemoryStorage);
+            return (new InMemoryRowStore(), new InMemoryQueueFactory(TimeProvider.System), HostSettings.MemoryStorage, null);
         }
 
         // A connection string, or AzureWebJobsStorage__accountName (or the service URIs) for Microsoft Entra ID, as the Functions host reads it.
-        var clients = StorageClients.FromConfiguration(config, HostSettings.Storage);
-        return (clients.CreateRowStore(), clients.CreateQueueFactory(), "azure");
+        var connection = StorageConnection.FromConfiguration(config, HostSettings.Storage);
+        var clients = StorageClients.FromConnection(connection);
+        return (clients.CreateRowStore(), clients.CreateQueueFactory(), "azure", connection);
     }
 
     /// <summary>The email, LINE and webhook channels from <see cref="ChannelsServiceCollectionExtensions.AddScenarioEngineChannels"/>, and the postcard batches.</summary>

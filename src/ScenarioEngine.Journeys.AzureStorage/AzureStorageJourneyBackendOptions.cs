@@ -5,8 +5,20 @@ namespace ScenarioEngine.Journeys.AzureStorage;
 /// <summary>Settings of the standalone host's Durable Task backend on Azure Storage (Azurite locally).</summary>
 public sealed class AzureStorageJourneyBackendOptions
 {
-    /// <summary>The storage connection string.</summary>
+    /// <summary>The storage connection string; empty when the backend reaches storage with <see cref="Credential"/>.</summary>
     public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>The Blob service URI (the task hub's app lease and large messages), with <see cref="Credential"/> instead of a connection string.</summary>
+    public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>The Queue service URI (control and work-item queues), with <see cref="Credential"/> instead of a connection string.</summary>
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>The Table service URI (history and instances), with <see cref="Credential"/> instead of a connection string.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>The Microsoft Entra ID credential the three service URIs are reached with; null with a connection string.</summary>
+    public TokenCredential? Credential { get; set; }
 
     /// <summary>The task hub name (letters and digits, 3 to 45 characters): the prefix of its queues, tables and containers.</summary>
     public string TaskHubName { get; set; } = "journeys";
@@ -30,10 +42,7 @@ public sealed class AzureStorageJourneyBackendOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is missing or out of range.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            throw new ArgumentException("The journey backend needs a storage connection string (AzureWebJobsStorage).", nameof(ConnectionString));
-        }
+        ValidateConnection();
 
         if (string.IsNullOrWhiteSpace(TaskHubName) || TaskHubName.Length is < 3 or > 45 || !TaskHubName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(TaskHubName[0]))
         {
@@ -53,6 +62,45 @@ public sealed class AzureStorageJourneyBackendOptions
         if (MaxQueuePollingInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException("Journeys:MaxQueuePollingInterval must be positive.", nameof(MaxQueuePollingInterval));
+        }
+    }
+
+    private void ValidateConnection()
+    {
+        var identity = Credential is not null || BlobServiceUri is not null || QueueServiceUri is not null || TableServiceUri is not null;
+        if (!string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            if (identity)
+            {
+                throw new ArgumentException(
+                    "The journey backend has both a storage connection string and Microsoft Entra ID settings (service URIs or a credential): give one.",
+                    nameof(ConnectionString));
+            }
+
+            return;
+        }
+
+        if (!identity)
+        {
+            throw new ArgumentException(
+                "The journey backend needs a storage connection string, or the blob, queue and table service URIs with a Microsoft Entra ID " +
+                "credential (AzureWebJobsStorage, or AzureWebJobsStorage__accountName).",
+                nameof(ConnectionString));
+        }
+
+        foreach (var (uri, setting) in new[] { (BlobServiceUri, nameof(BlobServiceUri)), (QueueServiceUri, nameof(QueueServiceUri)), (TableServiceUri, nameof(TableServiceUri)) })
+        {
+            if (uri is null || !uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new ArgumentException(
+                    $"The journey backend's {setting} must be an absolute https URI: with Microsoft Entra ID it reaches the blob, queue and table services by their URIs.",
+                    setting);
+            }
+        }
+
+        if (Credential is null)
+        {
+            throw new ArgumentException("The journey backend's Credential is not set: the service URIs are reached with a Microsoft Entra ID credential.", nameof(Credential));
         }
     }
 }

@@ -60,10 +60,15 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
             // The partition leases are owned by worker id (the machine name by default): two host processes on one machine must
             // not look like one owner.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-            StorageAccountClientProvider = new StorageAccountClientProvider(
-                StorageServiceClientProvider.ForBlob(options.ConnectionString, blob),
-                StorageServiceClientProvider.ForQueue(options.ConnectionString, queue),
-                StorageServiceClientProvider.ForTable(options.ConnectionString, table)),
+            StorageAccountClientProvider = string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? new StorageAccountClientProvider(
+                    StorageServiceClientProvider.ForBlob(options.BlobServiceUri!, options.Credential!, blob),
+                    StorageServiceClientProvider.ForQueue(options.QueueServiceUri!, options.Credential!, queue),
+                    StorageServiceClientProvider.ForTable(options.TableServiceUri!, options.Credential!, table))
+                : new StorageAccountClientProvider(
+                    StorageServiceClientProvider.ForBlob(options.ConnectionString, blob),
+                    StorageServiceClientProvider.ForQueue(options.ConnectionString, queue),
+                    StorageServiceClientProvider.ForTable(options.ConnectionString, table)),
         };
     }
 

@@ -1,7 +1,5 @@
-using System.Text.RegularExpressions;
 using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 
@@ -13,7 +11,7 @@ namespace ScenarioEngine.Storage.Azure;
 /// following the Functions identity-based connection settings. Both clients count their requests in <see cref="Counter"/> and encode
 /// queue messages as Base64, as the Functions queue trigger expects.
 /// </summary>
-public sealed partial class StorageClients
+public sealed class StorageClients
 {
     /// <summary>The setting the Functions host and the standalone host read the storage connection from.</summary>
     public const string DefaultSettingName = "AzureWebJobsStorage";
@@ -64,10 +62,8 @@ public sealed partial class StorageClients
     }
 
     /// <summary>
-    /// Clients from configuration, as the Functions host reads a connection named <paramref name="name"/>: the value of
-    /// <paramref name="name"/> is a connection string; otherwise <c>name__accountName</c> (or <c>name__tableServiceUri</c> and
-    /// <c>name__queueServiceUri</c>) select Microsoft Entra ID, with <c>name__credential</c> = <c>managedidentity</c> and
-    /// <c>name__clientId</c> for a user-assigned managed identity, else <see cref="DefaultAzureCredential"/>. Throws
+    /// Clients from configuration, as the Functions host reads a connection named <paramref name="name"/>
+    /// (<see cref="StorageConnection.FromConfiguration"/>): a connection string, or Microsoft Entra ID on the service URIs. Throws
     /// <see cref="InvalidOperationException"/> naming the missing or bad setting (never printing a key).
     /// </summary>
     /// <param name="configuration">The configuration root (or any section holding the setting).</param>
@@ -80,18 +76,16 @@ public sealed partial class StorageClients
         string name = DefaultSettingName,
         TokenCredential? credential = null,
         StorageCallCounter? counter = null,
-        Action<ClientOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (configuration[name] is { } connectionString && !string.IsNullOrWhiteSpace(connectionString))
-        {
-            return FromConnectionString(connectionString, name, counter, configure);
-        }
+        Action<ClientOptions>? configure = null) =>
+        FromConnection(StorageConnection.FromConfiguration(configuration, name, credential), counter, configure);
 
-        var section = configuration.GetSection(name);
-        var (tableUri, queueUri) = ServiceUris(section, name);
-        return FromServiceUris(tableUri, queueUri, credential ?? Credential(section, name), counter, configure);
+    /// <summary>Clients on a connection read from configuration: its connection string, or its Table and Queue service URIs and credential.</summary>
+    public static StorageClients FromConnection(StorageConnection connection, StorageCallCounter? counter = null, Action<ClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.ConnectionString is { } connectionString
+            ? FromConnectionString(connectionString, connection.Name, counter, configure)
+            : FromServiceUris(connection.TableServiceUri!, connection.QueueServiceUri!, connection.Credential!, counter, configure);
     }
 
     private static StorageClients FromConnectionString(string connectionString, string name, StorageCallCounter? counter, Action<ClientOptions>? configure)
@@ -119,68 +113,6 @@ public sealed partial class StorageClients
         }
     }
 
-    private static (Uri Table, Uri Queue) ServiceUris(IConfigurationSection section, string name)
-    {
-        var tableSetting = section["tableServiceUri"];
-        var queueSetting = section["queueServiceUri"];
-        if (!string.IsNullOrWhiteSpace(tableSetting) || !string.IsNullOrWhiteSpace(queueSetting))
-        {
-            return (HttpsUri(tableSetting, name + "__tableServiceUri"), HttpsUri(queueSetting, name + "__queueServiceUri"));
-        }
-
-        var account = section["accountName"];
-        if (string.IsNullOrWhiteSpace(account))
-        {
-            throw new InvalidOperationException(
-                $"{name} is not set: give a storage connection string (\"UseDevelopmentStorage=true\" for Azurite), or for Microsoft Entra ID " +
-                $"{name}__accountName (or {name}__tableServiceUri and {name}__queueServiceUri).");
-        }
-
-        if (!AccountName().IsMatch(account))
-        {
-            throw new InvalidOperationException($"{name}__accountName must be a storage account name: 3 to 24 lowercase letters and digits.");
-        }
-
-        return (new Uri($"https://{account}.table.core.windows.net/"), new Uri($"https://{account}.queue.core.windows.net/"));
-    }
-
-    private static Uri HttpsUri(string? value, string setting)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidOperationException($"{setting} is not set: identity-based storage needs both the table and the queue service URI.");
-        }
-
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new InvalidOperationException($"{setting} must be an absolute https URI such as https://myaccount.table.core.windows.net (Microsoft Entra ID tokens are sent over https only).");
-        }
-
-        return uri;
-    }
-
-    /// <summary>The credential the identity settings describe: a managed identity (user-assigned with a client id), else DefaultAzureCredential.</summary>
-    internal static TokenCredential Credential(IConfigurationSection section, string name)
-    {
-        var clientId = section["clientId"];
-        var kind = section["credential"];
-        if (string.IsNullOrWhiteSpace(kind))
-        {
-            return new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = NullIfBlank(clientId) });
-        }
-
-        if (!string.Equals(kind, ManagedIdentity, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"{name}__credential must be \"{ManagedIdentity}\" or unset (unset uses DefaultAzureCredential).");
-        }
-
-        return NullIfBlank(clientId) is { } id
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(id))
-            : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
-    }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
     private static TableClientOptions TableOptions(StorageCallCounter counter, Action<ClientOptions>? configure)
     {
         var options = new TableClientOptions();
@@ -196,7 +128,4 @@ public sealed partial class StorageClients
         options.AddPolicy(counter.QueuePolicy(), HttpPipelinePosition.PerRetry);
         return options;
     }
-
-    [GeneratedRegex("^[a-z0-9]{3,24}$")]
-    private static partial Regex AccountName();
 }

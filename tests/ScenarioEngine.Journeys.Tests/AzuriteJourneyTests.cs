@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -87,6 +88,52 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite)
         Assert.Equal(N, ports.Ledger.ProfileReads);
         Assert.All(ports.Channel.Sent.Where(s => s.Command.MessageId == "m2"), s => Assert.True(s.At - started >= TimeSpan.FromSeconds(2.5), $"m2 at {s.At - started}"));
     }
+
+    [Fact]
+    public async Task Journey_OnAzuriteWithEntraIdTokens_RunsOnTheServiceUris()
+    {
+        // Azurite's basic OAuth over https: the backend's blob, queue and table clients hold only the credential, no key.
+        await using var server = await AzuriteOAuthServer.StartAsync();
+        var ports = new Ports();
+        var journey = TestJourneys.Parse("""
+            "a": { "type": "send", "medium": "webhook", "message": "m1", "next": "x" },
+            "x": { "type": "exit" }
+            """);
+        ports.Catalog.Publish(journey);
+        var credential = new FixedTokenCredential(AzuriteOAuthServer.Token(DateTimeOffset.UtcNow));
+        await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(
+            EntraOptions(server, credential), DurableTaskSet.Journeys(), ports.Services(), NullLoggerFactory.Instance);
+
+        await backend.StartAsync(TestJourneys.Start(journey, "entra1"));
+
+        await UntilAsync(() => ports.Channel.Sent.Count >= 1, "the journey sent its message");
+        Assert.NotEmpty(credential.Scopes());
+    }
+
+    [Fact]
+    public async Task CreateIfNotExists_OnAzuriteWithATokenOfAnotherIssuer_IsRefused()
+    {
+        // The check above means something only if Azurite reads the token.
+        await using var server = await AzuriteOAuthServer.StartAsync();
+        var credential = new FixedTokenCredential(AzuriteOAuthServer.Token(DateTimeOffset.UtcNow, issuer: "https://issuer.example.net/"));
+
+        // DurableTask.AzureStorage wraps the service's answer in its own (internal) exception type.
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => DurableTaskJourneyBackend.ConnectToAzureStorageAsync(EntraOptions(server, credential), NullLoggerFactory.Instance));
+
+        var refused = Assert.IsType<RequestFailedException>(ex.InnerException);
+        Assert.Equal((403, "AuthenticationFailed"), (refused.Status, refused.ErrorCode));
+        Assert.Contains("Invalid token issuer", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static AzureStorageJourneyBackendOptions EntraOptions(AzuriteOAuthServer server, FixedTokenCredential credential) => new()
+    {
+        BlobServiceUri = server.BlobServiceUri,
+        QueueServiceUri = server.QueueServiceUri,
+        TableServiceUri = server.TableServiceUri,
+        Credential = credential,
+        TaskHubName = "entra" + Interlocked.Increment(ref _hubs).ToString(CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..8],
+        ConfigureClientOptions = o => o.Transport = server.Transport(),
+    };
 
     private AzureStorageJourneyBackendOptions Options() => new()
     {

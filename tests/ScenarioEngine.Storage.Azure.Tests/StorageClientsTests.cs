@@ -9,8 +9,8 @@ using ScenarioEngine.Testing;
 namespace ScenarioEngine.Storage.Azure.Tests;
 
 /// <summary>
-/// How <see cref="StorageClients"/> reads its settings. The Microsoft Entra ID path runs on a fake HTTP transport: Azurite accepts only
-/// Shared Key and SAS, so these tests check that a token from the credential goes out as a Bearer header, not that a service accepts it.
+/// How <see cref="StorageClients"/> reads its settings. The Microsoft Entra ID path runs on a fake HTTP transport here, checking that a
+/// token from the credential goes out as a Bearer header to each service (<see cref="StorageClientsOnAzuriteOAuthTests"/> has Azurite accept it).
 /// </summary>
 public sealed class StorageClientsTests
 {
@@ -126,6 +126,17 @@ public sealed class StorageClientsTests
     }
 
     [Fact]
+    public void FromConfiguration_AccountNameWithOneServiceUri_TakesThatServiceFromItsUri()
+    {
+        var settings = Settings(("AzureWebJobsStorage:accountName", "shopdata"), ("AzureWebJobsStorage:queueServiceUri", "https://queues.example.net/"));
+
+        var clients = StorageClients.FromConfiguration(settings, credential: new FakeCredential("t"));
+
+        Assert.Equal("shopdata.table.core.windows.net", clients.Tables.Uri.Host);
+        Assert.Equal("queues.example.net", clients.Queues.Uri.Host);
+    }
+
+    [Fact]
     public void FromConfiguration_UnknownCredentialKind_ThrowsNamingTheSetting()
     {
         var settings = Settings(("AzureWebJobsStorage:accountName", "shopdata"), ("AzureWebJobsStorage:credential", "password"));
@@ -153,7 +164,7 @@ public sealed class StorageClientsTests
             values.Add(("S:clientId", clientId));
         }
 
-        var credential = StorageClients.Credential(Settings([.. values]).GetSection("S"), "S");
+        var credential = StorageConnection.CredentialFrom(Settings([.. values]).GetSection("S"), "S");
 
         Assert.IsType(expected, credential);
     }

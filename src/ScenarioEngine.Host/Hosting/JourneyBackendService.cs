@@ -4,6 +4,7 @@ using ScenarioEngine.Api.Settings;
 using ScenarioEngine.Journeys;
 using ScenarioEngine.Journeys.AzureStorage;
 using ScenarioEngine.Journeys.Ports;
+using ScenarioEngine.Storage.Azure;
 
 namespace ScenarioEngine.Host.Hosting;
 
@@ -14,7 +15,7 @@ namespace ScenarioEngine.Host.Hosting;
 /// and raises through it, erasure terminates), usable once started; hosted services start in order, so it is registered first.
 /// </summary>
 public sealed class JourneyBackendService(
-    IServiceProvider services, HostMode mode, IConfiguration configuration, IOptions<AzureStorageJourneyBackendOptions> options, ILoggerFactory loggers)
+    IServiceProvider services, HostMode mode, IOptions<AzureStorageJourneyBackendOptions> options, ILoggerFactory loggers)
     : IJourneyInstances, IHostedService, IAsyncDisposable
 {
     private DurableTaskJourneyBackend? _backend;
@@ -31,9 +32,14 @@ public sealed class JourneyBackendService(
             return;
         }
 
-        // The task hub lives in the engine's own storage account.
+        // The task hub lives in the engine's own storage account, reached as the engine's clients reach it.
+        var connection = services.GetRequiredService<StorageConnection>();
         var settings = options.Value;
-        settings.ConnectionString = configuration[HostSettings.Storage] ?? string.Empty;
+        settings.ConnectionString = connection.ConnectionString ?? string.Empty;
+        settings.Credential = connection.Credential;
+        settings.TableServiceUri = connection.TableServiceUri;
+        settings.QueueServiceUri = connection.QueueServiceUri;
+        settings.BlobServiceUri = connection.ConnectionString is null ? connection.RequireBlobServiceUri() : null;
 
         _backend = mode.Workers
             ? await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, DurableTaskSet.Journeys(), services, loggers).ConfigureAwait(false)
