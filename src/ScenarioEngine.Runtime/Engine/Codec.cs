@@ -34,16 +34,29 @@ public static class Codec
     /// <summary>Serializes.</summary>
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Json);
 
-    /// <summary>A row holding a value serialized straight to UTF-8 (no intermediate string; the in-memory store keeps the array as it is).</summary>
-    public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null) =>
-        StoredRow.FromUtf8(partitionKey, rowKey, JsonSerializer.SerializeToUtf8Bytes(value, Json), etag);
+    /// <summary>
+    /// A row holding a copy of <paramref name="value"/> as its document: the caller keeps its own, and nothing it does to it afterwards
+    /// changes the row. The JSON is written only if a provider asks for the row's text (the in-memory store never does).
+    /// </summary>
+    public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null)
+        where T : class, IRowDocument<T>
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return StoredRow.FromDocument(partitionKey, rowKey, new HeldDocument<T>(value.Copy()), etag);
+    }
 
     /// <summary>Deserializes.</summary>
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json) ?? throw new JsonException($"empty {typeof(T).Name}");
 
-    /// <summary>Deserializes a row's payload: from its UTF-8 when it holds that (the in-memory store's rows), else from its text.</summary>
-    public static T Read<T>(StoredRow row) =>
-        row.Utf8Array is { } utf8 ? JsonSerializer.Deserialize<T>(utf8, Json) ?? throw new JsonException($"empty {typeof(T).Name}") : Read<T>(row.Data);
+    /// <summary>
+    /// A row's document for the caller to keep and change: a copy of the one the row holds when it holds a <typeparamref name="T"/>
+    /// (as the in-memory store's rows do), else parsed from the row's text.
+    /// </summary>
+    public static T Read<T>(StoredRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Document is HeldDocument<T> held ? held.Copy() : Read<T>(row.Data);
+    }
 
     /// <summary>Writes values as a JSON object property; a <see cref="Dictionary{TKey, TValue}"/> is walked with its own enumerator (no boxed one per call).</summary>
     internal static void WriteValues(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, Value> values)

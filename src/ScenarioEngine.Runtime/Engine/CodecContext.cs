@@ -9,6 +9,7 @@ namespace ScenarioEngine.Runtime.Engine;
 [JsonSerializable(typeof(ProfileDoc))]
 [JsonSerializable(typeof(InstanceDoc))]
 [JsonSerializable(typeof(List<TimelineEntry>))]
+[JsonSerializable(typeof(TimelineRow))]
 [JsonSerializable(typeof(MarkerDoc))]
 [JsonSerializable(typeof(EventsMessage))]
 [JsonSerializable(typeof(CustomerEvent))]

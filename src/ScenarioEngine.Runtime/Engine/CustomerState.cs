@@ -68,7 +68,7 @@ internal sealed class CustomerState
         if (_journal.Count > 0)
         {
             ProfileDoc.TimelineSeq++;
-            batch.Add(new RowWrite(WriteKind.Insert, Codec.Row(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), _journal)));
+            batch.Add(new RowWrite(WriteKind.Insert, Codec.Row(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), new TimelineRow(_journal))));
         }
 
         ProfileDoc.From(Profile);

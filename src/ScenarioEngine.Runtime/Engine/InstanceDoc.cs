@@ -2,13 +2,22 @@ using ScenarioEngine.Core.Machine;
 
 namespace ScenarioEngine.Runtime.Engine;
 
-/// <summary>The stored form of an instance: the state plus per-step counters for statistics.</summary>
-public sealed class InstanceDoc
+/// <summary>
+/// The instance row ("i|{journey}:{instance}"): the state plus per-step counters for statistics, and what the journey recorder keeps
+/// there (the last record batch applied, so a batch written twice counts once, and the deferrals counted).
+/// </summary>
+public sealed class InstanceDoc : IRowDocument<InstanceDoc>
 {
     /// <summary>The instance state.</summary>
     public required JourneyInstance State { get; set; }
     /// <summary>Counters by "step.metric" (entered, sent, heldOut, skipped, deferred, failed, unknown).</summary>
     public Dictionary<string, int> Counts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The last record batch applied (0: none).</summary>
+    public int Batch { get; set; }
+
+    /// <summary>The deferrals counted, by "{idempotency key}#{attempt}" (a deferral settles no claim, so its mark is kept here).</summary>
+    public HashSet<string> Deferrals { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Adds one to a counter.</summary>
     public void Count(string step, string metric)
@@ -16,4 +25,13 @@ public sealed class InstanceDoc
         var key = step + "." + metric;
         Counts[key] = Counts.GetValueOrDefault(key) + 1;
     }
+
+    /// <inheritdoc />
+    public InstanceDoc Copy() => new()
+    {
+        State = State, // an immutable record
+        Counts = new(Counts, StringComparer.Ordinal),
+        Batch = Batch,
+        Deferrals = new(Deferrals, StringComparer.Ordinal),
+    };
 }

@@ -4,7 +4,7 @@ using ScenarioEngine.Core.Policy;
 namespace ScenarioEngine.Runtime.Engine;
 
 /// <summary>The stored form of a profile: the profile plus the recent send history used by frequency caps.</summary>
-public sealed class ProfileDoc
+public sealed class ProfileDoc : IRowDocument<ProfileDoc>
 {
     /// <summary>Attributes.</summary>
     public Dictionary<string, Value> Attributes { get; set; } = new(StringComparer.Ordinal);
@@ -48,4 +48,18 @@ public sealed class ProfileDoc
         TimeZone = p.TimeZone;
         Recent = p.RecentEvents;
     }
+
+    /// <inheritdoc />
+    public ProfileDoc Copy() => new()
+    {
+        Attributes = new(Attributes, StringComparer.Ordinal),
+        Computed = new(Computed, StringComparer.Ordinal),
+        Consent = new(Consent, StringComparer.Ordinal),
+        Suppressed = new(Suppressed, StringComparer.Ordinal),
+        Tags = [.. Tags],
+        TimeZone = TimeZone,
+        Sends = [.. Sends],
+        TimelineSeq = TimelineSeq,
+        Recent = [.. Recent], // the events themselves are immutable records
+    };
 }
