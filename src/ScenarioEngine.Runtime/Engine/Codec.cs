@@ -35,14 +35,16 @@ public static class Codec
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Json);
 
     /// <summary>
-    /// A row holding a copy of <paramref name="value"/> as its document: the caller keeps its own, and nothing it does to it afterwards
-    /// changes the row. The JSON is written only if a provider asks for the row's text (the in-memory store never does).
+    /// A row holding <paramref name="value"/> as its document. The row takes it as it is: the caller hands it over and does not
+    /// change it afterwards (every writer writes a document it read or made for the write, and drops it with the batch), and each
+    /// reader gets a copy (<see cref="Read{T}(StoredRow)"/>). The JSON is written only if a provider asks for the row's text (the
+    /// in-memory store never does).
     /// </summary>
     public static StoredRow Row<T>(string partitionKey, string rowKey, T value, string? etag = null)
         where T : class, IRowDocument<T>
     {
         ArgumentNullException.ThrowIfNull(value);
-        return StoredRow.FromDocument(partitionKey, rowKey, new HeldDocument<T>(value.Copy()), etag);
+        return StoredRow.FromDocument(partitionKey, rowKey, new HeldDocument<T>(value), etag);
     }
 
     /// <summary>Deserializes.</summary>

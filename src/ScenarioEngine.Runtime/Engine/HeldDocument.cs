@@ -3,7 +3,7 @@ using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Runtime.Engine;
 
-/// <summary>The document a row was written with by <see cref="Codec.Row{T}"/>: the row's own copy, never changed.</summary>
+/// <summary>The document a row was written with by <see cref="Codec.Row{T}"/>: handed over to the row, never changed.</summary>
 /// <typeparam name="T">The document type (an <see cref="IRowDocument{T}"/>, as <see cref="Codec.Row{T}"/> requires).</typeparam>
 internal sealed class HeldDocument<T>(IRowDocument<T> value) : RowDocument
 {

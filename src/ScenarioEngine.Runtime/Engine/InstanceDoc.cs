@@ -8,16 +8,33 @@ namespace ScenarioEngine.Runtime.Engine;
 /// </summary>
 public sealed class InstanceDoc : IRowDocument<InstanceDoc>
 {
+    /// <summary>An instance row with no counts yet.</summary>
+    public InstanceDoc()
+    {
+        Counts = new(StringComparer.Ordinal);
+        Deferrals = new(StringComparer.Ordinal);
+    }
+
+    // A copy (see Copy): new collections; the state is an immutable record.
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    private InstanceDoc(InstanceDoc source)
+    {
+        State = source.State;
+        Counts = new(source.Counts, StringComparer.Ordinal);
+        Batch = source.Batch;
+        Deferrals = new(source.Deferrals, StringComparer.Ordinal);
+    }
+
     /// <summary>The instance state.</summary>
     public required JourneyInstance State { get; set; }
     /// <summary>Counters by "step.metric" (entered, sent, heldOut, skipped, deferred, failed, unknown).</summary>
-    public Dictionary<string, int> Counts { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int> Counts { get; set; }
 
     /// <summary>The last record batch applied (0: none).</summary>
     public int Batch { get; set; }
 
     /// <summary>The deferrals counted, by "{idempotency key}#{attempt}" (a deferral settles no claim, so its mark is kept here).</summary>
-    public HashSet<string> Deferrals { get; set; } = new(StringComparer.Ordinal);
+    public HashSet<string> Deferrals { get; set; }
 
     /// <summary>Adds one to a counter.</summary>
     public void Count(string step, string metric)
@@ -27,11 +44,5 @@ public sealed class InstanceDoc : IRowDocument<InstanceDoc>
     }
 
     /// <inheritdoc />
-    public InstanceDoc Copy() => new()
-    {
-        State = State, // an immutable record
-        Counts = new(Counts, StringComparer.Ordinal),
-        Batch = Batch,
-        Deferrals = new(Deferrals, StringComparer.Ordinal),
-    };
+    public InstanceDoc Copy() => new(this);
 }

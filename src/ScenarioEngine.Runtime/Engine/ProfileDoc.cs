@@ -6,24 +6,50 @@ namespace ScenarioEngine.Runtime.Engine;
 /// <summary>The stored form of a profile: the profile plus the recent send history used by frequency caps.</summary>
 public sealed class ProfileDoc : IRowDocument<ProfileDoc>
 {
+    /// <summary>An empty profile.</summary>
+    public ProfileDoc()
+    {
+        Attributes = new(StringComparer.Ordinal);
+        Computed = new(StringComparer.Ordinal);
+        Consent = new(StringComparer.Ordinal);
+        Suppressed = new(StringComparer.Ordinal);
+        Tags = [];
+        Sends = [];
+        Recent = [];
+    }
+
+    // A copy (see Copy): new collections, their items shared (values, strings, structs and immutable records).
+    private ProfileDoc(ProfileDoc source)
+    {
+        Attributes = new(source.Attributes, StringComparer.Ordinal);
+        Computed = new(source.Computed, StringComparer.Ordinal);
+        Consent = new(source.Consent, StringComparer.Ordinal);
+        Suppressed = new(source.Suppressed, StringComparer.Ordinal);
+        Tags = [.. source.Tags];
+        TimeZone = source.TimeZone;
+        Sends = [.. source.Sends];
+        TimelineSeq = source.TimelineSeq;
+        Recent = [.. source.Recent];
+    }
+
     /// <summary>Attributes.</summary>
-    public Dictionary<string, Value> Attributes { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Value> Attributes { get; set; }
     /// <summary>Computed values.</summary>
-    public Dictionary<string, Value> Computed { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Value> Computed { get; set; }
     /// <summary>Consent per medium.</summary>
-    public Dictionary<string, bool> Consent { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, bool> Consent { get; set; }
     /// <summary>Suppressed media with reasons.</summary>
-    public Dictionary<string, string> Suppressed { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Suppressed { get; set; }
     /// <summary>Tags.</summary>
-    public List<string> Tags { get; set; } = [];
+    public List<string> Tags { get; set; }
     /// <summary>IANA zone.</summary>
     public string? TimeZone { get; set; }
     /// <summary>Recent sends (all journeys), newest last.</summary>
-    public List<SentMessage> Sends { get; set; } = [];
+    public List<SentMessage> Sends { get; set; }
     /// <summary>Number of time-line rows written (their sequence).</summary>
     public long TimelineSeq { get; set; }
     /// <summary>The recent-event log read by count conditions (bounded; see <see cref="RecentEventLog"/>).</summary>
-    public List<RecentEvent> Recent { get; set; } = [];
+    public List<RecentEvent> Recent { get; set; }
 
     /// <summary>
     /// Builds the domain profile, handing it this document's dictionaries and recent-event list rather than copies: a document is
@@ -50,16 +76,5 @@ public sealed class ProfileDoc : IRowDocument<ProfileDoc>
     }
 
     /// <inheritdoc />
-    public ProfileDoc Copy() => new()
-    {
-        Attributes = new(Attributes, StringComparer.Ordinal),
-        Computed = new(Computed, StringComparer.Ordinal),
-        Consent = new(Consent, StringComparer.Ordinal),
-        Suppressed = new(Suppressed, StringComparer.Ordinal),
-        Tags = [.. Tags],
-        TimeZone = TimeZone,
-        Sends = [.. Sends],
-        TimelineSeq = TimelineSeq,
-        Recent = [.. Recent], // the events themselves are immutable records
-    };
+    public ProfileDoc Copy() => new(this);
 }
