@@ -203,7 +203,7 @@ internal static class Throughput
         output.WriteLine($"  heap after a full collection {heap / 1024 / 1024} MiB" +
                          (storeText is null ? "" : $"; the store holds {storeText.Count} rows with {storeText.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Data)) / 1024 / 1024} MiB of row text (kept as UTF-8)") +
                          (storeText is null ? "" : " (" + string.Join(", ", storeText.GroupBy(r => r.RowKey[..2]).OrderBy(g => g.Key, StringComparer.Ordinal)
-                             .Select(g => $"{g.Key} {g.Count()} rows of {g.Average(r => r.Utf8.Length):F0} B")) + ")"));
+                             .Select(g => $"{g.Key} {g.Count()} rows of {g.Average(r => System.Text.Encoding.UTF8.GetByteCount(r.Data)):F0} B")) + ")"));
 
         if (!analytics)
         {

@@ -1,3 +1,5 @@
+using ScenarioEngine.Runtime.Engine;
+
 namespace ScenarioEngine.Journeys.Storage;
 
 /// <summary>The stored form of a send claim ("s|{key}" in the customer's partition).</summary>
@@ -6,4 +8,8 @@ namespace ScenarioEngine.Journeys.Storage;
 /// <param name="Transactional">Whether the message was transactional.</param>
 /// <param name="Counted">True while the send holds a place in the profile's send history (caps count it).</param>
 /// <param name="Outcome">The recorded outcome; null while unknown (claimed, not recorded).</param>
-internal sealed record ClaimDoc(DateTimeOffset ClaimedAt, string? Medium, bool Transactional, bool Counted, SendOutcome? Outcome);
+internal sealed record ClaimDoc(DateTimeOffset ClaimedAt, string? Medium, bool Transactional, bool Counted, SendOutcome? Outcome) : IRowDocument<ClaimDoc>
+{
+    /// <summary>Itself: the document is immutable.</summary>
+    public ClaimDoc Copy() => this;
+}

@@ -17,7 +17,7 @@ internal static class RecordBatch
     /// Applies <paramref name="record"/> to the instance row's document as read (null: no row yet) and adds its time-line row to
     /// <paramref name="writes"/>; returns the document to write, or null when the row holds this batch already (a batch number only grows).
     /// </summary>
-    public static RecordedInstanceDoc? Apply(JourneyRecord record, RecordedInstanceDoc? doc, List<RowWrite> writes)
+    public static InstanceDoc? Apply(JourneyRecord record, InstanceDoc? doc, List<RowWrite> writes)
     {
         if (doc is not null && doc.Batch >= record.Batch)
         {
@@ -26,20 +26,20 @@ internal static class RecordBatch
 
         var state = record.Instance ?? doc?.State
             ?? throw new ArgumentException($"JourneyRecord.{nameof(JourneyRecord.Instance)} is required for the first batch of instance '{record.InstanceId}'.", nameof(record));
-        doc ??= new RecordedInstanceDoc { State = state };
+        doc ??= new InstanceDoc { State = state };
         doc.State = state;
         doc.Batch = record.Batch;
         var entries = Entries(record, doc);
         if (entries.Count > 0)
         {
-            writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(record.CustomerId, JourneyRows.TimelineKey(record.At, record.InstanceId, record.Batch), entries)));
+            writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(record.CustomerId, JourneyRows.TimelineKey(record.At, record.InstanceId, record.Batch), new TimelineRow(entries))));
         }
 
         return doc;
     }
 
     /// <summary>The write of the instance row: an insert when there was none, else a replace at the ETag read.</summary>
-    public static RowWrite InstanceWrite(string customerId, string key, RecordedInstanceDoc doc, StoredRow? row) =>
+    public static RowWrite InstanceWrite(string customerId, string key, InstanceDoc doc, StoredRow? row) =>
         new(row is null ? WriteKind.Insert : WriteKind.Replace, Codec.Row(customerId, key, doc, row?.ETag));
 
     // The committed batch's exits and conversions, counted and handed to the shop's other systems.
@@ -62,7 +62,7 @@ internal static class RecordBatch
     }
 
     // Counts the batch's effects on the instance row and turns them into time-line entries, as the runtime did.
-    private static List<TimelineEntry> Entries(JourneyRecord record, RecordedInstanceDoc doc)
+    private static List<TimelineEntry> Entries(JourneyRecord record, InstanceDoc doc)
     {
         var entries = new List<TimelineEntry>();
         var at = record.At;

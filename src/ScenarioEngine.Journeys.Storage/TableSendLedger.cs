@@ -131,7 +131,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             var claimRow = await claimRead.ConfigureAwait(false);
             var instanceRow = await instanceRead.ConfigureAwait(false);
             var writes = await OutcomeWritesAsync(send.CustomerId, claimKey, claimRow, outcome, attempt, cancellationToken).ConfigureAwait(false);
-            var instance = instanceRow is null ? null : Codec.Read<RecordedInstanceDoc>(instanceRow);
+            var instance = instanceRow is null ? null : Codec.Read<InstanceDoc>(instanceRow);
             var deferral = DeferralMark(send);
             if (writes is null || (outcome.Status == SendStatus.Deferred && instance is not null && instance.Deferrals.Contains(deferral)))
             {
@@ -162,7 +162,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
 
             var entry = new TimelineEntry(now, "message", send.JourneyId, send.StepId, Text(send, outcome), Data(send, metric, content));
             writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(send.CustomerId, JourneyRows.OutcomeTimelineKey(now, send.InstanceId, send.IdempotencyKey, send.Attempt),
-                new List<TimelineEntry> { entry })));
+                new TimelineRow([entry]))));
             var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
             if (result.Status == CommitStatus.Ok)
             {
@@ -328,12 +328,12 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
 
     // The record batch a claim carries, applied to the instance row this process last wrote (or read now); the claim's transaction
     // is conditioned on the row's ETag. Null when the row holds the batch already.
-    private async Task<RecordedInstanceDoc?> CarriedRecordWritesAsync(JourneyRecord record, List<RowWrite> writes, CancellationToken cancellationToken)
+    private async Task<InstanceDoc?> CarriedRecordWritesAsync(JourneyRecord record, List<RowWrite> writes, CancellationToken cancellationToken)
     {
         CarriedRecord(record, null);
         var key = JourneyRows.InstanceKey(record.JourneyId, record.InstanceId);
         var row = await Recent(0, record.CustomerId, key, cancellationToken).ConfigureAwait(false);
-        var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<RecordedInstanceDoc>(row), writes);
+        var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<InstanceDoc>(row), writes);
         if (doc is not null)
         {
             writes.Add(RecordBatch.InstanceWrite(record.CustomerId, key, doc, row));

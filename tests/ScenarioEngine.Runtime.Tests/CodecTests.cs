@@ -1,11 +1,13 @@
 using System.Text.Json;
+using ScenarioEngine.Core.Machine;
 using ScenarioEngine.Core.Model;
+using ScenarioEngine.Core.Policy;
 using ScenarioEngine.Runtime.Engine;
 using ScenarioEngine.Runtime.Storage;
 
 namespace ScenarioEngine.Runtime.Tests;
 
-/// <summary>How rows are written: UTF-8 as the codec writes them, escaping only what JSON requires.</summary>
+/// <summary>How rows are written and read: a reader gets its own copy of the document a row holds; the text escapes only what JSON requires.</summary>
 public sealed class CodecTests
 {
     [Fact]
@@ -25,17 +27,89 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void Row_Value_HoldsTheSerializersUtf8AndTheSameTextAsWrite()
+    public void Row_Document_ItsTextIsTheSerializers()
     {
-        var entries = new List<TimelineEntry> { new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(9)), "event", null, null, "購入") };
+        var entries = new TimelineRow([new(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(9)), "event", null, null, "購入")]);
 
         var row = Codec.Row("c1", Codec.TimelineKey(1), entries, "W/\"7\"");
 
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(entries, Codec.Json), row.Utf8.ToArray());
-        Assert.Equal(Codec.Write(entries), row.Data);
+        Assert.Equal(Codec.Write(entries.Entries.ToList()), row.Data);
         Assert.Equal(("c1", Codec.TimelineKey(1), "W/\"7\""), (row.PartitionKey, row.RowKey, row.ETag));
-        Assert.Equal("購入", Assert.Single(Codec.Read<List<TimelineEntry>>(row)).Text);
+        Assert.Equal("購入", Assert.Single(Codec.Read<List<TimelineEntry>>(row.Data)).Text);
     }
+
+    [Fact]
+    public void Read_ReaderChangesItsDocument_TheRowKeepsWhatWasWritten()
+    {
+        var row = Codec.Row("c1", Codec.ProfileKey, NewProfileDoc());
+
+        Mutate(Codec.Read<ProfileDoc>(row));
+
+        AssertUnchanged(Codec.Read<ProfileDoc>(row));
+        Assert.Equal(Codec.Write(NewProfileDoc()), row.Data);
+    }
+
+    [Fact]
+    public async Task Read_ReaderChangesItsDocument_NextReaderGetsTheStoredOne()
+    {
+        var store = new InMemoryRowStore();
+        await store.CreateTableAsync("t");
+        await store.CommitAsync("t", [new RowWrite(WriteKind.Insert, Codec.Row("c1", Codec.ProfileKey, NewProfileDoc()))]);
+
+        Mutate(Codec.Read<ProfileDoc>((await store.GetAsync("t", "c1", Codec.ProfileKey))!));
+
+        AssertUnchanged(Codec.Read<ProfileDoc>((await store.GetAsync("t", "c1", Codec.ProfileKey))!));
+    }
+
+    [Fact]
+    public void Read_RowOfText_ParsesIt()
+    {
+        var row = new StoredRow("c1", Codec.ProfileKey, Codec.Write(NewProfileDoc()));
+
+        AssertUnchanged(Codec.Read<ProfileDoc>(row));
+    }
+
+    [Fact]
+    public void Copy_InstanceDoc_SharesNothingThatChanges()
+    {
+        var doc = new InstanceDoc
+        {
+            State = new JourneyInstance { InstanceId = "i1", JourneyId = "j", Version = 1, CustomerId = "c1" },
+            Counts = { ["a.entered"] = 1 }, Batch = 2, Deferrals = { "k#1" },
+        };
+
+        var copy = doc.Copy();
+        copy.Count("a", "entered");
+        copy.Deferrals.Add("k#2");
+        copy.Batch = 3;
+
+        Assert.Equal((1, 2, 1), (doc.Counts["a.entered"], doc.Batch, doc.Deferrals.Count));
+        Assert.Equal(Codec.Write(doc), Codec.Write(doc.Copy()));
+    }
+
+    private static readonly DateTimeOffset At = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+
+    private static ProfileDoc NewProfileDoc() => new()
+    {
+        Attributes = { ["email"] = Value.From("a@example.com") }, Computed = { ["orders.count"] = Value.From(2) }, Consent = { ["email"] = true },
+        Suppressed = { ["line"] = "blocked" }, Tags = ["vip"], TimeZone = "Asia/Tokyo", Sends = [new SentMessage("email", At, false)], TimelineSeq = 3,
+        Recent = [new RecentEvent("e1", "purchase", At, CustomerEvent.NoProperties)],
+    };
+
+    private static void Mutate(ProfileDoc doc)
+    {
+        doc.Attributes["email"] = Value.From("b@example.com");
+        doc.Computed.Clear();
+        doc.Consent["email"] = false;
+        doc.Suppressed.Remove("line");
+        doc.Tags.Add("lapsed");
+        doc.Sends.Clear();
+        doc.Recent.Add(new RecentEvent("e2", "page_view", At, CustomerEvent.NoProperties));
+        doc.TimeZone = null;
+        doc.TimelineSeq = 9;
+    }
+
+    private static void AssertUnchanged(ProfileDoc doc) => Assert.Equal(Codec.Write(NewProfileDoc()), Codec.Write(doc));
 
     private static readonly CustomerEvent Purchase = new("p1", "purchase", "c1", new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.FromHours(9)),
         new Dictionary<string, Value>

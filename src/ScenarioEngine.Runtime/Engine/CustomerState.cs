@@ -14,7 +14,7 @@ internal sealed class CustomerState
 
     public string CustomerId { get; }
 
-    public ProfileDoc ProfileDoc { get; private set; } = new();
+    public ProfileDoc ProfileDoc { get; private set; } = null!;
 
     public string? ProfileETag { get; private set; }
 
@@ -33,11 +33,12 @@ internal sealed class CustomerState
     public static CustomerState From(string customerId, IReadOnlyList<StoredRow> rows)
     {
         var s = new CustomerState(customerId);
+        ProfileDoc? profile = null;
         foreach (var row in rows)
         {
             if (row.RowKey == Codec.ProfileKey)
             {
-                s.ProfileDoc = Codec.Read<ProfileDoc>(row);
+                profile = Codec.Read<ProfileDoc>(row);
                 s.ProfileETag = row.ETag;
             }
             else if (row.RowKey.StartsWith(Codec.InstancePrefix, StringComparison.Ordinal))
@@ -46,6 +47,7 @@ internal sealed class CustomerState
             }
         }
 
+        s.ProfileDoc = profile ?? new ProfileDoc(); // none before a customer's first event
         s.Profile = s.ProfileDoc.ToProfile(customerId);
         return s;
     }
@@ -68,7 +70,7 @@ internal sealed class CustomerState
         if (_journal.Count > 0)
         {
             ProfileDoc.TimelineSeq++;
-            batch.Add(new RowWrite(WriteKind.Insert, Codec.Row(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), _journal)));
+            batch.Add(new RowWrite(WriteKind.Insert, Codec.Row(CustomerId, Codec.TimelineKey(ProfileDoc.TimelineSeq), new TimelineRow(_journal))));
         }
 
         ProfileDoc.From(Profile);

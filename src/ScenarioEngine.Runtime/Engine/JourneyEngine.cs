@@ -685,7 +685,7 @@ public sealed partial class JourneyEngine
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string customerId, int max = 200, CancellationToken cancellationToken = default)
     {
         var rows = await _store.QueryAsync(Table, customerId, Codec.TimelinePrefix, "t}", cancellationToken).ConfigureAwait(false);
-        return rows.SelectMany(r => Enumerable.Reverse(Codec.Read<List<TimelineEntry>>(r))).Take(max).ToList();
+        return rows.SelectMany(r => Codec.Read<TimelineRow>(r).Entries.Reverse()).Take(max).ToList();
     }
 
     /// <summary>Per-step counters and outcomes of a journey, aggregated over its instances (a scan: for reports, not the hot path).</summary>

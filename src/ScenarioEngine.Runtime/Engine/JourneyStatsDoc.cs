@@ -6,8 +6,11 @@ namespace ScenarioEngine.Runtime.Engine;
 /// </summary>
 public sealed record JourneyStatsDoc(
     DateTimeOffset AsOf, int Entered, int Active, int Holdout, int Converted, int HoldoutConverted,
-    IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, int> Variants, IReadOnlyDictionary<string, int> Waiting)
+    IReadOnlyDictionary<string, int> Counts, IReadOnlyDictionary<string, int> Variants, IReadOnlyDictionary<string, int> Waiting) : IRowDocument<JourneyStatsDoc>
 {
     /// <summary>The row key of the counts row in a journey's partition.</summary>
     public const string RowKey = "counts";
+
+    /// <summary>Itself: the document is immutable.</summary>
+    public JourneyStatsDoc Copy() => this;
 }

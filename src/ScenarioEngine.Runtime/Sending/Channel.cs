@@ -77,9 +77,13 @@ public sealed class VerbatimRenderer : IMessageRenderer
             .ToDictionary(t => t.Path[(medium.Length + 3)..], t => t.Template, StringComparer.Ordinal);
 }
 
-/// <summary>The default channel when no provider is configured: records each message (and the time line keeps it too).</summary>
+/// <summary>
+/// The default channel when no provider is configured: records each message (and the time line keeps it too). With
+/// <paramref name="onSent"/>, each message is handed to it instead of kept: the caller keeps what it needs (a message holds the
+/// customer's whole profile, which a simulation of many sends would otherwise keep alive twice).
+/// </summary>
 /// <param name="medium">The medium it records.</param>
-/// <param name="onSent">Called with each message as it is recorded (the simulator stamps it with virtual time).</param>
+/// <param name="onSent">Called with each message instead of keeping it (the simulator stamps it with virtual time); null keeps them in <see cref="Sent"/>.</param>
 public sealed class RecordingChannel(string medium, Action<OutboundMessage>? onSent = null) : IChannel
 {
     private readonly ConcurrentQueue<OutboundMessage> _sent = new();
@@ -87,14 +91,22 @@ public sealed class RecordingChannel(string medium, Action<OutboundMessage>? onS
     /// <inheritdoc />
     public string Medium { get; } = medium;
 
-    /// <summary>Everything sent, in order.</summary>
+    /// <summary>Everything sent, in order (empty when the messages go to the callback given).</summary>
     public IReadOnlyCollection<OutboundMessage> Sent => _sent;
 
     /// <inheritdoc />
     public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
     {
-        _sent.Enqueue(message);
-        onSent?.Invoke(message);
+        ArgumentNullException.ThrowIfNull(message);
+        if (onSent is null)
+        {
+            _sent.Enqueue(message);
+        }
+        else
+        {
+            onSent(message);
+        }
+
         return Task.FromResult<DeliveryResult>(new Delivered("rec-" + message.IdempotencyKey));
     }
 }

@@ -53,7 +53,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, Partition>> _tables = new(StringComparer.Ordinal);
     private long _etag;
 
-    // One customer's rows in row-key order, in one array of structs: a stored row costs its key and its UTF-8 array and nothing else
+    // One customer's rows in row-key order, in one array of structs: a stored row costs its key and its payload and nothing else
     // on the collected heap (a sorted dictionary added an entry and a tree node per row, objects the collector copies and marks for as
     // long as the store lives). Partitions are small (a customer's rows), so an insert shifts a few slots.
     private sealed class Partition
@@ -131,9 +131,9 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         }
     }
 
-    // A stored row: its text as UTF-8 (half the bytes of the string; usually the very array the engine serialised), and its ETag as
-    // a number.
-    private readonly record struct Entry(string RowKey, byte[] Data, long Version)
+    // A stored row: the document it was written with, or its text (a string or a document: a reference either way, nothing encoded
+    // or parsed), and its ETag as a number.
+    private readonly record struct Entry(string RowKey, object Payload, long Version)
     {
         public string ETag => FormatETag(Version);
 
@@ -146,21 +146,13 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
 
     private static string FormatETag(long version) => "W/\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
 
-    // Rows share the stored arrays: nothing writes to them (a StoredRow hands out read-only memory), and a write stores a new array.
-    private static StoredRow ToRow(string partitionKey, Entry entry) => StoredRow.FromUtf8(partitionKey, entry.RowKey, entry.Data, entry.ETag);
+    // Rows share the stored payload: a document never changes once a row holds it (a reader parses or copies it, see Codec.Read), and
+    // a write stores the new row's.
+    private static StoredRow ToRow(string partitionKey, Entry entry) => entry.Payload is RowDocument document
+        ? StoredRow.FromDocument(partitionKey, entry.RowKey, document, entry.ETag)
+        : new StoredRow(partitionKey, entry.RowKey, (string)entry.Payload, entry.ETag);
 
-    private static byte[] Encode(StoredRow row)
-    {
-        if (row.Utf8Array is { } utf8)
-        {
-            return utf8; // written as UTF-8 by the engine: kept as it is
-        }
-
-        var text = row.Data;
-        var bytes = new byte[System.Text.Encoding.UTF8.GetByteCount(text)];
-        System.Text.Encoding.UTF8.GetBytes(text, bytes);
-        return bytes;
-    }
+    private static object Payload(StoredRow row) => row.Document ?? (object)row.Data;
 
     /// <summary>The fault injector (shared with the queues).</summary>
     public FaultInjector Faults { get; } = faults ?? new FaultInjector();
@@ -296,23 +288,16 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
         }
 
         var partition = Table(table).GetOrAdd(partitionKey, static _ => new Partition());
-        // Encoded before taking the lock; a batch that fails leaves its arrays to the collector.
-        var data = new byte[writes.Count][];
-        for (var i = 0; i < writes.Count; i++)
-        {
-            data[i] = writes[i].Kind == WriteKind.Delete ? [] : Encode(writes[i].Row);
-        }
-
         CommitResult result;
         lock (partition.Lock)
         {
-            result = CommitLocked(partition, writes, data);
+            result = CommitLocked(partition, writes);
         }
 
         return crash ? throw Faults.Crash("commit") : Task.FromResult(result);
     }
 
-    private CommitResult CommitLocked(Partition t, IReadOnlyList<RowWrite> writes, byte[][] data)
+    private CommitResult CommitLocked(Partition t, IReadOnlyList<RowWrite> writes)
     {
         for (var i = 0; i < writes.Count; i++)
         {
@@ -341,7 +326,7 @@ public sealed class InMemoryRowStore(FaultInjector? faults = null) : IRowStore
             {
                 var version = Interlocked.Increment(ref _etag);
                 etags[i] = FormatETag(version);
-                t.Set(new Entry(key, data[i], version));
+                t.Set(new Entry(key, Payload(w.Row), version));
             }
         }
 

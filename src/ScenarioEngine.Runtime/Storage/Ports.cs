@@ -1,44 +1,5 @@
 namespace ScenarioEngine.Runtime.Storage;
 
-/// <summary>
-/// One stored row: a partition key, a row key, a JSON payload and the ETag it was read with. The payload is held as text or as UTF-8
-/// (<see cref="FromUtf8"/>), whichever it was made from, and converted only if asked for the other: the engine writes and parses its
-/// rows as UTF-8, and a provider that keeps UTF-8 (the in-memory one) never transcodes them. Equality compares the text.
-/// </summary>
-public sealed record StoredRow(string PartitionKey, string RowKey, string Data, string? ETag = null)
-{
-    private string? _data = Data;
-    private byte[]? _utf8;
-
-    /// <summary>A row whose payload is UTF-8 JSON; the array is the row's from then on and must not be changed.</summary>
-    public static StoredRow FromUtf8(string partitionKey, string rowKey, byte[] utf8, string? etag = null) =>
-        new(partitionKey, rowKey, null!, etag) { _utf8 = utf8 };
-
-    /// <summary>The payload as text.</summary>
-    public string Data
-    {
-        get => _data ??= System.Text.Encoding.UTF8.GetString(_utf8!);
-        init
-        {
-            _data = value;
-            _utf8 = null;
-        }
-    }
-
-    /// <summary>The payload as UTF-8 (encoded once if the row was made from text).</summary>
-    public ReadOnlyMemory<byte> Utf8 => _utf8 ??= System.Text.Encoding.UTF8.GetBytes(_data!);
-
-    /// <summary>The UTF-8 array when the row holds one already (the provider may keep it as it is), else null.</summary>
-    internal byte[]? Utf8Array => _utf8;
-
-    /// <inheritdoc />
-    public bool Equals(StoredRow? other) =>
-        other is not null && PartitionKey == other.PartitionKey && RowKey == other.RowKey && ETag == other.ETag && Data == other.Data;
-
-    /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(PartitionKey, RowKey, ETag, Data);
-}
-
 /// <summary>The kinds of write in an atomic batch.</summary>
 public enum WriteKind
 {
