@@ -29,12 +29,15 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void RuntimeConfig_ScenarioTool_RunsWithoutBackgroundCollections()
+    public void RuntimeConfig_ScenarioTool_RunsTheServerCollectorWithoutBackgroundCollections()
     {
-        // The tool runs batches (simulate, analyse, import): its runtime configuration turns concurrent collection off.
+        // The tool runs batches (simulate, analyse, import): concurrent collection off, and the server collector, which collects
+        // with a thread per processor as the simulation's shards run one per processor.
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "scenario.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
 
-        Assert.False(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.Concurrent").GetBoolean());
+        Assert.False(properties.GetProperty("System.GC.Concurrent").GetBoolean());
+        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
     }
 
     [Fact]
