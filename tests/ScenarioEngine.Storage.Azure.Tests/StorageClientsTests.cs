@@ -44,7 +44,7 @@ public sealed class StorageClientsTests
     public async Task FromConfiguration_AccountName_SendsTheCredentialsTokenAsBearerToBothServices()
     {
         var transport = new RecordingHandler();
-        var credential = new FakeCredential("token-abc");
+        var credential = new FixedTokenCredential("token-abc");
         var settings = Settings(("AzureWebJobsStorage:accountName", "shopdata"));
 
         var clients = StorageClients.FromConfiguration(settings, credential: credential, configure: o => o.Transport = new HttpClientTransport(transport));
@@ -57,7 +57,7 @@ public sealed class StorageClientsTests
             transport.Requests,
             r => Assert.Equal(("shopdata.table.core.windows.net", "Bearer token-abc"), (r.Host, r.Authorization)),
             r => Assert.Equal(("shopdata.queue.core.windows.net", "Bearer token-abc"), (r.Host, r.Authorization)));
-        Assert.All(credential.Scopes, s => Assert.Equal("https://storage.azure.com/.default", s));
+        Assert.All(credential.Scopes(), s => Assert.Equal("https://storage.azure.com/.default", s));
         Assert.Equal(2, clients.Counter.Total);
     }
 
@@ -69,7 +69,7 @@ public sealed class StorageClientsTests
             ("AzureWebJobsStorage:tableServiceUri", "https://tables.example.net/"),
             ("AzureWebJobsStorage:queueServiceUri", "https://queues.example.net/"));
 
-        var clients = StorageClients.FromConfiguration(settings, credential: new FakeCredential("t2"), configure: o => o.Transport = new HttpClientTransport(transport));
+        var clients = StorageClients.FromConfiguration(settings, credential: new FixedTokenCredential("t2"), configure: o => o.Transport = new HttpClientTransport(transport));
         await clients.CreateRowStore().GetAsync("journeys", "c1", "a|profile");
         await clients.CreateQueueFactory().Get("se-events-0").CountAsync();
 
@@ -82,7 +82,7 @@ public sealed class StorageClientsTests
     {
         var settings = Settings(("Storage2:accountName", "other1"), ("AzureWebJobsStorage", "UseDevelopmentStorage=true"));
 
-        var clients = StorageClients.FromConfiguration(settings, "Storage2", new FakeCredential("t"));
+        var clients = StorageClients.FromConfiguration(settings, "Storage2", new FixedTokenCredential("t"));
 
         Assert.Equal("other1.table.core.windows.net", clients.Tables.Uri.Host);
     }
@@ -120,7 +120,7 @@ public sealed class StorageClientsTests
     public void FromConfiguration_BadIdentitySetting_ThrowsNamingIt(string key, string value, string named)
     {
         var ex = Assert.Throws<InvalidOperationException>(() =>
-            StorageClients.FromConfiguration(Settings(("AzureWebJobsStorage:" + key, value)), credential: new FakeCredential("t")));
+            StorageClients.FromConfiguration(Settings(("AzureWebJobsStorage:" + key, value)), credential: new FixedTokenCredential("t")));
 
         Assert.StartsWith(named + " ", ex.Message, StringComparison.Ordinal);
     }
@@ -130,7 +130,7 @@ public sealed class StorageClientsTests
     {
         var settings = Settings(("AzureWebJobsStorage:accountName", "shopdata"), ("AzureWebJobsStorage:queueServiceUri", "https://queues.example.net/"));
 
-        var clients = StorageClients.FromConfiguration(settings, credential: new FakeCredential("t"));
+        var clients = StorageClients.FromConfiguration(settings, credential: new FixedTokenCredential("t"));
 
         Assert.Equal("shopdata.table.core.windows.net", clients.Tables.Uri.Host);
         Assert.Equal("queues.example.net", clients.Queues.Uri.Host);
@@ -167,25 +167,6 @@ public sealed class StorageClientsTests
         var credential = StorageConnection.CredentialFrom(Settings([.. values]).GetSection("S"), "S");
 
         Assert.IsType(expected, credential);
-    }
-
-    /// <summary>A credential that hands out a fixed token and records the scopes asked for.</summary>
-    private sealed class FakeCredential(string token) : TokenCredential
-    {
-        public List<string> Scopes { get; } = [];
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            lock (Scopes)
-            {
-                Scopes.AddRange(requestContext.Scopes);
-            }
-
-            return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(GetToken(requestContext, cancellationToken));
     }
 
     /// <summary>Answers as the services would without a network: a missing entity for a table read, three messages for queue properties.</summary>
