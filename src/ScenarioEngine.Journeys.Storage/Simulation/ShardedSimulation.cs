@@ -25,13 +25,12 @@ public static class ShardedSimulation
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         var first = create();
         var ordered = events.OrderBy(e => e.OccurredAt).ToList();
+        var (from, until) = first.Span(ordered, tail);
         if (shards == 1 || first.CustomersInteract || ordered.Count == 0)
         {
-            return InOrder(await first.RunAsync(ordered, tail, cancellationToken).ConfigureAwait(false));
+            return InOrder(await first.RunAsync(ordered, from, until, cancellationToken).ConfigureAwait(false));
         }
 
-        var from = first.Clock.GetUtcNow() < ordered[0].OccurredAt ? ordered[0].OccurredAt : first.Clock.GetUtcNow();
-        var until = (ordered[^1].OccurredAt > from ? ordered[^1].OccurredAt : from) + tail;
         var parts = new List<CustomerEvent>[shards];
         for (var i = 0; i < shards; i++)
         {

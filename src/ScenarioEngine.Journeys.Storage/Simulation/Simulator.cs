@@ -94,9 +94,19 @@ public sealed class Simulator
     {
         ArgumentNullException.ThrowIfNull(events);
         var ordered = events.OrderBy(e => e.OccurredAt).ToList();
-        var from = ordered.Count > 0 && _clock.GetUtcNow() < ordered[0].OccurredAt ? ordered[0].OccurredAt : _clock.GetUtcNow();
-        var until = (ordered.Count > 0 && ordered[^1].OccurredAt > from ? ordered[^1].OccurredAt : from) + tail;
+        var (from, until) = Span(ordered, tail);
         return RunAsync(ordered, from, until, cancellationToken);
+    }
+
+    /// <summary>
+    /// Where a run over events sorted by time starts (the first event, or the clock when it is later) and ends (the last event, or
+    /// the start, plus <paramref name="tail"/>).
+    /// </summary>
+    internal (DateTimeOffset From, DateTimeOffset Until) Span(List<CustomerEvent> ordered, TimeSpan tail)
+    {
+        var now = _clock.GetUtcNow();
+        var from = ordered.Count > 0 && now < ordered[0].OccurredAt ? ordered[0].OccurredAt : now;
+        return (from, (ordered.Count > 0 && ordered[^1].OccurredAt > from ? ordered[^1].OccurredAt : from) + tail);
     }
 
     /// <summary>Replays events sorted by time from <paramref name="from"/> (where the clock and the periodic jobs start) to <paramref name="until"/>.</summary>
