@@ -63,7 +63,8 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         var claimRow = await claimRead.ConfigureAwait(false);
         _recent.Remember(Table, profileRow);
         _recent.Remember(Table, claimRow);
-        var doc = profileRow is null ? new ProfileDoc() : Codec.Read<ProfileDoc>(profileRow);
+        // Read, not changed (ISendLedger.ReadAsync): the profile and history are the row's own, not copies.
+        var doc = profileRow is null ? new ProfileDoc() : Codec.View<ProfileDoc>(profileRow);
         var claim = claimRow is null ? null : Codec.Read<ClaimDoc>(claimRow);
         return new SendLedgerView(doc.ToProfile(customerId), doc.Sends, claim is null ? null : new SendClaim(claim.ClaimedAt, claim.Outcome),
             profileRow?.ETag ?? NoProfileRow);
@@ -85,9 +86,21 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             return false;
         }
 
-        var doc = profileRow is null ? new ProfileDoc() : Codec.Read<ProfileDoc>(profileRow);
-        doc.Sends.RemoveAll(s => s.SentAt < _time.GetUtcNow() - _options.SendHistoryWindow);
-        doc.Sends.Add(new SentMessage(claim.Medium, claim.At, claim.Transactional));
+        // The claim changes only the send history: the new profile document shares the rest with the one the row holds (neither is
+        // changed once written; every reader that changes one gets a copy).
+        var read = profileRow is null ? new ProfileDoc() : Codec.View<ProfileDoc>(profileRow);
+        var since = _time.GetUtcNow() - _options.SendHistoryWindow;
+        var sends = new List<SentMessage>(read.Sends.Count + 1);
+        foreach (var sent in read.Sends)
+        {
+            if (sent.SentAt >= since)
+            {
+                sends.Add(sent);
+            }
+        }
+
+        sends.Add(new SentMessage(claim.Medium, claim.At, claim.Transactional));
+        var doc = read.WithSends(sends);
         var claimDoc = new ClaimDoc(claim.At, claim.Medium, claim.Transactional, Counted: true, Outcome: null);
         var writes = new List<RowWrite>(4)
         {
@@ -224,7 +237,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
     {
         TableKeys.Validate(customerId, nameof(customerId));
         var row = await _store.GetAsync(Table, customerId, Codec.ProfileKey, cancellationToken).ConfigureAwait(false);
-        return (row is null ? new ProfileDoc() : Codec.Read<ProfileDoc>(row)).ToProfile(customerId);
+        return (row is null ? new ProfileDoc() : Codec.View<ProfileDoc>(row)).ToProfile(customerId); // read, not changed (ICustomerProfiles)
     }
 
     // The claim and profile writes that record an outcome; null when the claim already holds a final outcome (recorded before).

@@ -70,6 +70,39 @@ public sealed class CodecTests
     }
 
     [Fact]
+    public void View_RowHoldingADocument_GivesTheHeldOneWithoutACopy()
+    {
+        var doc = NewProfileDoc();
+        var row = Codec.Row("c1", Codec.ProfileKey, doc);
+
+        Assert.Same(doc, Codec.View<ProfileDoc>(row));
+        Assert.NotSame(doc, Codec.Read<ProfileDoc>(row));
+    }
+
+    [Fact]
+    public void View_RowOfText_ParsesIt()
+    {
+        var row = new StoredRow("c1", Codec.ProfileKey, Codec.Write(NewProfileDoc()));
+
+        AssertUnchanged(Codec.View<ProfileDoc>(row));
+    }
+
+    [Fact]
+    public void WithSends_SharesEverythingButTheHistory_TheSourceKeepsItsOwn()
+    {
+        var doc = NewProfileDoc();
+        List<SentMessage> sends = [new SentMessage("line", At, true)];
+
+        var next = doc.WithSends(sends);
+
+        Assert.Same(sends, next.Sends);
+        Assert.Same(doc.Attributes, next.Attributes);
+        Assert.Same(doc.Recent, next.Recent);
+        Assert.Equal((doc.TimeZone, doc.TimelineSeq), (next.TimeZone, next.TimelineSeq));
+        AssertUnchanged(doc);
+    }
+
+    [Fact]
     public void Copy_InstanceDoc_SharesNothingThatChanges()
     {
         var doc = new InstanceDoc

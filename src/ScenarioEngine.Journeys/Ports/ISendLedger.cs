@@ -6,7 +6,11 @@ namespace ScenarioEngine.Journeys.Ports;
 /// </summary>
 public interface ISendLedger
 {
-    /// <summary>Reads what the policy needs and the claim standing for this key, if any.</summary>
+    /// <summary>
+    /// Reads what the policy needs and the claim standing for this key, if any. The view's profile and history are for reading: they
+    /// may be the stored document's own (the in-memory store hands them out without a copy), so a caller that changes the profile
+    /// clones it first (<see cref="Core.Model.CustomerProfile.Clone"/>).
+    /// </summary>
     Task<SendLedgerView> ReadAsync(string customerId, string idempotencyKey, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -60,6 +60,17 @@ public static class Codec
         return row.Document is HeldDocument<T> held ? held.Copy() : Read<T>(row.Data);
     }
 
+    /// <summary>
+    /// A row's document for the caller to read and not change: the one the row holds when it holds a <typeparamref name="T"/> (shared
+    /// with the row and every other viewer, so no copy), else parsed from the row's text. For readers that only look (ingest reading a
+    /// customer's instances, counting statistics) or that build a new document from it for a write, sharing what they do not change.
+    /// </summary>
+    public static T View<T>(StoredRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Document is HeldDocument<T> held ? held.Value : Read<T>(row.Data);
+    }
+
     /// <summary>Writes values as a JSON object property; a <see cref="Dictionary{TKey, TValue}"/> is walked with its own enumerator (no boxed one per call).</summary>
     internal static void WriteValues(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, Value> values)
     {

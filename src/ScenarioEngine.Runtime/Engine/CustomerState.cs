@@ -20,6 +20,10 @@ internal sealed class CustomerState
 
     public CustomerProfile Profile { get; set; } = null!;
 
+    /// <summary>
+    /// The customer's instance rows: as the rows hold them (<see cref="Codec.View{T}(StoredRow)"/>; applying events reads their states and
+    /// never changes them), or new ones written with the batch. A reader that changes one copies it first.
+    /// </summary>
     public Dictionary<string, (InstanceDoc Doc, string? ETag)> Instances { get; } = new(StringComparer.Ordinal);
 
     public HashSet<string> DirtyInstances { get; } = new(StringComparer.Ordinal);
@@ -43,7 +47,7 @@ internal sealed class CustomerState
             }
             else if (row.RowKey.StartsWith(Codec.InstancePrefix, StringComparison.Ordinal))
             {
-                s.Instances[row.RowKey] = (Codec.Read<InstanceDoc>(row), row.ETag);
+                s.Instances[row.RowKey] = (Codec.View<InstanceDoc>(row), row.ETag);
             }
         }
 

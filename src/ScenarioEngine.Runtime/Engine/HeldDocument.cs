@@ -10,6 +10,9 @@ internal sealed class HeldDocument<T>(IRowDocument<T> value) : RowDocument
     /// <summary>A copy for a reader, who may change it.</summary>
     public T Copy() => value.Copy();
 
+    /// <summary>The document itself, for a reader who only reads it (<see cref="Codec.View{T}(StoredRow)"/>).</summary>
+    public T Value => (T)value;
+
     /// <inheritdoc />
     public override string ToJson() => JsonSerializer.Serialize(value, typeof(T), Codec.Json);
 }

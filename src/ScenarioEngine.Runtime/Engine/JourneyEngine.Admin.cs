@@ -38,9 +38,9 @@ public sealed partial class JourneyEngine
             var writes = new List<RowWrite>();
             var stopped = new List<string>();
             var terminate = new List<string>();
-            foreach (var (key, (doc, etag)) in state.Instances)
+            foreach (var (key, (held, etag)) in state.Instances)
             {
-                var instance = doc.State;
+                var instance = held.State;
                 if (instance.Status == InstanceStatus.Active || instance.ExitReason == ErasedReason)
                 {
                     // An erasure run again after a crash terminates again what the first run may not have reached.
@@ -48,6 +48,7 @@ public sealed partial class JourneyEngine
                 }
 
                 var erased = instance with { Trigger = CustomerEvent.NoProperties };
+                var doc = held.Copy(); // the state's documents are the rows' own (CustomerState.Instances)
                 if (instance.Status == InstanceStatus.Active)
                 {
                     erased = erased with { Status = InstanceStatus.Exited, ExitedAt = now, ExitReason = ErasedReason, WakeAt = null };

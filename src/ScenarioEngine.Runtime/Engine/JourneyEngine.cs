@@ -678,7 +678,7 @@ public sealed partial class JourneyEngine
             return null;
         }
 
-        return new CustomerSnapshot(state.Profile, state.Instances.Values.Select(i => i.Doc).ToList(), state.ProfileDoc.Sends);
+        return new CustomerSnapshot(state.Profile, state.Instances.Values.Select(i => i.Doc.Copy()).ToList(), state.ProfileDoc.Sends);
     }
 
     /// <summary>A customer's time line, newest first.</summary>
@@ -694,7 +694,7 @@ public sealed partial class JourneyEngine
         var stats = new JourneyStats(journeyId);
         await foreach (var row in _store.ScanAsync(Table, Codec.InstancePrefix + journeyId + ":", cancellationToken).ConfigureAwait(false))
         {
-            stats.Add(Codec.Read<InstanceDoc>(row));
+            stats.Add(Codec.View<InstanceDoc>(row));
         }
 
         return stats;

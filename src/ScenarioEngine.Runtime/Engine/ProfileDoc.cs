@@ -32,6 +32,20 @@ public sealed class ProfileDoc : IRowDocument<ProfileDoc>
         Recent = [.. source.Recent];
     }
 
+    // This one's collections shared, with another send history (see WithSends).
+    private ProfileDoc(ProfileDoc source, List<SentMessage> sends)
+    {
+        Attributes = source.Attributes;
+        Computed = source.Computed;
+        Consent = source.Consent;
+        Suppressed = source.Suppressed;
+        Tags = source.Tags;
+        TimeZone = source.TimeZone;
+        Sends = sends;
+        TimelineSeq = source.TimelineSeq;
+        Recent = source.Recent;
+    }
+
     /// <summary>Attributes.</summary>
     public Dictionary<string, Value> Attributes { get; set; }
     /// <summary>Computed values.</summary>
@@ -73,6 +87,16 @@ public sealed class ProfileDoc : IRowDocument<ProfileDoc>
         Tags = tags;
         TimeZone = p.TimeZone;
         Recent = p.RecentEvents;
+    }
+
+    /// <summary>
+    /// A document with <paramref name="sends"/> as its send history and everything else this one's, shared rather than copied: for a
+    /// writer that changes only the history of a document it viewed (<see cref="Codec.View{T}(Storage.StoredRow)"/>), as a send's claim does.
+    /// </summary>
+    public ProfileDoc WithSends(List<SentMessage> sends)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        return new ProfileDoc(this, sends);
     }
 
     /// <inheritdoc />

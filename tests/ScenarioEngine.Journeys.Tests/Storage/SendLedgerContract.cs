@@ -358,6 +358,23 @@ public abstract class SendLedgerContract
     }
 
     [Fact]
+    public async Task TryClaim_ProfileRowReadBefore_StillHoldsTheHistoryItWasWrittenWith()
+    {
+        var ledger = await LedgerAsync();
+        var doc = new ProfileDoc { Sends = [new SentMessage("email", DateTimeOffset.UtcNow.AddHours(-2), false)] };
+        await Store.CommitAsync(_options.CustomersTable, [new RowWrite(WriteKind.Insert, Codec.Row("c1", Codec.ProfileKey, doc))]);
+        var before = (await Store.GetAsync(_options.CustomersTable, "c1", Codec.ProfileKey))!;
+        var view = await ledger.ReadAsync("c1", "k1");
+
+        Assert.True(await ledger.TryClaimAsync(Claim("c1", "k1"), view.ETag));
+
+        // The claim writes a new document; the one the earlier row holds (and the view read from it) keeps its single send.
+        Assert.Single(Codec.Read<ProfileDoc>(before).Sends);
+        Assert.Single(view.History);
+        Assert.Equal(2, (await ledger.ReadAsync("c1", "k2")).History.Count);
+    }
+
+    [Fact]
     public async Task ReadProfile_UnknownCustomer_ReturnsAnEmptyProfile()
     {
         var ledger = await LedgerAsync();
