@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using ScenarioEngine.Core.Model;
 using ScenarioEngine.Journeys.Ports;
@@ -45,7 +46,8 @@ public sealed class CatalogSendChannel : ISendChannel
             return new ChannelSendResult(ChannelSendStatus.Rejected, $"no channel configured for {command.Medium}");
         }
 
-        var content = _renderer.Render(document, command.Medium, TemplateData.For(profile, command.Trigger));
+        var data = _renderer.ReadsData ? TemplateData.For(profile, command.Trigger) : ReadOnlyDictionary<string, object?>.Empty;
+        var content = _renderer.Render(document, command.Medium, data);
         var outbound = new OutboundMessage(command.CustomerId, command.Medium, command.MessageId, command.IdempotencyKey, command.JourneyId, command.StepId, content, profile);
         DeliveryResult result;
         var started = Stopwatch.GetTimestamp();

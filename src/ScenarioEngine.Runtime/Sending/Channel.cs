@@ -1,5 +1,6 @@
 using ScenarioEngine.Journeys.Ports;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using ScenarioEngine.Core.Language;
 using ScenarioEngine.Core.Model;
 
@@ -66,15 +67,34 @@ public interface IMessageRenderer
 {
     /// <summary>Renders the fields of the medium's content.</summary>
     IReadOnlyDictionary<string, string> Render(MessageDocument message, string medium, IReadOnlyDictionary<string, object?> data);
+
+    /// <summary>
+    /// Whether <see cref="Render"/> reads its data. The customer's data (<see cref="TemplateData.For"/>) is built for each message
+    /// sent, so a renderer that does not read it (<see cref="VerbatimRenderer"/>) is given an empty one instead.
+    /// </summary>
+    bool ReadsData => true;
 }
 
 /// <summary>Leaves templates as written: for tests that look at routing, not wording.</summary>
 public sealed class VerbatimRenderer : IMessageRenderer
 {
+    // A message's content is the same for every customer: worked out once per message and medium, and the one read-only copy handed
+    // to every send (a simulation keeps each send's content).
+    private readonly ConditionalWeakTable<MessageDocument, ConcurrentDictionary<string, IReadOnlyDictionary<string, string>>> _contents = new();
+
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Render(MessageDocument message, string medium, IReadOnlyDictionary<string, object?> data) =>
-        message.Templates().Where(t => t.Path.StartsWith("$." + medium + ".", StringComparison.Ordinal))
-            .ToDictionary(t => t.Path[(medium.Length + 3)..], t => t.Template, StringComparer.Ordinal);
+    public bool ReadsData => false;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Render(MessageDocument message, string medium, IReadOnlyDictionary<string, object?> data)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(medium);
+        return _contents.GetOrCreateValue(message).GetOrAdd(medium, static (medium, message) => message.Templates()
+            .Where(t => t.Path.StartsWith("$." + medium + ".", StringComparison.Ordinal))
+            .ToDictionary(t => t.Path[(medium.Length + 3)..], t => t.Template, StringComparer.Ordinal)
+            .AsReadOnly(), message);
+    }
 }
 
 /// <summary>
