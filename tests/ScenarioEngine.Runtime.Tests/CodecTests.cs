@@ -120,6 +120,20 @@ public sealed class CodecTests
         Assert.Equal(Codec.Write(doc), Codec.Write(doc.Copy()));
     }
 
+    [Fact]
+    public void Count_SameStepAndMetricOnTwoInstances_TheyShareTheKey()
+    {
+        var first = new InstanceDoc { State = new JourneyInstance { InstanceId = "i1", JourneyId = "j", Version = 1, CustomerId = "c1" } };
+        var second = new InstanceDoc { State = new JourneyInstance { InstanceId = "i2", JourneyId = "j", Version = 1, CustomerId = "c2" } };
+
+        first.Count("mail", "sent");
+        second.Count("mail", "sent");
+        second.Count("mail", "sent");
+
+        Assert.Same(Assert.Single(first.Counts).Key, Assert.Single(second.Counts).Key);
+        Assert.Equal(("mail.sent", 1, 2), (first.Counts.Keys.Single(), first.Counts["mail.sent"], second.Counts["mail.sent"]));
+    }
+
     private static readonly DateTimeOffset At = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
 
     private static ProfileDoc NewProfileDoc() => new()

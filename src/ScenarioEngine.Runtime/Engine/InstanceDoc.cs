@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ScenarioEngine.Core.Machine;
 
 namespace ScenarioEngine.Runtime.Engine;
@@ -39,9 +40,19 @@ public sealed class InstanceDoc : IRowDocument<InstanceDoc>
     /// <summary>Adds one to a counter.</summary>
     public void Count(string step, string metric)
     {
-        var key = step + "." + metric;
+        var key = CounterKey(step, metric);
         Counts[key] = Counts.GetValueOrDefault(key) + 1;
     }
+
+    // Every instance row holds about ten counters, and the keys are few (the published journeys' steps times the metrics): one string
+    // per key, shared by the rows that hold it, rather than one per row. Past the bound (a catalog of very many steps) each is made anew.
+    private static readonly ConcurrentDictionary<(string Step, string Metric), string> CounterKeys = new();
+    private const int MaxCounterKeys = 10_000;
+
+    private static string CounterKey(string step, string metric) =>
+        CounterKeys.TryGetValue((step, metric), out var key) ? key
+        : CounterKeys.Count < MaxCounterKeys ? CounterKeys.GetOrAdd((step, metric), static k => k.Step + "." + k.Metric)
+        : step + "." + metric;
 
     /// <inheritdoc />
     public InstanceDoc Copy() => new(this);

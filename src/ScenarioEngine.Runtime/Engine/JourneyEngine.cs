@@ -395,7 +395,7 @@ public sealed partial class JourneyEngine
         ProfileProjection.Apply(state.Profile, e);
         _leadScore?.Apply(state.Profile, e, now);
         var changes = SegmentMembership.Update(state.Profile, Catalog.Segments, now);
-        state.Note(new TimelineEntry(e.OccurredAt, "event", null, null, e.Type, Flatten(e)));
+        state.Note(new TimelineEntry(e.OccurredAt, "event", null, null, e.Type, new EventTimelineData(e)));
         if (e.Type is SegmentTrigger.EnteredEvent or SegmentTrigger.LeftEvent && e.Properties.TryGetValue("segment", out var segment) && segment.AsString is { Length: > 0 } segmentId)
         {
             // A segment change that came in as an event (the daily job's RFM segment moves).
@@ -423,7 +423,7 @@ public sealed partial class JourneyEngine
 
         foreach (var segmentEvent in SegmentEvents(state.CustomerId, e, changes, now))
         {
-            state.Note(new TimelineEntry(now, "event", null, null, segmentEvent.Type, Flatten(segmentEvent)));
+            state.Note(new TimelineEntry(now, "event", null, null, segmentEvent.Type, new EventTimelineData(segmentEvent)));
             Step(state, segmentEvent, now);
         }
     }
@@ -532,27 +532,6 @@ public sealed partial class JourneyEngine
         }
 
         await RunActionsAsync(state, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static Dictionary<string, string> Flatten(CustomerEvent e)
-    {
-        var data = new Dictionary<string, string>(e.Properties.Count + 1, StringComparer.Ordinal) { ["id"] = e.Id };
-        if (e.Properties is Dictionary<string, Value> own)
-        {
-            foreach (var (k, v) in own) // the dictionary's own enumerator: no boxed one per event
-            {
-                data[k] = v.ToString();
-            }
-        }
-        else
-        {
-            foreach (var (k, v) in e.Properties)
-            {
-                data[k] = v.ToString();
-            }
-        }
-
-        return data;
     }
 
     private async Task AfterCommitAsync(CustomerState state, CancellationToken cancellationToken)
