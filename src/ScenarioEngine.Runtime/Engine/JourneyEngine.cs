@@ -317,6 +317,13 @@ public sealed partial class JourneyEngine
     /// <summary>Applies a customer's events: profile, time line, running instances, new entries; one read and one atomic batch.</summary>
     public async Task ApplyEventsAsync(string customerId, IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
     {
+        if (events.Count == 1)
+        {
+            // The usual pack (a customer's events of one instant, or one message): nothing to de-duplicate, order or slice.
+            await ApplySliceAsync(customerId, [events[0]], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var pending = events.DistinctBy(e => e.Id, StringComparer.Ordinal).OrderBy(e => e.OccurredAt).ToList();
         for (var i = pending.Count; i < events.Count; i++)
         {
