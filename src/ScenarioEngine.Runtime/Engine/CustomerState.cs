@@ -18,7 +18,33 @@ internal sealed class CustomerState
 
     public string? ProfileETag { get; private set; }
 
-    public CustomerProfile Profile { get; set; } = null!;
+    /// <summary>The profile as the events applied so far left it (read it here; change it through <see cref="ProfileToChange"/>).</summary>
+    public CustomerProfile Profile { get; private set; } = null!;
+
+    // Whether a start or raise holds the profile as it is (TakeProfile): the next change is made to a copy, so what it holds stays.
+    private bool _profileTaken;
+
+    /// <summary>
+    /// The profile as it is now, for a start or raise to hold: nothing changes it afterwards (the next event applied changes a copy,
+    /// the batch's profile row keeps its collections, and a journey changes a profile only on a copy of its own).
+    /// </summary>
+    public CustomerProfile TakeProfile()
+    {
+        _profileTaken = true;
+        return Profile;
+    }
+
+    /// <summary>The profile for applying an event to: a copy when a start or raise holds the current one.</summary>
+    public CustomerProfile ProfileToChange()
+    {
+        if (_profileTaken)
+        {
+            Profile = Profile.Clone();
+            _profileTaken = false;
+        }
+
+        return Profile;
+    }
 
     /// <summary>
     /// The customer's instance rows: as the rows hold them (<see cref="Codec.View{T}(StoredRow)"/>; applying events reads their states and

@@ -399,9 +399,10 @@ public sealed partial class JourneyEngine
 
     private void Apply(CustomerState state, CustomerEvent e, DateTimeOffset now)
     {
-        ProfileProjection.Apply(state.Profile, e);
-        _leadScore?.Apply(state.Profile, e, now);
-        var changes = SegmentMembership.Update(state.Profile, Catalog.Segments, now);
+        var profile = state.ProfileToChange();
+        ProfileProjection.Apply(profile, e);
+        _leadScore?.Apply(profile, e, now);
+        var changes = SegmentMembership.Update(profile, Catalog.Segments, now);
         state.Note(new TimelineEntry(e.OccurredAt, "event", null, null, e.Type, new EventTimelineData(e)));
         if (e.Type is SegmentTrigger.EnteredEvent or SegmentTrigger.LeftEvent && e.Properties.TryGetValue("segment", out var segment) && segment.AsString is { Length: > 0 } segmentId)
         {
@@ -470,7 +471,7 @@ public sealed partial class JourneyEngine
             var journey = Catalog.Find(doc.State.JourneyId, doc.State.Version) ?? throw new CatalogOutOfDateException(doc.State.JourneyId, doc.State.Version);
             if (JourneyEvents.Reacts(journey, e.Type))
             {
-                state.Actions.Add(new IngestAction(IngestActionKind.Raise, doc.State.InstanceId, journey.Id, journey.Version, e, state.Profile.Clone()));
+                state.Actions.Add(new IngestAction(IngestActionKind.Raise, doc.State.InstanceId, journey.Id, journey.Version, e, state.TakeProfile()));
             }
         }
 
@@ -500,7 +501,7 @@ public sealed partial class JourneyEngine
             state.Instances[key] = (new InstanceDoc { State = entry.Instance }, null);
             state.DirtyInstances.Add(key);
             state.Happened.Add(IntegrationEvent.JourneyEntered(state.CustomerId, journey.Id, journey.Version, instanceId, e.Id, now));
-            state.Actions.Add(new IngestAction(IngestActionKind.Start, instanceId, journey.Id, journey.Version, e, state.Profile.Clone()));
+            state.Actions.Add(new IngestAction(IngestActionKind.Start, instanceId, journey.Id, journey.Version, e, state.TakeProfile()));
         }
     }
 
@@ -535,7 +536,7 @@ public sealed partial class JourneyEngine
         var state = await ReadAsync(customerId, cancellationToken).ConfigureAwait(false);
         foreach (var action in doc.Actions)
         {
-            state.Actions.Add(new IngestAction(action.Kind, action.InstanceId, action.JourneyId, action.Version, action.Event ?? e, state.Profile));
+            state.Actions.Add(new IngestAction(action.Kind, action.InstanceId, action.JourneyId, action.Version, action.Event ?? e, state.TakeProfile()));
         }
 
         await RunActionsAsync(state, cancellationToken).ConfigureAwait(false);
