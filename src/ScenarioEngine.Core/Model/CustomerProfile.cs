@@ -150,11 +150,42 @@ public static class RecentEventLog
         }
     }
 
+    // Whether the log would keep these properties as they are: an ordinal dictionary of at most MaxProperties values it keeps, in
+    // ordinal name order (so the stored JSON is the same).
+    private static bool Kept(IReadOnlyDictionary<string, Value> properties)
+    {
+        if (properties.Count > MaxProperties || properties is not Dictionary<string, Value> own
+            || !(ReferenceEquals(own.Comparer, StringComparer.Ordinal) || ReferenceEquals(own.Comparer, EqualityComparer<string>.Default)))
+        {
+            return false;
+        }
+
+        string? previous = null;
+        foreach (var (key, value) in own)
+        {
+            if ((previous is not null && string.CompareOrdinal(previous, key) >= 0)
+                || !(value.Kind is ValueKind.Bool or ValueKind.Number || (value.Kind == ValueKind.String && value.AsString!.Length <= MaxStringLength)))
+            {
+                return false;
+            }
+
+            previous = key;
+        }
+
+        return true;
+    }
+
     private static IReadOnlyDictionary<string, Value> Trim(IReadOnlyDictionary<string, Value> properties)
     {
         if (properties.Count == 0)
         {
             return CustomerEvent.NoProperties;
+        }
+
+        if (Kept(properties))
+        {
+            // Already what the log keeps (most events): the event's own dictionary, which nothing changes, rather than a copy per event.
+            return properties;
         }
 
         // In ordinal name order (the first MaxProperties by name are kept), sorted in one array rather than through LINQ.

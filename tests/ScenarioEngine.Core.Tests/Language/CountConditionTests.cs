@@ -194,6 +194,21 @@ public sealed class CountConditionTests
     }
 
     [Fact]
+    public void Record_PropertiesTheLogKeepsAsTheyAre_LogsTheEventsOwn()
+    {
+        var p = Profile();
+        var kept = Event("purchase", T0, "a", props: [("amount", Value.From(6800)), ("sku", Value.From("s1"))]);
+        var unsorted = Event("purchase", T0, "b", props: [("sku", Value.From("s1")), ("amount", Value.From(6800))]);
+
+        RecentEventLog.Record(p, kept);
+        RecentEventLog.Record(p, unsorted);
+
+        Assert.Same(kept.Properties, p.RecentEvents[0].Properties);
+        Assert.NotSame(unsorted.Properties, p.RecentEvents[1].Properties);
+        Assert.Equal(["amount", "sku"], p.RecentEvents[1].Properties.Keys);
+    }
+
+    [Fact]
     public void Clone_CopiesTheLog()
     {
         var p = WithViews(("product.viewed", 1, "p1"));
