@@ -25,7 +25,7 @@ namespace ScenarioEngine.Benchmarks;
 /// customers through the engine's ingest and the host's own events-queue workers (<see cref="EventQueueWorkers"/>, idle backoff
 /// included), each purchase starting a send, 2 s wait, send journey on DurableTaskJourneyBackend (DurableTask.AzureStorage on one
 /// Azurite, or the in-memory orchestration service), whose activities run the send policy, claim and record in the customers table
-/// (the hosts' own port wiring). Shapes alternate (<see cref="JourneyShape"/>: the journey orchestrator, then the naive one, then the
+/// (the hosts' own port wiring). After one uncounted warm-up run of each shape, shapes alternate (<see cref="JourneyShape"/>: the journey orchestrator, then the naive one, then the
 /// orchestrator again...), each with its own customers table, queues and task hub. For each: journeys completed per second from the
 /// first purchase posted to the last orchestration completed, storage requests per journey in that window split by client (engine and
 /// activities, Durable Task backend) and operation, and processor time (this process and Azurite's).
@@ -35,8 +35,6 @@ internal static class JourneyThroughput
     private static readonly string JourneyJson = SendWaitSendJourney.Json("send-wait-send", "thank-you", "cross-sell");
 
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
-
-    private const int WarmUpJourneys = 20;
 
     public static async Task RunAsync(string[] args, TextWriter output)
     {
@@ -60,12 +58,13 @@ internal static class JourneyThroughput
         try
         {
             // The first run of a process pays the JIT of the code both shapes share (ingest, activities, Durable Task, the storage
-            // clients): a small run of each shape first, not counted, so that no measured run pays it for the other.
+            // clients) and tiers it up: a run of each shape first, as large as the measured ones and not counted, so that no measured
+            // run pays it for the other.
             var warmUps = new List<ShapeRun>();
             foreach (var shape in new[] { JourneyShape.Orchestrator, JourneyShape.OneActivityPerStep })
             {
-                var warmUp = await RunShapeAsync(shape, azurite, WarmUpJourneys, queues).ConfigureAwait(false);
-                output.WriteLine($"warm-up, not counted: {shape.Name}, {WarmUpJourneys} journeys in {warmUp.Elapsed.TotalSeconds:F2} s");
+                var warmUp = await RunShapeAsync(shape, azurite, journeys, queues).ConfigureAwait(false);
+                output.WriteLine($"warm-up, not counted: {shape.Name}, {journeys} journeys in {warmUp.Elapsed.TotalSeconds:F2} s");
                 warmUps.Add(warmUp);
             }
 
