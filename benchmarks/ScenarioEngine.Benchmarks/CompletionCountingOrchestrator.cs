@@ -3,7 +3,7 @@ using Microsoft.DurableTask;
 namespace ScenarioEngine.Benchmarks;
 
 /// <summary>
-/// An orchestrator as registered, counted in <see cref="JourneyCompletions"/> each time one of its executions returns outside a replay
+/// An orchestrator as registered, counted in <see cref="JourneyCompletions"/> when one of its executions starts and each time one returns outside a replay
 /// (the execution the backend then records as completed): the load driver waits for every journey this way, without a storage request.
 /// </summary>
 internal sealed class CompletionCountingOrchestrator(ITaskOrchestrator inner, JourneyCompletions completions) : ITaskOrchestrator
@@ -15,6 +15,12 @@ internal sealed class CompletionCountingOrchestrator(ITaskOrchestrator inner, Jo
     public async Task<object?> RunAsync(TaskOrchestrationContext context, object? input)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (!context.IsReplaying)
+        {
+            // An execution's first episode runs without a replay: the instance has just started.
+            completions.OrchestrationStarted();
+        }
+
         var output = await inner.RunAsync(context, input).ConfigureAwait(true);
         if (!context.IsReplaying)
         {

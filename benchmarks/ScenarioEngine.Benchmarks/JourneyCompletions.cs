@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using ScenarioEngine.Journeys.AzureStorage;
 using ScenarioEngine.Runtime.Integration;
 
@@ -11,12 +13,32 @@ internal sealed class JourneyCompletions : IIntegrationEvents
 {
     private long _orchestrations;
     private long _exits;
+    private readonly ConcurrentQueue<long> _completedAt = new();
+    private readonly ConcurrentQueue<long> _startedAt = new();
+    private readonly ConcurrentQueue<(string Name, long Started, long Ended)> _activities = new();
 
     public long Orchestrations => Interlocked.Read(ref _orchestrations);
 
     public long Exits => Interlocked.Read(ref _exits);
 
-    public void OrchestrationCompleted() => Interlocked.Increment(ref _orchestrations);
+    /// <summary>The <see cref="Stopwatch"/> timestamps of the completions so far.</summary>
+    public IReadOnlyCollection<long> CompletedAt => _completedAt;
+
+    /// <summary>The <see cref="Stopwatch"/> timestamps of the executions' first episodes so far.</summary>
+    public IReadOnlyCollection<long> StartedAt => _startedAt;
+
+    /// <summary>The activities run so far: name (and sent step), <see cref="Stopwatch"/> timestamps of their start and end.</summary>
+    public IReadOnlyCollection<(string Name, long Started, long Ended)> Activities => _activities;
+
+    public void ActivityRan(string name, long started, long ended) => _activities.Enqueue((name, started, ended));
+
+    public void OrchestrationStarted() => _startedAt.Enqueue(Stopwatch.GetTimestamp());
+
+    public void OrchestrationCompleted()
+    {
+        _completedAt.Enqueue(Stopwatch.GetTimestamp());
+        Interlocked.Increment(ref _orchestrations);
+    }
 
     public void Publish(IntegrationEvent integrationEvent)
     {
@@ -39,7 +61,7 @@ internal sealed class JourneyCompletions : IIntegrationEvents
 
         foreach (var (name, create) in tasks.Activities)
         {
-            counted.AddActivity(name, create);
+            counted.AddActivity(name, sp => new TimedActivity(name, create(sp), this));
         }
 
         return counted;

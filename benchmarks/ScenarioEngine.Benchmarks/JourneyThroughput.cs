@@ -25,7 +25,7 @@ namespace ScenarioEngine.Benchmarks;
 /// customers through the engine's ingest and the host's own events-queue workers (<see cref="EventQueueWorkers"/>, idle backoff
 /// included), each purchase starting a send, 2 s wait, send journey on DurableTaskJourneyBackend (DurableTask.AzureStorage on one
 /// Azurite, or the in-memory orchestration service), whose activities run the send policy, claim and record in the customers table
-/// (the hosts' own port wiring). Shapes alternate (<see cref="JourneyShape"/>: the journey orchestrator, then the naive one, then the
+/// (the hosts' own port wiring). After one uncounted warm-up run of each shape, shapes alternate (<see cref="JourneyShape"/>: the journey orchestrator, then the naive one, then the
 /// orchestrator again...), each with its own customers table, queues and task hub. For each: journeys completed per second from the
 /// first purchase posted to the last orchestration completed, storage requests per journey in that window split by client (engine and
 /// activities, Durable Task backend) and operation, and processor time (this process and Azurite's).
@@ -57,6 +57,17 @@ internal static class JourneyThroughput
         var azurite = target == "azurite" ? await AzuriteProcess.StartAsync().ConfigureAwait(false) : null;
         try
         {
+            // The first run of a process pays the JIT of the code both shapes share (ingest, activities, Durable Task, the storage
+            // clients) and tiers it up: a run of each shape first, as large as the measured ones and not counted, so that no measured
+            // run pays it for the other.
+            var warmUps = new List<ShapeRun>();
+            foreach (var shape in new[] { JourneyShape.Orchestrator, JourneyShape.OneActivityPerStep })
+            {
+                var warmUp = await RunShapeAsync(shape, azurite, journeys, queues).ConfigureAwait(false);
+                output.WriteLine($"warm-up, not counted: {shape.Name}, {journeys} journeys in {warmUp.Elapsed.TotalSeconds:F2} s");
+                warmUps.Add(warmUp);
+            }
+
             var results = new List<ShapeRun>();
             for (var i = 0; i < runs; i++)
             {
@@ -70,9 +81,10 @@ internal static class JourneyThroughput
             if (azurite is not null)
             {
                 // Nothing of a finished run may go on loading the emulator under the next one: its clients stay silent once it is stopped.
-                var (requestsBefore, cpuBefore) = (results.Sum(r => r.LiveRequests()), azurite.ProcessorTime);
+                var stopped = warmUps.Concat(results).ToList();
+                var (requestsBefore, cpuBefore) = (stopped.Sum(r => r.LiveRequests()), azurite.ProcessorTime);
                 await Task.Delay(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-                output.WriteLine($"after the runs, 3 s idle: {results.Sum(r => r.LiveRequests()) - requestsBefore} requests by the stopped runs' clients; " +
+                output.WriteLine($"after the runs, 3 s idle: {stopped.Sum(r => r.LiveRequests()) - requestsBefore} requests by the stopped runs' clients; " +
                                  $"Azurite CPU {(azurite.ProcessorTime - cpuBefore).TotalSeconds:F2} s; {await LeftInQueuesAsync(azurite).ConfigureAwait(false)}");
             }
         }
@@ -148,7 +160,7 @@ internal static class JourneyThroughput
         var described = shape with
         {
             Description = shape.Description + string.Create(CultureInfo.InvariantCulture,
-                $" ({settings.PartitionCount} partitions, polling backing off to {settings.MaxQueuePollingInterval.TotalSeconds:0.#} s, ExecutionStarted de-duplication {(settings.DisableExecutionStartedDeduplication ? "off" : "on")})"),
+                $" ({settings.PartitionCount} partitions, polling backing off to {settings.MaxQueuePollingInterval.TotalSeconds:0.#} s, ExecutionStarted de-duplication {(settings.DisableExecutionStartedDeduplication ? "off" : "on")}, extended sessions {(settings.ExtendedSessionsEnabled ? $"on ({settings.ExtendedSessionIdleTimeout.TotalSeconds:0.#} s idle)" : "off")})"),
         };
         await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, tasks, services, loggers).ConfigureAwait(false);
         var engine = new JourneyEngine(clients.CreateRowStore(), clients.CreateQueueFactory(), catalog, backend, TimeProvider.System, options);
@@ -200,6 +212,7 @@ internal static class JourneyThroughput
             var (engineBefore, backendBefore) = (engineRequests(), backendRequests());
             var (cpuBefore, azuriteBefore, loadBefore) = (Process.GetCurrentProcess().TotalProcessorTime, azuriteCpu(), LoadAverage());
             var clock = Stopwatch.StartNew();
+            var posted = Stopwatch.GetTimestamp();
             await engine.IngestAsync(Enumerable.Range(0, journeys).Select(i => new CustomerEvent($"p{i}", "purchase", $"c{i}", now.AddSeconds(1),
                 new Dictionary<string, Value> { ["amount"] = Value.From(6800) })).ToList()).ConfigureAwait(false);
             await UntilAsync(() => completions.Orchestrations >= journeys, shape, "every orchestration completed").ConfigureAwait(false);
@@ -208,6 +221,7 @@ internal static class JourneyThroughput
                 Process.GetCurrentProcess().TotalProcessorTime - cpuBefore, azuriteCpu() - azuriteBefore, loadBefore, LoadAverage())
             {
                 LiveRequests = () => engineRequests().Values.Sum() + backendRequests().Values.Sum(),
+                Latencies = Latencies(posted, completions, channel),
             };
             if (channel.Calls != 2 * journeys || channel.DistinctKeys != 2 * journeys || completions.Exits != journeys || engine.Metrics.Started != journeys)
             {
@@ -221,6 +235,31 @@ internal static class JourneyThroughput
         {
             await workers.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    // When the journeys reached each point, in seconds after the purchases were posted (median and last), and how long each journey's
+    // wait between its two sends lasted: what bounds a run's rate when a journey takes longer than its wait.
+    private static string Latencies(long posted, JourneyCompletions completions, KeyChannel channel)
+    {
+        static double Seconds(long from, long to) => (to - from) / (double)Stopwatch.Frequency;
+        string Spread(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count == 0
+                ? "none"
+                : string.Create(CultureInfo.InvariantCulture, $"{sorted[sorted.Count / 2]:F2} / {sorted[^1]:F2} s");
+        }
+
+        var first = channel.SentAt("first");
+        var second = channel.SentAt("second");
+        var firstByInstance = channel.SentAtByInstance("first");
+        var gaps = channel.SentAtByInstance("second").Where(kv => firstByInstance.ContainsKey(kv.Key)).Select(kv => Seconds(firstByInstance[kv.Key], kv.Value)).ToList();
+        return $"median / last after the post: started {Spread(completions.StartedAt.Where(t => t >= posted).Select(t => Seconds(posted, t)))}, " +
+               $"first send {Spread(first.Select(t => Seconds(posted, t)))}, second send {Spread(second.Select(t => Seconds(posted, t)))}, " +
+               $"completed {Spread(completions.CompletedAt.Where(t => t >= posted).Select(t => Seconds(posted, t)))}; " +
+               string.Concat(completions.Activities.Where(a => a.Started >= posted).GroupBy(a => a.Name).OrderBy(g => g.Min(a => a.Started))
+                   .Select(g => $"{g.Key} started {Spread(g.Select(a => Seconds(posted, a.Started)))} taking {Spread(g.Select(a => Seconds(a.Started, a.Ended)))}; ")) +
+               $"first to second send (the 2 s wait) min {(gaps.Count == 0 ? 0 : gaps.Min()).ToString("F2", CultureInfo.InvariantCulture)} s, median / max {Spread(gaps)}";
     }
 
     private static async Task UntilAsync(Func<bool> condition, JourneyShape shape, string what)
@@ -253,6 +292,7 @@ internal static class JourneyThroughput
                          (run.AzuriteCpu is null ? "Durable Task backend in memory" : $"Durable Task backend {PerJourney(run.BackendRequests, run.Journeys)}"));
         output.WriteLine($"  CPU: this process {run.Cpu.TotalSeconds:F1} s = {run.Cpu.TotalMilliseconds / run.Journeys:F0} ms per journey" +
                          (run.AzuriteCpu is { } azurite ? $"; Azurite {azurite.TotalSeconds:F1} s = {azurite.TotalMilliseconds / run.Journeys:F0} ms per journey" : ""));
+        output.WriteLine($"  {run.Latencies}");
     }
 
     private static string PerJourney(IReadOnlyDictionary<string, long> requests, int journeys) =>
@@ -289,6 +329,9 @@ internal static class JourneyThroughput
         /// <summary>Every request of the run's clients so far, measured or not.</summary>
         public required Func<long> LiveRequests { get; init; }
 
+        /// <summary>When the journeys started, sent and completed.</summary>
+        public required string Latencies { get; init; }
+
         public double Rate => Journeys / Elapsed.TotalSeconds;
 
         public double EngineTotal => (double)EngineRequests.Values.Sum() / Journeys;
@@ -304,7 +347,7 @@ internal static class JourneyThroughput
     /// </summary>
     private sealed class KeyChannel(string medium) : IChannel
     {
-        private readonly ConcurrentDictionary<string, byte> _keys = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, long> _keys = new(StringComparer.Ordinal);
         private long _calls;
 
         public string Medium { get; } = medium;
@@ -313,10 +356,18 @@ internal static class JourneyThroughput
 
         public long Calls => Interlocked.Read(ref _calls);
 
+        /// <summary>The <see cref="Stopwatch"/> timestamp of each send (the first of a key), by the step that sent it (the key's last segment).</summary>
+        public IReadOnlyList<long> SentAt(string step) => SentAtByInstance(step).Values.ToList();
+
+        /// <summary>The <see cref="Stopwatch"/> timestamp of each send of <paramref name="step"/>, by instance id (the key's first segment).</summary>
+        public Dictionary<string, long> SentAtByInstance(string step) =>
+            _keys.Where(kv => kv.Key.EndsWith("/" + step, StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key[..kv.Key.IndexOf('/', StringComparison.Ordinal)], kv => kv.Value, StringComparer.Ordinal);
+
         public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _calls);
-            _keys.TryAdd(message.IdempotencyKey, 0);
+            _keys.TryAdd(message.IdempotencyKey, Stopwatch.GetTimestamp());
             return Task.FromResult<DeliveryResult>(new Delivered(null));
         }
     }

@@ -36,6 +36,17 @@ public sealed class AzureStorageJourneyBackendOptions
     /// </summary>
     public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Keep an orchestration's state in memory between its episodes (Durable Task's extended sessions), up to
+    /// <see cref="ExtendedSessionIdleTimeout"/> after its last one: an activity's result or a short wait's timer then resumes the
+    /// instance without reading its history back from the history table or replaying it. Durable Task extends at most half of the
+    /// concurrently running orchestrations, so instances beyond them still start at once.
+    /// </summary>
+    public bool ExtendedSessions { get; set; } = true;
+
+    /// <summary>How long an extended session waits for its instance's next message before it gives up its state (1 s to 10 min).</summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Called on the options of the blob, queue and table clients the backend makes (e.g. to add a pipeline policy).</summary>
     public Action<ClientOptions>? ConfigureClientOptions { get; set; }
 
@@ -57,6 +68,11 @@ public sealed class AzureStorageJourneyBackendOptions
         if (QueueVisibilityTimeout < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException($"Journeys:QueueVisibilityTimeout must be at least one second, got {QueueVisibilityTimeout}.", nameof(QueueVisibilityTimeout));
+        }
+
+        if (ExtendedSessionIdleTimeout < TimeSpan.FromSeconds(1) || ExtendedSessionIdleTimeout > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentException($"Journeys:ExtendedSessionIdleTimeout must be from 00:00:01 to 00:10:00, got {ExtendedSessionIdleTimeout}.", nameof(ExtendedSessionIdleTimeout));
         }
 
         if (MaxQueuePollingInterval <= TimeSpan.Zero)

@@ -56,6 +56,8 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
             WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
             LoggerFactory = loggerFactory,
             DisableExecutionStartedDeduplication = true,
+            ExtendedSessionsEnabled = options.ExtendedSessions,
+            ExtendedSessionIdleTimeout = options.ExtendedSessionIdleTimeout,
 
             // The partition leases are owned by worker id (the machine name by default): two host processes on one machine must
             // not look like one owner.
