@@ -15,6 +15,12 @@ public sealed class JourneyTableOptions
     /// <summary>How long a send stays in the customer's send history (the longest frequency-cap window needs it).</summary>
     public TimeSpan SendHistoryWindow { get; set; } = TimeSpan.FromDays(31);
 
+    /// <summary>
+    /// Whether sends and journey records write the customer's time line (true; the engine's <c>EngineOptions.Timeline</c>, off in a
+    /// simulation, where nothing reads it).
+    /// </summary>
+    public bool Timeline { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {

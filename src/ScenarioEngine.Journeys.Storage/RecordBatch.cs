@@ -15,9 +15,9 @@ internal static class RecordBatch
 {
     /// <summary>
     /// Applies <paramref name="record"/> to the instance row's document as read (null: no row yet) and adds its time-line row to
-    /// <paramref name="writes"/>; returns the document to write, or null when the row holds this batch already (a batch number only grows).
+    /// <paramref name="writes"/> (when <paramref name="timeline"/>, <see cref="JourneyTableOptions.Timeline"/>); returns the document to write, or null when the row holds this batch already (a batch number only grows).
     /// </summary>
-    public static InstanceDoc? Apply(JourneyRecord record, InstanceDoc? doc, List<RowWrite> writes)
+    public static InstanceDoc? Apply(JourneyRecord record, InstanceDoc? doc, List<RowWrite> writes, bool timeline)
     {
         if (doc is not null && doc.Batch >= record.Batch)
         {
@@ -30,7 +30,7 @@ internal static class RecordBatch
         doc.State = state;
         doc.Batch = record.Batch;
         var entries = Entries(record, doc);
-        if (entries.Count > 0)
+        if (timeline && entries.Count > 0)
         {
             writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(record.CustomerId, JourneyRows.TimelineKey(record.At, record.InstanceId, record.Batch), new TimelineRow(entries))));
         }

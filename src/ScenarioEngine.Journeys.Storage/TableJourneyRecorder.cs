@@ -57,7 +57,7 @@ public sealed class TableJourneyRecorder : IJourneyRecorder
             // number, once there, only grows).
             var row = await RecentAsync(attempt, record.CustomerId, key, cancellationToken).ConfigureAwait(false);
             var writes = new List<RowWrite>(3);
-            var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<InstanceDoc>(row), writes);
+            var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<InstanceDoc>(row), writes, _options.Timeline);
             if (doc is null)
             {
                 Log.BatchAlreadyApplied(_logger, record.InstanceId, record.Batch);

@@ -154,7 +154,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
             }
 
             // A send held before any claim writes the record batch it carries here (a claimed one wrote it with its claim).
-            var recorded = send.Record is { } record ? RecordBatch.Apply(CarriedRecord(record, send), instance, writes) : null;
+            var recorded = send.Record is { } record ? RecordBatch.Apply(CarriedRecord(record, send), instance, writes, _options.Timeline) : null;
             instance = recorded ?? instance;
             var now = _time.GetUtcNow();
             if (instance is not null)
@@ -173,9 +173,12 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
                 writes.Add(RecordBatch.InstanceWrite(send.CustomerId, instanceKey, instance, instanceRow));
             }
 
-            var entry = new TimelineEntry(now, "message", send.JourneyId, send.StepId, Text(send, outcome), Data(send, metric, content));
-            writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(send.CustomerId, JourneyRows.OutcomeTimelineKey(now, send.InstanceId, send.IdempotencyKey, send.Attempt),
-                new TimelineRow([entry]))));
+            if (_options.Timeline)
+            {
+                var entry = new TimelineEntry(now, "message", send.JourneyId, send.StepId, Text(send, outcome), Data(send, metric, content));
+                writes.Add(new RowWrite(WriteKind.Upsert, Codec.Row(send.CustomerId, JourneyRows.OutcomeTimelineKey(now, send.InstanceId, send.IdempotencyKey, send.Attempt),
+                    new TimelineRow([entry]))));
+            }
             var result = await _store.CommitAsync(Table, writes, cancellationToken).ConfigureAwait(false);
             if (result.Status == CommitStatus.Ok)
             {
@@ -346,7 +349,7 @@ public sealed class TableSendLedger : ISendLedger, ICustomerProfiles, ISendConfi
         CarriedRecord(record, null);
         var key = JourneyRows.InstanceKey(record.JourneyId, record.InstanceId);
         var row = await Recent(0, record.CustomerId, key, cancellationToken).ConfigureAwait(false);
-        var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<InstanceDoc>(row), writes);
+        var doc = RecordBatch.Apply(record, row is null ? null : Codec.Read<InstanceDoc>(row), writes, _options.Timeline);
         if (doc is not null)
         {
             writes.Add(RecordBatch.InstanceWrite(record.CustomerId, key, doc, row));

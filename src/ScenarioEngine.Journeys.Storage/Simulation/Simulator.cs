@@ -57,6 +57,7 @@ public sealed class Simulator
         var opts = options ?? new EngineOptions();
         opts.EventQueueCount = 1;
         opts.HandlerConcurrency = 1; // virtual time: one message after another, so a replay is reproducible
+        opts.Timeline = false; // the report is the sends and counts: no one reads a simulated customer's time line
 
         _rates = sending?.Rate.Values.Any(r => r > 0) == true;
         var channels = Medium.All.Select(m => new RecordingChannel(m, Record)).ToList();

@@ -29,7 +29,7 @@ public sealed class VirtualJourneyHost
         ArgumentNullException.ThrowIfNull(options);
         loggers ??= NullLoggerFactory.Instance;
         Clock = clock ?? throw new ArgumentNullException(nameof(clock));
-        var tables = new JourneyTableOptions { CustomersTable = options.CustomersTable, SendHistoryWindow = options.SendHistoryWindow };
+        var tables = new JourneyTableOptions { CustomersTable = options.CustomersTable, SendHistoryWindow = options.SendHistoryWindow, Timeline = options.Timeline };
         // Reads of the in-memory store cost no request: remembering rows would only keep them alive.
         var recent = new RecentRows(capacity: 0);
         var ledger = new TableSendLedger(store, tables, clock, loggers.CreateLogger<TableSendLedger>(), integrationEvents, recent);

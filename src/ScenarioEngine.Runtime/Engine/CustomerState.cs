@@ -9,8 +9,9 @@ internal sealed class CustomerState
 {
     private readonly List<RowWrite> _writes = [];
     private readonly List<TimelineEntry> _journal = [];
+    private readonly bool _timeline;
 
-    private CustomerState(string customerId) => CustomerId = customerId;
+    private CustomerState(string customerId, bool timeline) => (CustomerId, _timeline) = (customerId, timeline);
 
     public string CustomerId { get; }
 
@@ -60,9 +61,9 @@ internal sealed class CustomerState
     /// <summary>Integration events of the writes being built, published once they commit.</summary>
     public List<IntegrationEvent> Happened { get; } = [];
 
-    public static CustomerState From(string customerId, IReadOnlyList<StoredRow> rows)
+    public static CustomerState From(string customerId, IReadOnlyList<StoredRow> rows, bool timeline)
     {
-        var s = new CustomerState(customerId);
+        var s = new CustomerState(customerId, timeline);
         ProfileDoc? profile = null;
         foreach (var row in rows)
         {
@@ -82,7 +83,14 @@ internal sealed class CustomerState
         return s;
     }
 
-    public void Note(TimelineEntry entry) => _journal.Add(entry);
+    /// <summary>Notes a time-line entry for the batch; none when the engine keeps no time line (<see cref="EngineOptions.Timeline"/>).</summary>
+    public void Note(TimelineEntry entry)
+    {
+        if (_timeline)
+        {
+            _journal.Add(entry);
+        }
+    }
 
     public void Write(RowWrite write) => _writes.Add(write);
 

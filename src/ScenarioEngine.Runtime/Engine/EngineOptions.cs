@@ -47,6 +47,13 @@ public sealed class EngineOptions
     /// </summary>
     public LeadScoringOptions? LeadScoring { get; set; }
 
+    /// <summary>
+    /// Whether ingest and the journey activities write each customer's time line (true). A simulation turns it off: its report is the
+    /// sends and counts, nothing reads a simulated customer's time line, and kept in memory it would be most of what the store holds
+    /// (every collection marks and moves it). Internal, so no configuration turns off the product's time line.
+    /// </summary>
+    internal bool Timeline { get; set; } = true;
+
     /// <summary>The name of the events queue for a customer.</summary>
     public string EventQueueFor(string customerId) => EventQueue((int)(StableHash.Hash(customerId) % (ulong)EventQueueCount));
 

@@ -589,7 +589,7 @@ public sealed partial class JourneyEngine
     private async Task<CustomerState> ReadAsync(string customerId, CancellationToken cancellationToken)
     {
         var rows = await _store.QueryAsync(Table, customerId, Codec.HotFrom, Codec.HotTo, cancellationToken).ConfigureAwait(false);
-        return CustomerState.From(customerId, rows);
+        return CustomerState.From(customerId, rows, Options.Timeline);
     }
 
     // ---------------------------------------------------------------- counts
