@@ -32,20 +32,6 @@ public sealed class ProfileDoc : IRowDocument<ProfileDoc>
         Recent = [.. source.Recent];
     }
 
-    // This one's collections shared, with another send history (see WithSends).
-    private ProfileDoc(ProfileDoc source, List<SentMessage> sends)
-    {
-        Attributes = source.Attributes;
-        Computed = source.Computed;
-        Consent = source.Consent;
-        Suppressed = source.Suppressed;
-        Tags = source.Tags;
-        TimeZone = source.TimeZone;
-        Sends = sends;
-        TimelineSeq = source.TimelineSeq;
-        Recent = source.Recent;
-    }
-
     /// <summary>Attributes.</summary>
     public Dictionary<string, Value> Attributes { get; set; }
     /// <summary>Computed values.</summary>
@@ -96,7 +82,9 @@ public sealed class ProfileDoc : IRowDocument<ProfileDoc>
     public ProfileDoc WithSends(List<SentMessage> sends)
     {
         ArgumentNullException.ThrowIfNull(sends);
-        return new ProfileDoc(this, sends);
+        var doc = (ProfileDoc)MemberwiseClone(); // every member shared, so a member added later is shared too
+        doc.Sends = sends;
+        return doc;
     }
 
     /// <inheritdoc />
