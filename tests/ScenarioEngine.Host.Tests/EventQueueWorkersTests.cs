@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScenarioEngine.Api.Jobs;
 using ScenarioEngine.Api.Settings;
+using ScenarioEngine.Core.Model;
 using ScenarioEngine.Journeys;
 using ScenarioEngine.Journeys.Ports;
 using ScenarioEngine.Runtime.Engine;
@@ -24,19 +25,54 @@ public sealed class EventQueueWorkersTests
             NullLogger<EventQueueWorkers>.Instance);
 
         await workers.StartAsync(CancellationToken.None);
-        await delays.Held.WaitAsync(TimeSpan.FromSeconds(30));
+        await delays.HeldAsync();
         await workers.StopAsync(CancellationToken.None);
 
         Assert.Equal([50, 100, 200, 400, 700, 700, 700, 700, 700], delays.Requested.Select(d => d.TotalMilliseconds));
     }
 
-    /// <summary>Records each delay asked for and ends it at once, the first <c>fire</c> of them; holds the next until the workers stop.</summary>
+    [Fact]
+    public async Task ExecuteAsync_EventsQueuedByThisProcessWhileIdle_AppliesThemWithoutWaitingOutTheDelay()
+    {
+        // Arrange: every idle delay is held (time never passes), so only the signal of the events queued can wake the idle loop.
+        var faults = new FaultInjector();
+        var engine = new JourneyEngine(new InMemoryRowStore(faults), new InMemoryQueueFactory(TimeProvider.System, faults), new Catalog(), new NoInstances(),
+            TimeProvider.System, new EngineOptions { EventQueueCount = 2 });
+        await engine.InitializeAsync();
+        var delays = new DelayRecorder(fire: 0);
+        using var workers = new EventQueueWorkers(engine, Options.Create(new EngineHostOptions { IdlePollDelay = TimeSpan.FromHours(1) }), delays,
+            NullLogger<EventQueueWorkers>.Instance);
+        await workers.StartAsync(CancellationToken.None);
+        await delays.HeldAsync();
+        await delays.HeldAsync();
+
+        // Act
+        await engine.IngestAsync([new CustomerEvent("e1", "purchase", "c1", DateTimeOffset.UtcNow, CustomerEvent.NoProperties)]);
+        await delays.HeldAsync();
+        var applied = engine.Metrics.EventsApplied;
+        await workers.StopAsync(CancellationToken.None);
+
+        // Assert: the loop of c1's queue applied the event and went idle again, from its first delay; the other loop slept on.
+        Assert.Equal(1, applied);
+        Assert.Equal([50, 50, 50], delays.Requested.Select(d => d.TotalMilliseconds));
+    }
+
+    /// <summary>
+    /// Records each delay asked for and ends it at once, the first <c>fire</c> of them; holds the others until the workers stop, and
+    /// <see cref="HeldAsync"/> waits for the next one held.
+    /// </summary>
     private sealed class DelayRecorder(int fire) : TimeProvider
     {
         private readonly List<TimeSpan> _requested = [];
-        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly SemaphoreSlim _held = new(0);
 
-        public Task Held => _held.Task;
+        public async Task HeldAsync()
+        {
+            if (!await _held.WaitAsync(TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException("no delay was asked for and held within 30 s");
+            }
+        }
 
         public IReadOnlyList<TimeSpan> Requested
         {
@@ -64,7 +100,7 @@ public sealed class EventQueueWorkersTests
             }
             else
             {
-                _held.TrySetResult();
+                _held.Release();
             }
 
             return new NoTimer();

@@ -60,7 +60,7 @@ public static class HostSettings
         new("Sending:Circuit:TrialTimeout", false, "How long the trial send holds a half-open circuit before another send may try (default 00:00:30)."),
         new("Sending:Circuit:TrialRecheckInterval", false, "How long a send held behind a half-open circuit's trial waits before asking again, at most until the trial's hold ends (default 00:00:05)."),
         new("Sending:Circuit:RefreshInterval", false, "How long a process sends on the circuit state it last read before reading the medium's row again (default 00:00:01; 0 reads it for every send)."),
-        new("Engine:IdlePollDelay", false, "Longest pause of an idle queue worker before it polls again."),
+        new("Engine:IdlePollDelay", false, "Longest pause of an idle events queue worker before it polls again (events this process accepts wake it at once)."),
         new("Engine:CountsInterval", false, "How often every journey's counts are aggregated from the instance rows into one row per journey, which the dashboard's canvas reads."),
         new("Engine:ScheduledTriggersInterval", false, "How often date and schedule triggers are checked."),
         new("Engine:CatalogRefreshInterval", false, "How often each process reloads journeys and messages published by others."),

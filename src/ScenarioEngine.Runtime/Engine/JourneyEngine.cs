@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Globalization;
 using System.Text;
@@ -32,6 +33,9 @@ public sealed partial class JourneyEngine
     private readonly TimeProvider _time;
     private readonly IIntegrationEvents _integrationEvents;
     private readonly ILogger _logger;
+
+    // Only the queues a worker of this process waits on (the Functions app's queue triggers ask for none).
+    private readonly ConcurrentDictionary<string, QueueSignal> _eventsQueued = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Creates an engine over storage ports. What it did is handed to <paramref name="integrationEvents"/> after each commit (nothing
@@ -82,7 +86,10 @@ public sealed partial class JourneyEngine
 
     // ---------------------------------------------------------------- ingest
 
-    /// <summary>Queues validated events, packed per events queue; returns once every event is durably queued.</summary>
+    /// <summary>
+    /// Queues validated events, packed per events queue; returns once every event is durably queued. Each queue's
+    /// <see cref="EventsQueued"/> signal is pulsed once its events are queued.
+    /// </summary>
     public async Task IngestAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
     {
         foreach (var shard in events.GroupBy(e => Options.EventQueueFor(e.CustomerId), StringComparer.Ordinal))
@@ -92,10 +99,21 @@ public sealed partial class JourneyEngine
             {
                 await queue.SendAsync(pack, null, cancellationToken).ConfigureAwait(false);
             }
+
+            if (_eventsQueued.TryGetValue(shard.Key, out var signal))
+            {
+                signal.Pulse();
+            }
         }
 
         Metrics.Accepted(events.Count);
     }
+
+    /// <summary>
+    /// The signal pulsed each time this process has queued events onto events queue <paramref name="queueIndex"/>, for a worker of that
+    /// queue in this process to poll at once instead of after its idle delay (events queued by another process are found by polling).
+    /// </summary>
+    public QueueSignal EventsQueued(int queueIndex) => _eventsQueued.GetOrAdd(Options.EventQueue(queueIndex), static _ => new QueueSignal());
 
     /// <summary>
     /// Packs events into <see cref="EventsMessage"/> texts (the text <c>Codec.Write(new EventsMessage(...))</c> would give), serialising each
