@@ -11,7 +11,9 @@ namespace ScenarioEngine.Benchmarks;
 /// <summary>
 /// Counts the calls to the customers' store per purchase (in-memory provider; the Azure provider makes the same calls): the engine's
 /// ingest, then the apply with its journey start and the orchestration's first steps up to its first wait (send and record activities
-/// on the same store), run in virtual time. The Durable Task backend's own requests are not in it: see <see cref="JourneyThroughput"/>.
+/// on the same store), run in virtual time. Counted twice: as a host makes them (the rows ingest, ledger and recorder last read or
+/// committed remembered, <see cref="RecentRows"/>), and as the simulation makes them (nothing remembered). The Durable Task backend's
+/// own requests are not in it: see <see cref="JourneyThroughput"/>.
 /// </summary>
 internal static class StorageCallCount
 {
@@ -19,7 +21,7 @@ internal static class StorageCallCount
     {
         var messages = Samples.Messages();
         var journey = Samples.Journey("post-purchase-cross-sell", messages);
-        foreach (var customers in new[] { 1, 1000 })
+        foreach (var (customers, remembered) in new[] { (1, true), (1000, true), (1, false), (1000, false) })
         {
             var clock = new ManualClock(new DateTimeOffset(2026, 1, 5, 1, 0, 0, TimeSpan.Zero));
             var faults = new FaultInjector();
@@ -28,7 +30,8 @@ internal static class StorageCallCount
             var catalog = new Catalog();
             catalog.Load([journey], [], messages.Values);
             var channel = new RecordingChannel(Medium.Email);
-            var host = new VirtualJourneyHost(store, queues, catalog, [channel], new VerbatimRenderer(), clock, new EngineOptions { EventQueueCount = 1 });
+            var host = new VirtualJourneyHost(store, queues, catalog, [channel], new VerbatimRenderer(), clock, new EngineOptions { EventQueueCount = 1 },
+                recentRows: remembered ? new RecentRows() : null);
             await host.Engine.InitializeAsync().ConfigureAwait(false);
 
             var identify = Enumerable.Range(0, customers).Select(i => new CustomerEvent($"i{i}", "identify", $"c{i}", clock.GetUtcNow(),
@@ -48,7 +51,8 @@ internal static class StorageCallCount
 
             var apply = faults.Calls - beforeApply;
             var total = faults.Calls - before;
-            output.WriteLine($"{customers} purchase(s), each entering the cross-sell journey (or held out) and sending its thank-you up to the 3-day wait:");
+            output.WriteLine($"{customers} purchase(s), each entering the cross-sell journey (or held out) and sending its thank-you up to the 3-day wait, " +
+                             (remembered ? "rows remembered as in a host:" : "nothing remembered as in the simulation:"));
             output.WriteLine($"  store calls: {total} in all, {(double)total / customers:F2} per event: ingest {(double)ingest / customers:F2}, " +
                              $"apply with start and the first steps' activities {(double)apply / customers:F2}; " +
                              $"journeys started {host.Engine.Metrics.Started}, messages sent {channel.Sent.Count}");

@@ -22,16 +22,20 @@ namespace ScenarioEngine.Journeys.Storage.Simulation;
 /// </summary>
 public sealed class VirtualJourneyHost
 {
-    /// <summary>Wires the engine and the orchestrations.</summary>
+    /// <summary>
+    /// Wires the engine and the orchestrations. <paramref name="recentRows"/> are the rows the ledger and the recorder share; by default
+    /// none are kept (reads of the in-memory store cost no request, and remembering rows would only keep them alive), a host's
+    /// <see cref="RecentRows"/> to count the store calls a host makes.
+    /// </summary>
     public VirtualJourneyHost(IRowStore store, IQueueFactory queues, Catalog catalog, IEnumerable<IChannel> channels, IMessageRenderer renderer, ManualClock clock,
-        EngineOptions options, IIntegrationEvents? integrationEvents = null, ILoggerFactory? loggers = null, SendingOptions? sending = null)
+        EngineOptions options, IIntegrationEvents? integrationEvents = null, ILoggerFactory? loggers = null, SendingOptions? sending = null,
+        RecentRows? recentRows = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         loggers ??= NullLoggerFactory.Instance;
         Clock = clock ?? throw new ArgumentNullException(nameof(clock));
         var tables = new JourneyTableOptions { CustomersTable = options.CustomersTable, SendHistoryWindow = options.SendHistoryWindow, Timeline = options.Timeline };
-        // Reads of the in-memory store cost no request: remembering rows would only keep them alive.
-        var recent = new RecentRows(capacity: 0);
+        var recent = recentRows ?? new RecentRows(capacity: 0);
         var ledger = new TableSendLedger(store, tables, clock, loggers.CreateLogger<TableSendLedger>(), integrationEvents, recent);
         var recorder = new TableJourneyRecorder(store, tables, loggers.CreateLogger<TableJourneyRecorder>(), integrationEvents, recent);
         var channel = new CatalogSendChannel(catalog, renderer, channels);

@@ -1,6 +1,4 @@
-using ScenarioEngine.Runtime.Storage;
-
-namespace ScenarioEngine.Journeys.Storage;
+namespace ScenarioEngine.Runtime.Storage;
 
 /// <summary>
 /// The customers-table rows this process last read or committed, with their ETags, shared by the send ledger and the recorder (one
