@@ -140,7 +140,8 @@ internal static class JourneyThroughput
             await JourneyServices.InitializeAsync(memoryServices).ConfigureAwait(false);
             await using var memoryBackend = await DurableTaskJourneyBackend.StartInMemoryAsync(tasks, memoryServices, memoryServices.GetRequiredService<ILoggerFactory>())
                 .ConfigureAwait(false);
-            var memoryEngine = new JourneyEngine(store, new InMemoryQueueFactory(TimeProvider.System, faults), memoryCatalog, memoryBackend, TimeProvider.System, options);
+            var memoryEngine = new JourneyEngine(store, new InMemoryQueueFactory(TimeProvider.System, faults), memoryCatalog, memoryBackend, TimeProvider.System, options,
+                recentRows: memoryServices.GetRequiredService<RecentRows>());
             return await MeasureAsync(shape with { Description = shape.Name + ", in-memory orchestration service and store" }, memoryEngine, memoryServices,
                 memoryChannel, completions, journeys, () => new Dictionary<string, long> { ["store"] = faults.Calls }, () => new Dictionary<string, long>(), () => null)
                 .ConfigureAwait(false);
@@ -163,7 +164,8 @@ internal static class JourneyThroughput
                 $" ({settings.PartitionCount} partitions, polling backing off to {settings.MaxQueuePollingInterval.TotalSeconds:0.#} s, ExecutionStarted de-duplication {(settings.DisableExecutionStartedDeduplication ? "off" : "on")}, extended sessions {(settings.ExtendedSessionsEnabled ? $"on ({settings.ExtendedSessionIdleTimeout.TotalSeconds:0.#} s idle)" : "off")})"),
         };
         await using var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(settings, tasks, services, loggers).ConfigureAwait(false);
-        var engine = new JourneyEngine(clients.CreateRowStore(), clients.CreateQueueFactory(), catalog, backend, TimeProvider.System, options);
+        var engine = new JourneyEngine(clients.CreateRowStore(), clients.CreateQueueFactory(), catalog, backend, TimeProvider.System, options,
+            recentRows: services.GetRequiredService<RecentRows>());
         return await MeasureAsync(described, engine, services, channel, completions, journeys, clients.Counter.Snapshot, backendCalls.Snapshot, () => azurite.ProcessorTime)
             .ConfigureAwait(false);
     }

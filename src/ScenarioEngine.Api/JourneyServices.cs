@@ -45,7 +45,8 @@ public static class JourneyServices
         });
         services.AddSingleton<SendPolicyOptions>(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value.Policy);
         services.AddSingleton<IJourneyCatalog, CatalogJourneys>();
-        // One per process: the ledger's and the recorder's conditioned writes start from the rows the other last wrote.
+        // One per process: the ledger's and the recorder's conditioned writes start from the rows the other, or ingest (the JourneyEngine
+        // takes it too), last wrote.
         services.AddSingleton(_ => new RecentRows());
         services.AddSingleton<TableSendLedger>();
         services.AddSingleton<ISendLedger>(sp => sp.GetRequiredService<TableSendLedger>());

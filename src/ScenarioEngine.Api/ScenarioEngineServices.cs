@@ -113,7 +113,8 @@ public static class ScenarioEngineServices
         services.AddSingleton(sp => new JourneyEngine(
             sp.GetRequiredService<IRowStore>(), sp.GetRequiredService<IQueueFactory>(), sp.GetRequiredService<Runtime.Engine.Catalog>(),
             sp.GetRequiredService<IJourneyInstances>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>().Value, sp.GetRequiredService<IIntegrationEvents>(), sp.GetRequiredService<ILogger<JourneyEngine>>()));
+            sp.GetRequiredService<IOptions<EngineOptions>>().Value, sp.GetRequiredService<IIntegrationEvents>(), sp.GetRequiredService<ILogger<JourneyEngine>>(),
+            sp.GetRequiredService<RecentRows>()));
 
         services.AddProblemDetails();
         services.AddOpenApi();

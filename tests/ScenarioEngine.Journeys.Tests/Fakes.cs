@@ -289,3 +289,21 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
     public void Advance(TimeSpan by) => Now += by;
 }
+
+/// <summary>Journey instances ingest starts and raises, recorded (nothing runs them).</summary>
+internal sealed class FakeJourneyInstances : IJourneyInstances
+{
+    private readonly ConcurrentQueue<JourneyStart> _started = new();
+
+    public IReadOnlyList<JourneyStart> Started => [.. _started];
+
+    public Task StartAsync(JourneyStart start, CancellationToken cancellationToken = default)
+    {
+        _started.Enqueue(start);
+        return Task.CompletedTask;
+    }
+
+    public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
+}

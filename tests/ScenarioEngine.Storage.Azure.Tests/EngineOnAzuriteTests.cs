@@ -255,7 +255,7 @@ public sealed class EngineOnAzuriteTests(AzuriteFixture azurite, ITestOutputHelp
             var loggers = _services.GetRequiredService<ILoggerFactory>();
             _backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(backendOptions, DurableTaskSet.Journeys(), _services, loggers);
             Engine = new JourneyEngine(_engineClients.CreateRowStore(), _engineClients.CreateQueueFactory(), catalog, _backend, TimeProvider.System, options,
-                logger: loggers.CreateLogger<JourneyEngine>());
+                logger: loggers.CreateLogger<JourneyEngine>(), recentRows: _services.GetRequiredService<RecentRows>());
             await Engine.InitializeAsync(cancellationToken);
             await JourneyServices.InitializeAsync(_services, cancellationToken);
         }

@@ -23,7 +23,7 @@ namespace ScenarioEngine.Journeys.Storage.Simulation;
 public sealed class VirtualJourneyHost
 {
     /// <summary>
-    /// Wires the engine and the orchestrations. <paramref name="recentRows"/> are the rows the ledger and the recorder share; by default
+    /// Wires the engine and the orchestrations. <paramref name="recentRows"/> are the rows ingest, the ledger and the recorder share; by default
     /// none are kept (reads of the in-memory store cost no request, and remembering rows would only keep them alive), a host's
     /// <see cref="RecentRows"/> to count the store calls a host makes.
     /// </summary>
@@ -53,7 +53,7 @@ public sealed class VirtualJourneyHost
         };
 
         Orchestrations = new VirtualOrchestrations(new CatalogJourneys(catalog), new JourneyOrchestrationOptions { Machine = options.Machine, TimerPadding = TimeSpan.Zero }, Activity, clock, clock.MoveTo);
-        Engine = new JourneyEngine(store, queues, catalog, Orchestrations, clock, options, integrationEvents, loggers.CreateLogger<JourneyEngine>());
+        Engine = new JourneyEngine(store, queues, catalog, Orchestrations, clock, options, integrationEvents, loggers.CreateLogger<JourneyEngine>(), recent);
     }
 
     // The send rates and circuits in a store of their own (in memory, so they complete synchronously as virtual time needs), read on

@@ -33,21 +33,24 @@ public sealed partial class JourneyEngine
     private readonly TimeProvider _time;
     private readonly IIntegrationEvents _integrationEvents;
     private readonly ILogger _logger;
+    private readonly RecentRows _recent;
 
     // Only the queues a worker of this process waits on (the Functions app's queue triggers ask for none).
     private readonly ConcurrentDictionary<string, QueueSignal> _eventsQueued = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Creates an engine over storage ports. What it did is handed to <paramref name="integrationEvents"/> after each commit (nothing
-    /// when null); failures it retries are logged to <paramref name="logger"/>.
+    /// when null); failures it retries are logged to <paramref name="logger"/>. The instance rows ingest commits are remembered in
+    /// <paramref name="recentRows"/>, the process's rows the journey activities' conditioned writes start from (none when null).
     /// </summary>
     public JourneyEngine(IRowStore store, IQueueFactory queues, Catalog catalog, IJourneyInstances instances, TimeProvider time, EngineOptions options,
-        IIntegrationEvents? integrationEvents = null, ILogger<JourneyEngine>? logger = null)
+        IIntegrationEvents? integrationEvents = null, ILogger<JourneyEngine>? logger = null, RecentRows? recentRows = null)
     {
         _store = new MeteredRowStore(store);
         _queues = new MeteredQueueFactory(queues);
         _integrationEvents = integrationEvents ?? NoIntegrationEvents.Instance;
         _logger = logger ?? NullLogger<JourneyEngine>.Instance;
+        _recent = recentRows ?? new RecentRows(capacity: 0);
         Catalog = catalog;
         _instances = instances;
         _time = time;
@@ -389,6 +392,9 @@ public sealed partial class JourneyEngine
             {
                 case CommitStatus.Ok:
                     Metrics.Applied(events.Count);
+
+                    // Before the starts: a new instance's first activity starts its batch from the row written here, without reading it.
+                    _recent.Remember(Table, batch, result, Codec.InstancePrefix);
                     await AfterCommitAsync(state, cancellationToken).ConfigureAwait(false);
                     return;
 

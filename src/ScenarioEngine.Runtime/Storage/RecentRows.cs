@@ -1,11 +1,11 @@
 namespace ScenarioEngine.Runtime.Storage;
 
 /// <summary>
-/// The customers-table rows this process last read or committed, with their ETags, shared by the send ledger and the recorder (one
-/// per process). A read-modify-write whose commit is conditioned on the row's ETag may start from a remembered row instead of reading
-/// it: if another writer changed the row since, the condition fails, the row is forgotten and read. A decision that commits nothing
-/// conditioned on the row (whether a claim stands, the policy's skip) always reads. At most <see cref="Capacity"/> rows are kept;
-/// beyond that the memory starts over (a miss costs one read, never a wrong write).
+/// The customers-table rows this process last read or committed, with their ETags, shared by ingest (the instance rows it commits),
+/// the send ledger and the recorder (one per process). A read-modify-write whose commit is conditioned on the row's ETag may start
+/// from a remembered row instead of reading it: if another writer changed the row since, the condition fails, the row is forgotten
+/// and read. A decision that commits nothing conditioned on the row (whether a claim stands, the policy's skip) always reads. At most
+/// <see cref="Capacity"/> rows are kept; beyond that the memory starts over (a miss costs one read, never a wrong write).
 /// </summary>
 /// <param name="capacity">
 /// How many rows are kept at most (<see cref="DefaultCapacity"/>); 0 keeps none, for a store whose reads cost no request (the
@@ -57,13 +57,25 @@ public sealed class RecentRows(int capacity = RecentRows.DefaultCapacity)
     /// as a time-line entry, is written whatever was there and never read back to change; a deleted row, or one whose new ETag the
     /// store did not say, is forgotten).
     /// </summary>
-    public void Remember(string table, IReadOnlyList<RowWrite> writes, CommitResult result)
+    public void Remember(string table, IReadOnlyList<RowWrite> writes, CommitResult result) => Remember(table, writes, result, rowKeyPrefix: "");
+
+    /// <summary>
+    /// As <see cref="Remember(string, IReadOnlyList{RowWrite}, CommitResult)"/>, only the rows whose key starts with
+    /// <paramref name="rowKeyPrefix"/> (ingest's instance rows: its markers and time line are never read back to change).
+    /// </summary>
+    public void Remember(string table, IReadOnlyList<RowWrite> writes, CommitResult result, string rowKeyPrefix)
     {
         ArgumentNullException.ThrowIfNull(writes);
+        ArgumentNullException.ThrowIfNull(rowKeyPrefix);
+        if (Capacity == 0)
+        {
+            return;
+        }
+
         for (var i = 0; i < writes.Count; i++)
         {
             var row = writes[i].Row;
-            if (writes[i].Kind == WriteKind.Upsert)
+            if (writes[i].Kind == WriteKind.Upsert || !row.RowKey.StartsWith(rowKeyPrefix, StringComparison.Ordinal))
             {
                 continue;
             }

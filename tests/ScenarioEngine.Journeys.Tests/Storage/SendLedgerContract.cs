@@ -426,6 +426,52 @@ public abstract class SendLedgerContract
     }
 
     [Fact]
+    public async Task RunAsync_FirstSendOfAnInstanceIngestStarted_ReadsOnlyTheProfileAndTheClaimRows()
+    {
+        // Ingest remembers the instance row it commits in the process's RecentRows: the first send's batch starts from it, unread.
+        await Store.CreateTableAsync(_options.CustomersTable);
+        var counting = new CountingRowStore(Store);
+        var recent = new RecentRows();
+        var instanceId = await IngestStartAsync(counting, recent, "c1");
+        var ledger = new TableSendLedger(counting, _options, TimeProvider.System, NullLogger<TableSendLedger>.Instance, recent: recent);
+        var recorder = new TableJourneyRecorder(counting, _options, NullLogger<TableJourneyRecorder>.Instance, recent: recent);
+        var command = FirstSend("c1", instanceId, (await InstanceAsync("c1")).State);
+        var gets = counting.Gets;
+
+        var outcome = await Activity(ledger, new SendPolicyOptions(), recorder: recorder).RunAsync(new Context(), command);
+
+        Assert.Equal(SendStatus.Sent, outcome.Status);
+        Assert.Equal(2, counting.Gets - gets);
+        var counts = (await InstanceAsync("c1")).Counts;
+        Assert.Equal(1, counts["a.entered"]);
+        Assert.Equal(1, counts["a.sent"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_InstanceRowIngestWroteChangedByAnotherHostBeforeTheFirstSend_RecordsTheBatchOnceAndSendsOnce()
+    {
+        // This host remembers the instance row its ingest wrote; another host then records the first batch on it (the activity run
+        // there too): the claim, conditioned on the remembered ETag, fails once, then reads the row, finds the batch there and sends.
+        await Store.CreateTableAsync(_options.CustomersTable);
+        var counting = new CountingRowStore(Store);
+        var recent = new RecentRows();
+        var instanceId = await IngestStartAsync(Store, recent, "c1");
+        var command = FirstSend("c1", instanceId, (await InstanceAsync("c1")).State);
+        await new TableJourneyRecorder(Store, _options, NullLogger<TableJourneyRecorder>.Instance).RecordAsync(command.Record!);
+        var ledger = new TableSendLedger(counting, _options, TimeProvider.System, NullLogger<TableSendLedger>.Instance, recent: recent);
+        var recorder = new TableJourneyRecorder(counting, _options, NullLogger<TableJourneyRecorder>.Instance, recent: recent);
+
+        var outcome = await Activity(ledger, new SendPolicyOptions(), recorder: recorder).RunAsync(new Context(), command);
+
+        Assert.Equal(SendStatus.Sent, outcome.Status);
+        Assert.Equal(3, counting.Commits); // the claim on the remembered row refused, the claim, the outcome
+        var counts = (await InstanceAsync("c1")).Counts;
+        Assert.Equal(1, counts["a.entered"]);
+        Assert.Equal(1, counts["a.sent"]);
+        Assert.Single(_channel.Sent);
+    }
+
+    [Fact]
     public async Task RunAsync_SendCarryingARecord_WritesTheBatchWithTheClaimInTwoTransactions()
     {
         // The batch goes into the claim's transaction: one for the claim and batch, one for the outcome; nothing recorded twice.
@@ -531,6 +577,27 @@ public abstract class SendLedgerContract
         doc.Consent["email"] = true;
         await Store.CommitAsync(_options.CustomersTable, [new RowWrite(WriteKind.Insert, new StoredRow(customerId, Codec.ProfileKey, Codec.Write(doc)))]);
     }
+
+    // A signup applied by the engine's ingest over store, entering j1 (send a, wait, send b): ingest writes the instance row.
+    private async Task<string> IngestStartAsync(IRowStore store, RecentRows recent, string customerId)
+    {
+        var catalog = new Catalog();
+        catalog.Publish(TestJourneys.SendWaitSend());
+        var instances = new FakeJourneyInstances();
+        var engine = new JourneyEngine(store, new InMemoryQueueFactory(TimeProvider.System), catalog, instances, TimeProvider.System,
+            new EngineOptions { CustomersTable = _options.CustomersTable }, recentRows: recent);
+
+        await engine.ApplyNowAsync([TestJourneys.Event(customerId, "signup", "e-" + customerId)]);
+
+        return Assert.Single(instances.Started).InstanceId;
+    }
+
+    // The first send of an instance as the orchestrator makes it: carrying the batch of the steps up to it.
+    private static SendCommand FirstSend(string customerId, string instanceId, JourneyInstance entered) =>
+        new SendCommand(customerId, instanceId, "j1", 1, "a", "webhook", "m1", false, instanceId + "/1/a", 1)
+        {
+            Record = new JourneyRecord(customerId, instanceId, "j1", 1, 1, DateTimeOffset.UtcNow, [new StepEntered("a", "send")]) { Instance = entered },
+        };
 
     // The instance row the recorder writes when the instance enters (the ledger counts outcomes on it).
     private async Task EnterAsync(string customerId, TableJourneyRecorder? recorder = null)
