@@ -16,7 +16,7 @@ namespace ScenarioEngine.Journeys;
 /// The machine decides; this loop turns its effects into durable actions: sends into <see cref="SendActivity"/> (a deferral into a
 /// durable timer and a new attempt), every other effect of a wait point into one record batch (carried by the segment's first
 /// send, or by one <see cref="RecordActivity"/>), and each wait into the instance's one external event (<see cref="JourneyEvents.Name"/>)
-/// raced against a durable timer at the machine's wake time; a timer wake whose next steps read the profile
+/// raced against a durable timer at the machine's wake time (a wait after a deferred send counts from the attempt that sends); a timer wake whose next steps read the profile
 /// (<see cref="JourneyMachine.WakeReadsProfile"/>) first reads the customer's current one (<see cref="ProfileActivity"/>), an event
 /// brings its own. Time is <c>CurrentUtcDateTime</c>; no I/O, clock or randomness here.
 /// After <see cref="JourneyOrchestrationOptions.MaxWaitPointsPerExecution"/> wait points it continues as new with its state.
@@ -237,7 +237,7 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
                 {
                     var giveUp = command with
                     {
-                        Attempt = command.Attempt + 1, Record = null, ReservedWindow = null,
+                        Attempt = command.Attempt + 1, Record = WaitFromNow(), ReservedWindow = null,
                         GiveUp = $"gave up after {counted.ToString(CultureInfo.InvariantCulture)} deferred attempts (last: {outcome.Reason})",
                     };
                     await context.CallActivityAsync<SendOutcome>(SendActivity.Name, giveUp, _activityOptions).ConfigureAwait(true);
@@ -246,8 +246,23 @@ public sealed class JourneyOrchestrator(IJourneyCatalog catalog, JourneyOrchestr
 
                 Log.SendDeferred(logger, command.IdempotencyKey, retryAt, outcome.Reason);
                 await context.CreateTimer((retryAt + options.TimerPadding).UtcDateTime, CancellationToken.None).ConfigureAwait(true);
-                command = command with { Attempt = command.Attempt + 1, Record = null, ReservedWindow = outcome.ReservedWindow };
+                command = command with { Attempt = command.Attempt + 1, Record = WaitFromNow(), ReservedWindow = outcome.ReservedWindow };
             }
+        }
+
+        // A deferred send's next attempt is when its message goes out: the wait the machine entered after it counts from now
+        // (JourneyMachine's SentLateInput), and the moved wake rides on the attempt as a record batch ("why" and the instance row).
+        private JourneyRecord? WaitFromNow()
+        {
+            var result = JourneyMachine.Step(journey, _instance, new SentLateInput(_instance.Seq), _profile, Now, options.Machine);
+            if (result.Instance == _instance)
+            {
+                return null;
+            }
+
+            _instance = result.Instance;
+            return new JourneyRecord(_instance.CustomerId, context.InstanceId, journey.Id, journey.Version, ++_batches, Now,
+                result.Effects.Where(e => e is DecisionMade).ToList()) { Instance = _instance };
         }
     }
 }

@@ -181,6 +181,34 @@ public sealed class JourneyOrchestratorTests
     }
 
     [Fact]
+    public async Task RunAsync_SendDeferredByACap_TheWaitAfterItCountsFromWhenItWentOut()
+    {
+        // Arrange: an email two seconds ago caps email (1 per 2 s), so m1 goes out about 2 s after the entry; the wait after it is 1 s.
+        var policy = new SendPolicyOptions { Caps = [new FrequencyCap("email", 1, TimeSpan.FromSeconds(2))], OverCap = CapAction.Defer };
+        await using var host = await JourneyTestHost.StartAsync(policy);
+        var journey = TestJourneys.Parse("""
+            "a": { "type": "send", "medium": "email", "message": "m1", "next": "w" },
+            "w": { "type": "wait", "for": "PT1S", "next": "b" },
+            "b": { "type": "send", "medium": "webhook", "message": "m2", "next": "x" },
+            "x": { "type": "exit" }
+            """);
+        host.Catalog.Publish(journey);
+        host.Ledger.Put(TestJourneys.Profile("c1"), new SentMessage("email", DateTimeOffset.UtcNow, false));
+
+        // Act
+        var id = await host.StartAsync(TestJourneys.Start(journey, "c1"));
+        await host.CompletionAsync(id);
+
+        // Assert: without the move the wake (entry + 1 s) has passed when m1 goes out, and m2 follows it at once.
+        var sent = host.Channel.Sent;
+        Assert.Equal(["m1", "m2"], host.Channel.MessagesFor(id));
+        Assert.Equal(2, sent[0].Command.Attempt);
+        Assert.True(sent[1].At - sent[0].At >= TimeSpan.FromMilliseconds(900), $"m2 {sent[1].At - sent[0].At} after m1; the wait after m1 is 1 s");
+        var moved = Assert.Single(host.Recorder.For(id).SelectMany(b => b.Effects).OfType<DecisionMade>(), d => d.StepId == "w");
+        Assert.Contains("went out late", moved.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_NewVersionPublishedWhileWaiting_InstanceKeepsTheVersionItEntered()
     {
         await using var host = await JourneyTestHost.StartAsync();

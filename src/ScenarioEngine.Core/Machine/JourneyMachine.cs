@@ -18,6 +18,13 @@ public sealed record EventInput(CustomerEvent Event) : StepInput;
 /// <summary>A timer fires for the instance's step with the given sequence.</summary>
 public sealed record WakeInput(int Seq) : StepInput;
 
+/// <summary>
+/// The messages the instance sent on its way to the wait with the given sequence went out only now (the send policy deferred them):
+/// a wait whose end counts from when it was entered (<c>for</c>, <c>atLocalTime</c>, a waitForEvent's timeout) counts from now
+/// instead, so a deferred message does not shorten the wait after it; a wait until a set time or a profile date stays.
+/// </summary>
+public sealed record SentLateInput(int Seq) : StepInput;
+
 /// <summary>Settings the step function needs that are not part of a journey.</summary>
 /// <param name="DefaultTimeZone">The zone used for customers without one.</param>
 /// <param name="MaxStepsPerInput">A guard against runaway step chains (validation already rejects loops with no wait).</param>
@@ -76,6 +83,11 @@ public static class JourneyMachine
             case WakeInput wake:
                 run.Instance = instance ?? throw new ArgumentNullException(nameof(instance));
                 run.OnWake(wake.Seq);
+                break;
+
+            case SentLateInput late:
+                run.Instance = instance ?? throw new ArgumentNullException(nameof(instance));
+                run.OnSentLate(late.Seq);
                 break;
 
             default:
@@ -210,6 +222,33 @@ public static class JourneyMachine
                     Effects.Add(new Ignored("timer for a step that does not wait"));
                     break;
             }
+        }
+
+        public void OnSentLate(int seq)
+        {
+            if (Instance.Status != InstanceStatus.Active || seq != Instance.Seq || Instance.WakeAt is not { } wakeAt)
+            {
+                Effects.Add(new Ignored("no wait to move: the instance has moved on"));
+                return;
+            }
+
+            var step = Instance.Step!;
+            DateTimeOffset? due = journey.Steps[step] switch
+            {
+                WaitStep { Until: null, UntilAttribute: null } w => DueTime(w, null),
+                WaitForEventStep w => w.Timeout.AddTo(now),
+                _ => null,
+            };
+            if (due is null || due <= wakeAt)
+            {
+                Effects.Add(new Ignored("the wait ends at a set time"));
+                return;
+            }
+
+            Instance = Instance with { StepEnteredAt = now, WakeAt = due };
+            Effects.Add(new DecisionMade(step, step, string.Create(CultureInfo.InvariantCulture,
+                $"the message before the wait went out late (deferred), at {now:u}: the wait counts from then, until {due.Value:u} instead of {wakeAt:u}")));
+            Effects.Add(new WakeScheduled(due.Value, seq));
         }
 
         public void Advance(string stepId, CustomerEvent? e)

@@ -115,6 +115,60 @@ public sealed class WaitStepTests
     }
 
     [Fact]
+    public void Step_SentLate_TheWaitCountsFromThenAndSaysWhy()
+    {
+        var waiting = Enter(Wait3Days, Profile(), T0);
+
+        var result = JourneyMachine.Step(Wait3Days, waiting.Instance, new SentLateInput(1), Profile(), T0.AddHours(8), Settings);
+
+        Assert.Equal((T0.AddHours(8).AddDays(3), T0.AddHours(8), "a", 1), (result.Instance.WakeAt, result.Instance.StepEnteredAt, result.Instance.Step, result.Instance.Seq));
+        Assert.Equal(new WakeScheduled(T0.AddHours(8).AddDays(3), 1), Assert.Single(result.Of<WakeScheduled>()));
+        Assert.Contains("went out late", Assert.Single(result.Of<DecisionMade>()).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Step_SentLateBeforeAWaitUntilASetTime_KeepsTheWake()
+    {
+        var journey = Journey(Doc("""
+            "a": { "type": "wait", "until": "2026-12-24T10:00:00+09:00", "next": "z" },
+            "z": { "type": "exit" }
+            """));
+        var waiting = Enter(journey, Profile(), T0);
+
+        var result = JourneyMachine.Step(journey, waiting.Instance, new SentLateInput(1), Profile(), T0.AddHours(8), Settings);
+
+        Assert.Equal(waiting.Instance, result.Instance);
+        Assert.IsType<Ignored>(Assert.Single(result.Effects));
+    }
+
+    [Fact]
+    public void Step_SentLateBeforeAWaitForEvent_TheTimeoutCountsFromThen()
+    {
+        var journey = Journey(Doc("""
+            "a": { "type": "waitForEvent", "event": "purchase", "timeout": "P1D", "onEvent": "z", "onTimeout": "z" },
+            "z": { "type": "exit" }
+            """));
+        var waiting = Enter(journey, Profile(), T0);
+
+        var result = JourneyMachine.Step(journey, waiting.Instance, new SentLateInput(1), Profile(), T0.AddHours(8), Settings);
+
+        Assert.Equal(T0.AddHours(8).AddDays(1), result.Instance.WakeAt);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Step_SentLateForAnotherStep_IsIgnored(int wrongSeq)
+    {
+        var waiting = Enter(Wait3Days, Profile(), T0);
+
+        var result = JourneyMachine.Step(Wait3Days, waiting.Instance, new SentLateInput(wrongSeq), Profile(), T0.AddHours(8), Settings);
+
+        Assert.Equal(waiting.Instance, result.Instance);
+        Assert.IsType<Ignored>(Assert.Single(result.Effects));
+    }
+
+    [Fact]
     public void Step_WaitForWithAtLocalTimeInTokyo_LandsAtOneUtc()
     {
         // Arrange: T0 is 09:00 in Tokyo; three days later it is 09:00, so the next 10:00 is one hour after that.
