@@ -117,13 +117,4 @@ public sealed class EventQueueWorkersTests
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
-
-    private sealed class NoInstances : IJourneyInstances
-    {
-        public Task StartAsync(JourneyStart start, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task RaiseAsync(string instanceId, JourneyEventDelivery delivery, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task TerminateAsync(string instanceId, string reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
-    }
 }
