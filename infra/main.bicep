@@ -214,6 +214,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Journeys__QueueVisibilityTimeout', value: '00:05:00' }
         { name: 'Journeys__ExtendedSessions', value: 'true' }
         { name: 'Journeys__ExtendedSessionIdleTimeout', value: '00:00:30' }
+        { name: 'Journeys__MaxConcurrentActivities', value: '100' }
+        { name: 'Journeys__MaxConcurrentOrchestrations', value: '200' }
         { name: 'Journeys__MaxWaitPointsPerExecution', value: '20' }
         { name: 'Journeys__MaxSendAttempts', value: '10' }
         { name: 'Journeys__TimerPadding', value: '00:00:01' }

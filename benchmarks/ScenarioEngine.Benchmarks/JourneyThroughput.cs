@@ -52,8 +52,11 @@ internal static class JourneyThroughput
             throw new ArgumentException($"journeys: runs must be 2 or more (the journey orchestrator, then the naive shape, alternating), got {runs}.", nameof(args));
         }
 
+        var sendLatency = TimeSpan.FromMilliseconds(args.Length > 5 ? Positive(args, 5, "send latency in ms", 1) : 0);
+
         output.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; load average {LoadAverage()}");
-        output.WriteLine($"{journeys} journeys (send, 2 s wait, send) per run, {queues} events queues, {runs} runs alternating the journey orchestrator and the naive shape");
+        output.WriteLine($"{journeys} journeys (send, 2 s wait, send) per run, {queues} events queues, {runs} runs alternating the journey orchestrator and the naive shape; " +
+                         $"each send answered after {sendLatency.TotalMilliseconds:0} ms");
         var azurite = target == "azurite" ? await AzuriteProcess.StartAsync().ConfigureAwait(false) : null;
         try
         {
@@ -63,7 +66,7 @@ internal static class JourneyThroughput
             var warmUps = new List<ShapeRun>();
             foreach (var shape in new[] { JourneyShape.Orchestrator, JourneyShape.OneActivityPerStep })
             {
-                var warmUp = await RunShapeAsync(shape, azurite, journeys, queues).ConfigureAwait(false);
+                var warmUp = await RunShapeAsync(shape, azurite, journeys, queues, sendLatency).ConfigureAwait(false);
                 output.WriteLine($"warm-up, not counted: {shape.Name}, {journeys} journeys in {warmUp.Elapsed.TotalSeconds:F2} s");
                 warmUps.Add(warmUp);
             }
@@ -72,7 +75,7 @@ internal static class JourneyThroughput
             for (var i = 0; i < runs; i++)
             {
                 var shape = i % 2 == 0 ? JourneyShape.Orchestrator : JourneyShape.OneActivityPerStep;
-                var result = await RunShapeAsync(shape, azurite, journeys, queues).ConfigureAwait(false);
+                var result = await RunShapeAsync(shape, azurite, journeys, queues, sendLatency).ConfigureAwait(false);
                 Report(i + 1, result, output);
                 results.Add(result);
             }
@@ -127,7 +130,7 @@ internal static class JourneyThroughput
             : throw new ArgumentException($"journeys: argument {index} ({name}) must be a positive whole number, got '{text}'.", nameof(args));
     }
 
-    private static async Task<ShapeRun> RunShapeAsync(JourneyShape shape, AzuriteProcess? azurite, int journeys, int queues)
+    private static async Task<ShapeRun> RunShapeAsync(JourneyShape shape, AzuriteProcess? azurite, int journeys, int queues, TimeSpan sendLatency)
     {
         var options = new EngineOptions { QueuePrefix = "jt" + Guid.NewGuid().ToString("N")[..6], CustomersTable = "jt" + Guid.NewGuid().ToString("N")[..8], EventQueueCount = queues };
         var completions = new JourneyCompletions();
@@ -136,7 +139,7 @@ internal static class JourneyThroughput
         {
             var faults = new FaultInjector();
             var store = new InMemoryRowStore(faults);
-            await using var memoryServices = Services(store, options, completions, out var memoryCatalog, out var memoryChannel);
+            await using var memoryServices = Services(store, options, completions, sendLatency, out var memoryCatalog, out var memoryChannel);
             await JourneyServices.InitializeAsync(memoryServices).ConfigureAwait(false);
             await using var memoryBackend = await DurableTaskJourneyBackend.StartInMemoryAsync(tasks, memoryServices, memoryServices.GetRequiredService<ILoggerFactory>())
                 .ConfigureAwait(false);
@@ -149,7 +152,7 @@ internal static class JourneyThroughput
 
         var clients = StorageClients.FromConnectionString(azurite.ConnectionString);
         var backendCalls = new StorageCallCounter();
-        await using var services = Services(clients.CreateRowStore(), options, completions, out var catalog, out var channel);
+        await using var services = Services(clients.CreateRowStore(), options, completions, sendLatency, out var catalog, out var channel);
         await JourneyServices.InitializeAsync(services).ConfigureAwait(false);
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var settings = shape.Settings(new AzureStorageJourneyBackendOptions
@@ -171,14 +174,15 @@ internal static class JourneyThroughput
     }
 
     /// <summary>The ports the journey tasks take, from the hosts' own wiring, over <paramref name="store"/>; exits are counted in <paramref name="completions"/>.</summary>
-    private static ServiceProvider Services(IRowStore store, EngineOptions options, JourneyCompletions completions, out Catalog catalog, out KeyChannel channel)
+    private static ServiceProvider Services(IRowStore store, EngineOptions options, JourneyCompletions completions, TimeSpan sendLatency, out Catalog catalog,
+        out KeyChannel channel)
     {
         var messages = Samples.Messages();
         var parsed = JourneyParser.Parse(JourneyJson, messages);
         var journey = parsed.Value ?? throw new InvalidOperationException(string.Join("; ", parsed.Errors));
         catalog = new Catalog();
         catalog.Load([journey with { Version = 1 }], [], messages.Values);
-        channel = new KeyChannel(Medium.Email);
+        channel = new KeyChannel(Medium.Email, sendLatency);
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddLogging(b => b.AddConsole().SetMinimumLevel(LogLevel.Warning))
@@ -345,9 +349,10 @@ internal static class JourneyThroughput
 
     /// <summary>
     /// A channel that keeps only each message's idempotency key (to count distinct sends), as a provider's client keeps nothing: the
-    /// recording channel keeps every message with its profile, which would measure the collector holding them, not the engine.
+    /// recording channel keeps every message with its profile, which would measure the collector holding them, not the engine. It answers
+    /// after <c>latency</c>, as a provider's API would (zero: at once).
     /// </summary>
-    private sealed class KeyChannel(string medium) : IChannel
+    private sealed class KeyChannel(string medium, TimeSpan latency) : IChannel
     {
         private readonly ConcurrentDictionary<string, long> _keys = new(StringComparer.Ordinal);
         private long _calls;
@@ -366,11 +371,16 @@ internal static class JourneyThroughput
             _keys.Where(kv => kv.Key.EndsWith("/" + step, StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key[..kv.Key.IndexOf('/', StringComparison.Ordinal)], kv => kv.Value, StringComparer.Ordinal);
 
-        public Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+        public async Task<DeliveryResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _calls);
             _keys.TryAdd(message.IdempotencyKey, Stopwatch.GetTimestamp());
-            return Task.FromResult<DeliveryResult>(new Delivered(null));
+            if (latency > TimeSpan.Zero)
+            {
+                await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new Delivered(null);
         }
     }
 }

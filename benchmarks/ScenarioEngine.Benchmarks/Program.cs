@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using ScenarioEngine.Benchmarks;
 
 // `-- counts` prints store calls per event (a count, not a timing); `-- throughput memory|azurite|azurite-ops` drives ingest,
-// `-- journeys azurite|memory [journeys] [events queues] [runs]` journeys through the whole path, the journey orchestrator beside a naive
+// `-- journeys azurite|memory [journeys] [events queues] [runs] [send latency ms]` journeys through the whole path, the journey orchestrator beside a naive
 // orchestration, alternating;
 // `-- preview` the publish forecast's cost; `-- simulate [runs] [shards,...]` times the CDNOW simulation run after run; anything else goes to BenchmarkDotNet.
 if (args is ["counts", ..])

@@ -40,12 +40,25 @@ public sealed class AzureStorageJourneyBackendOptions
     /// Keep an orchestration's state in memory between its episodes (Durable Task's extended sessions), up to
     /// <see cref="ExtendedSessionIdleTimeout"/> after its last one: an activity's result or a short wait's timer then resumes the
     /// instance without reading its history back from the history table or replaying it. Durable Task extends at most half of the
-    /// concurrently running orchestrations, so instances beyond them still start at once.
+    /// concurrently running orchestrations (<see cref="MaxConcurrentOrchestrations"/>), so instances beyond them still start at once.
     /// </summary>
     public bool ExtendedSessions { get; set; } = true;
 
     /// <summary>How long an extended session waits for its instance's next message before it gives up its state (1 s to 10 min).</summary>
     public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many activities (sends, record batches, profile reads) this host runs at once (1 to 1000; DurableTask.AzureStorage's own
+    /// default is 10). They wait on storage and on the providers' APIs, not on the processor: at 10, a provider answering in 200 ms caps
+    /// a host at 50 sends a second.
+    /// </summary>
+    public int MaxConcurrentActivities { get; set; } = 100;
+
+    /// <summary>
+    /// How many orchestration episodes this host runs at once (1 to 1000; DurableTask.AzureStorage's own default is 100). Durable Task
+    /// keeps at most half of them as extended sessions, so this also bounds how many instances resume from memory.
+    /// </summary>
+    public int MaxConcurrentOrchestrations { get; set; } = 200;
 
     /// <summary>Called on the options of the blob, queue and table clients the backend makes (e.g. to add a pipeline policy).</summary>
     public Action<ClientOptions>? ConfigureClientOptions { get; set; }
@@ -73,6 +86,16 @@ public sealed class AzureStorageJourneyBackendOptions
         if (ExtendedSessionIdleTimeout < TimeSpan.FromSeconds(1) || ExtendedSessionIdleTimeout > TimeSpan.FromMinutes(10))
         {
             throw new ArgumentException($"Journeys:ExtendedSessionIdleTimeout must be from 00:00:01 to 00:10:00, got {ExtendedSessionIdleTimeout}.", nameof(ExtendedSessionIdleTimeout));
+        }
+
+        if (MaxConcurrentActivities is < 1 or > 1000)
+        {
+            throw new ArgumentException($"Journeys:MaxConcurrentActivities must be 1 to 1000, got {MaxConcurrentActivities}.", nameof(MaxConcurrentActivities));
+        }
+
+        if (MaxConcurrentOrchestrations is < 1 or > 1000)
+        {
+            throw new ArgumentException($"Journeys:MaxConcurrentOrchestrations must be 1 to 1000, got {MaxConcurrentOrchestrations}.", nameof(MaxConcurrentOrchestrations));
         }
 
         if (MaxQueuePollingInterval <= TimeSpan.Zero)

@@ -58,6 +58,8 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
             DisableExecutionStartedDeduplication = true,
             ExtendedSessionsEnabled = options.ExtendedSessions,
             ExtendedSessionIdleTimeout = options.ExtendedSessionIdleTimeout,
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
 
             // The partition leases are owned by worker id (the machine name by default): two host processes on one machine must
             // not look like one owner.

@@ -5,7 +5,7 @@ namespace ScenarioEngine.Reliability.Tests;
 
 /// <summary>
 /// The backend settings: how soon a killed host's task-hub messages come back (the host-kill test depends on it), and extended
-/// sessions.
+/// sessions and how many work items a host runs at once.
 /// </summary>
 public sealed class BackendSettingsTests
 {
@@ -57,6 +57,41 @@ public sealed class BackendSettingsTests
 
         Assert.False(settings.ExtendedSessionsEnabled);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.ExtendedSessionIdleTimeout);
+    }
+
+    [Fact]
+    public void Settings_Default_RunsAHundredActivitiesAndTwoHundredOrchestrationsAtOnce()
+    {
+        var settings = DurableTaskJourneyBackend.Settings(new AzureStorageJourneyBackendOptions { ConnectionString = "UseDevelopmentStorage=true" }, NullLoggerFactory.Instance);
+
+        Assert.Equal((100, 200), (settings.MaxConcurrentTaskActivityWorkItems, settings.MaxConcurrentTaskOrchestrationWorkItems));
+    }
+
+    [Fact]
+    public void Settings_Concurrency_SetsTheBackendsWorkItemLimits()
+    {
+        var options = new AzureStorageJourneyBackendOptions { ConnectionString = "UseDevelopmentStorage=true", MaxConcurrentActivities = 7, MaxConcurrentOrchestrations = 9 };
+
+        var settings = DurableTaskJourneyBackend.Settings(options, NullLoggerFactory.Instance);
+
+        Assert.Equal((7, 9), (settings.MaxConcurrentTaskActivityWorkItems, settings.MaxConcurrentTaskOrchestrationWorkItems));
+    }
+
+    [Theory]
+    [InlineData(0, 200, "Journeys:MaxConcurrentActivities must be 1 to 1000, got 0")]
+    [InlineData(1001, 200, "Journeys:MaxConcurrentActivities must be 1 to 1000, got 1001")]
+    [InlineData(100, 0, "Journeys:MaxConcurrentOrchestrations must be 1 to 1000, got 0")]
+    [InlineData(100, 1001, "Journeys:MaxConcurrentOrchestrations must be 1 to 1000, got 1001")]
+    public void Validate_ConcurrencyOutOfRange_ThrowsNamingTheSetting(int activities, int orchestrations, string expected)
+    {
+        var options = new AzureStorageJourneyBackendOptions
+        {
+            ConnectionString = "UseDevelopmentStorage=true", MaxConcurrentActivities = activities, MaxConcurrentOrchestrations = orchestrations,
+        };
+
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
