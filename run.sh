@@ -26,8 +26,14 @@ export ApiKeys__Events="${ApiKeys__Events:-local-events-key-change-me}"
 export ApiKeys__Admin="${ApiKeys__Admin:-local-admin-key-change-me}"
 
 pids=()
+host_pid=""
 stop() {
   trap - EXIT INT TERM
+  # The host first, while its storage is still up (it stops its workers and gives up its task-hub leases), then Azurite.
+  if [ -n "$host_pid" ]; then
+    kill "$host_pid" 2>/dev/null || true
+    wait "$host_pid" 2>/dev/null || true
+  fi
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
@@ -59,7 +65,8 @@ if [ "$memory" -eq 0 ]; then
     fi
   done
   mkdir -p .azurite
-  node_modules/.bin/azurite --location .azurite --skipApiVersionCheck --loose --disableTelemetry --silent &
+  # In its own session: Ctrl-C reaches the host and this script, and Azurite is stopped after the host (see stop).
+  setsid node_modules/.bin/azurite --location .azurite --skipApiVersionCheck --loose --disableTelemetry --silent &
   pids+=($!)
   wait_for 10001 Azurite 30
   wait_for 10002 Azurite 30
@@ -84,7 +91,6 @@ export Samples__Load=true
 export Samples__Path="$PWD/samples"
 dotnet src/ScenarioEngine.Host/bin/Release/net10.0/ScenarioEngine.Host.dll --urls "http://localhost:$port" &
 host_pid=$!
-pids+=("$host_pid")
 wait_for "$port" "The host" 60
 
 base="http://localhost:$port"

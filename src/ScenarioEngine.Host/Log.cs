@@ -11,4 +11,7 @@ internal static partial class Log
 
     [LoggerMessage(4020, LogLevel.Information, "No dashboard at {Path} (run npm run build); only the API is served")]
     public static partial void DashboardMissing(ILogger logger, string path);
+
+    [LoggerMessage(4021, LogLevel.Warning, "The Durable Task worker did not stop within the host's shutdown timeout (is storage reachable?); exiting without it: the task-hub messages it held come back after {VisibilityTimeout}")]
+    public static partial void BackendStopAbandoned(ILogger logger, TimeSpan visibilityTimeout);
 }

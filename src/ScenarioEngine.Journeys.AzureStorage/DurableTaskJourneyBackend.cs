@@ -161,12 +161,25 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
     /// <summary>The stored state of an instance (status, output), or null.</summary>
     public Task<OrchestrationState?> GetStateAsync(string instanceId) => _client.GetOrchestrationStateAsync(instanceId)!;
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the worker: it finishes the work items it holds and gives up its task-hub leases. Throws
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires first (storage unreachable at shutdown,
+    /// where DurableTask.AzureStorage retries its lease writes without end): the caller goes on, and the messages the worker held come
+    /// back to the task hub after their visibility timeout.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_worker is not null)
+        if (_worker is null)
         {
-            await _worker.StopAsync(true).ConfigureAwait(false);
+            return Task.CompletedTask;
         }
+
+        _stopping ??= _worker.StopAsync(true);
+        return _stopping.WaitAsync(cancellationToken);
     }
+
+    private Task? _stopping;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 }

@@ -125,6 +125,28 @@ public sealed class AzuriteJourneyTests(AzuriteFixture azurite)
         Assert.Contains("Invalid token issuer", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StopAsync_StorageGoneAtShutdown_GivesUpWhenTheTokenFires()
+    {
+        // Arrange: a worker running on Azurite whose storage then refuses every request, as when Azurite stops before the host.
+        var gone = new StorageGonePolicy();
+        var options = Options();
+        options.ConfigureClientOptions = gone.AddTo;
+        var backend = await DurableTaskJourneyBackend.StartOnAzureStorageAsync(options, DurableTaskSet.Journeys(), new Ports().Services(), NullLoggerFactory.Instance);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        gone.Refuse = true;
+
+        // Act
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var stop = backend.StopAsync(shutdown.Token);
+        var first = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(60)));
+
+        // Assert: the stop ends with the token, not with the worker (which goes on retrying its lease writes).
+        Assert.Same(stop, first);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stop);
+        Assert.True(gone.Refused > 0, "no request reached the refusing policy");
+    }
+
     private static AzureStorageJourneyBackendOptions EntraOptions(AzuriteOAuthServer server, FixedTokenCredential credential) => new()
     {
         BlobServiceUri = server.BlobServiceUri,

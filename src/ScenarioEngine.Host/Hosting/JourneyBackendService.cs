@@ -46,13 +46,24 @@ public sealed class JourneyBackendService(
             : await DurableTaskJourneyBackend.ConnectToAzureStorageAsync(settings, loggers).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Stops the Durable Task worker within the host's shutdown timeout: with storage gone (Azurite stopped first), the worker would
+    /// retry its lease writes without end and the process would never exit; instead it logs 4021 and exits, and what the worker held
+    /// comes back after Journeys:QueueVisibilityTimeout.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_backend is { } backend)
         {
             _backend = null;
-            await backend.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await backend.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Log.BackendStopAbandoned(loggers.CreateLogger<JourneyBackendService>(), options.Value.QueueVisibilityTimeout);
+            }
         }
     }
 
