@@ -29,6 +29,7 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
 
     private readonly TaskHubWorker? _worker;
     private readonly TaskHubClient _client;
+    private Task? _stopping;
 
     private DurableTaskJourneyBackend(TaskHubWorker? worker, TaskHubClient client)
     {
@@ -177,8 +178,6 @@ public sealed class DurableTaskJourneyBackend : IJourneyInstances, IAsyncDisposa
         _stopping ??= _worker.StopAsync(true);
         return _stopping.WaitAsync(cancellationToken);
     }
-
-    private Task? _stopping;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
